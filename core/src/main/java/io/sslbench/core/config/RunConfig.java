@@ -1,0 +1,161 @@
+package io.sslbench.core.config;
+
+import java.util.List;
+import java.util.Map;
+
+import static io.sslbench.core.config.ConfigException.check;
+
+/**
+ * The resolved configuration of one pretraining run. Defaults here are the harness's neutral ones;
+ * each method's bundled YAML ({@code sslbench/configs/<method>-<dataset>.yaml}) sets the paper's values,
+ * and {@code --set key=value} overrides any key.
+ *
+ * @param method    the method section: {@code name} (simclr, simclr-v2, moco-v1, moco-v2, byol, simsiam,
+ *                  swav) plus that method's own parameters, bound by the method module
+ * @param seed      the one seed that drives initialisation, data order and augmentation
+ * @param epochs    pretraining epochs
+ * @param batchSize images per step (each image gives several views)
+ * @param backbone  backbone id (see {@code io.sslbench.core.nn.BackboneSpec#parse})
+ * @param data      data set section
+ * @param optim     optimiser and schedule section
+ * @param engine    engine section (checkpoints, monitors, gradient caching)
+ */
+public record RunConfig(Map<String, Object> method, long seed, int epochs, int batchSize, String backbone,
+                        Data data, Optim optim, Engine engine) {
+
+    public RunConfig {
+        method = method == null ? Map.of() : Map.copyOf(method);
+        check(method.get("name") != null && !method.get("name").toString().isBlank(), "method.name",
+                "one of " + KNOWN_METHODS, method.get("name"));
+        check(KNOWN_METHODS.contains(method.get("name").toString()), "method.name", "one of " + KNOWN_METHODS,
+                method.get("name"));
+        check(epochs >= 1, "epochs", ">= 1", epochs);
+        check(batchSize >= 2, "batchSize", ">= 2", batchSize);
+        check(backbone != null && !backbone.isBlank(), "backbone", "a backbone id such as small-cifar", backbone);
+    }
+
+    public static final List<String> KNOWN_METHODS =
+            List.of("simclr", "simclr-v2", "moco-v1", "moco-v2", "byol", "simsiam", "swav");
+
+    public String methodName() {
+        return method.get("name").toString();
+    }
+
+    /** @return the neutral defaults every config is bound over */
+    public static RunConfig defaults() {
+        return new RunConfig(Map.of("name", "simclr"), 0, 1, 256, "small-cifar", Data.defaults(), Optim.defaults(),
+                Engine.defaults());
+    }
+
+    /**
+     * @return the config as a tree without the keys that do not change results (quiet, stopAfterSteps,
+     *         logEverySteps): its hash identifies the run for resuming and for grid caching
+     */
+    public Map<String, Object> identityTree() {
+        Map<String, Object> t = RecordTrees.toTree(this);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> e = new java.util.LinkedHashMap<>((Map<String, Object>) t.get("engine"));
+        e.remove("quiet");
+        e.remove("stopAfterSteps");
+        e.remove("logEverySteps");
+        t.put("engine", e);
+        return t;
+    }
+
+    /** @return hash of {@link #identityTree()} */
+    public String hash() {
+        return ConfigTree.hash(identityTree());
+    }
+
+    /** Binds a resolved tree (file merged with overrides) to a validated config. */
+    public static RunConfig from(Map<String, ?> tree) {
+        return Records.bind(RunConfig.class, tree, defaults(), "");
+    }
+
+    /**
+     * @param dataset    data set id (cifar10, cifar100, stl10, mnist, fashion-mnist, imagefolder:PATH)
+     * @param subset     use only the first N training images (0 = all)
+     * @param testSubset use only the first N test images for evaluation monitors (0 = all)
+     * @param root       data root ("" = --data-root / SSLBENCH_DATA / user cache)
+     * @param workers    augmentation threads
+     * @param download   allow downloading missing data sets
+     */
+    public record Data(String dataset, int subset, int testSubset, String root, int workers, boolean download) {
+        public Data {
+            check(dataset != null && !dataset.isBlank(), "data.dataset", "a data set id", dataset);
+            check(subset >= 0, "data.subset", ">= 0 (0 = all)", subset);
+            check(testSubset >= 0, "data.testSubset", ">= 0 (0 = all)", testSubset);
+            check(workers >= 1 && workers <= 64, "data.workers", "in [1, 64]", workers);
+        }
+
+        public static Data defaults() {
+            return new Data("cifar10", 0, 0, "", 2, true);
+        }
+    }
+
+    /**
+     * @param name           sgd, lars, adam or adamw
+     * @param lr             base learning rate (before batch scaling)
+     * @param scaleWithBatch lr = base × batchSize / 256 (the SimCLR/BYOL/SimSiam linear scaling rule)
+     * @param momentum       SGD/LARS momentum in [0, 1)
+     * @param nesterov       Nesterov momentum (SGD)
+     * @param weightDecay    L2 weight decay (decoupled for adamw)
+     * @param warmupEpochs   linear warm-up length in epochs (may be fractional)
+     * @param minLrFraction  cosine decays to lr × this fraction
+     * @param cosine         cosine decay after warm-up (false: constant)
+     * @param larsEta        LARS trust coefficient
+     * @param excludeBnBias  exclude BN and bias parameters from weight decay and LARS adaptation
+     * @param beta1          Adam β1
+     * @param beta2          Adam β2
+     * @param eps            Adam ε
+     */
+    public record Optim(String name, double lr, boolean scaleWithBatch, double momentum, boolean nesterov,
+                        double weightDecay, double warmupEpochs, double minLrFraction, boolean cosine, double larsEta,
+                        boolean excludeBnBias, double beta1, double beta2, double eps) {
+        public Optim {
+            check(List.of("sgd", "lars", "adam", "adamw").contains(name), "optim.name", "one of [sgd, lars, adam, adamw]", name);
+            check(lr > 0 && Double.isFinite(lr), "optim.lr", "> 0", lr);
+            check(momentum >= 0 && momentum < 1, "optim.momentum", "in [0, 1)", momentum);
+            check(weightDecay >= 0, "optim.weightDecay", ">= 0", weightDecay);
+            check(warmupEpochs >= 0, "optim.warmupEpochs", ">= 0", warmupEpochs);
+            check(minLrFraction >= 0 && minLrFraction <= 1, "optim.minLrFraction", "in [0, 1]", minLrFraction);
+            check(larsEta > 0, "optim.larsEta", "> 0", larsEta);
+            check(beta1 >= 0 && beta1 < 1, "optim.beta1", "in [0, 1)", beta1);
+            check(beta2 >= 0 && beta2 < 1, "optim.beta2", "in [0, 1)", beta2);
+            check(eps > 0, "optim.eps", "> 0", eps);
+        }
+
+        public static Optim defaults() {
+            return new Optim("sgd", 0.06, true, 0.9, false, 5e-4, 0, 0, true, 0.001, true, 0.9, 0.999, 1e-8);
+        }
+    }
+
+    /**
+     * @param gradCacheChunk       run the online network in chunks of this many rows with gradient
+     *                             caching (0 = off): bounded memory, same gradient as the full batch
+     * @param checkpointEverySteps also checkpoint every N steps (0 = only at epoch ends)
+     * @param onlineProbe          train a linear probe on detached features during pretraining
+     * @param knnMonitorEvery      kNN accuracy on held-out data every N epochs (0 = off)
+     * @param knnMonitorTrain      training images used as the kNN memory bank of the monitor
+     * @param knnMonitorTest       test images scored by the monitor
+     * @param logEverySteps        write a metrics line every N steps
+     * @param quiet                no progress bar (CI)
+     * @param stopAfterSteps       stop (as if killed) after this global step, keeping checkpoints (testing)
+     */
+    public record Engine(int gradCacheChunk, int checkpointEverySteps, boolean onlineProbe, int knnMonitorEvery,
+                         int knnMonitorTrain, int knnMonitorTest, int logEverySteps, boolean quiet, int stopAfterSteps) {
+        public Engine {
+            check(gradCacheChunk >= 0, "engine.gradCacheChunk", ">= 0 (0 = off)", gradCacheChunk);
+            check(checkpointEverySteps >= 0, "engine.checkpointEverySteps", ">= 0", checkpointEverySteps);
+            check(knnMonitorEvery >= 0, "engine.knnMonitorEvery", ">= 0", knnMonitorEvery);
+            check(knnMonitorTrain >= 0, "engine.knnMonitorTrain", ">= 0", knnMonitorTrain);
+            check(knnMonitorTest >= 0, "engine.knnMonitorTest", ">= 0", knnMonitorTest);
+            check(logEverySteps >= 1, "engine.logEverySteps", ">= 1", logEverySteps);
+            check(stopAfterSteps >= 0, "engine.stopAfterSteps", ">= 0", stopAfterSteps);
+        }
+
+        public static Engine defaults() {
+            return new Engine(0, 0, true, 1, 5000, 1000, 10, false, 0);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.sslbench.core.engine;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.NoOp;
+
+/**
+ * Builds the online network of a method: input "in" -> encoder -> heads -> in-graph {@link ExternalLoss}
+ * (output "loss"), plus a {@link FeatureTap} output ("tap") on the encoder features.
+ */
+public final class OnlineNetwork {
+    private OnlineNetwork() {}
+
+    /** Adds an encoder to a graph; returns its pooled-feature vertex and width. */
+    @FunctionalInterface
+    public interface EncoderFactory {
+        Encoded add(GraphBuilder g, String input);
+    }
+
+    /** An encoder's feature vertex and its width. */
+    public record Encoded(String vertex, int dim) {
+    }
+
+    /** The built network and the names the engine needs. */
+    public record Built(ComputationGraph graph, String featuresVertex, int featureDim, String headVertex) {
+        public ExternalLoss loss() {
+            return (ExternalLoss) ((LossLayer) ((org.deeplearning4j.nn.layers.LossLayer) graph.getLayer("loss"))
+                    .conf().getLayer()).getLossFn();
+        }
+
+        public FeatureTap tap() {
+            return (FeatureTap) ((LossLayer) ((org.deeplearning4j.nn.layers.LossLayer) graph.getLayer("tap"))
+                    .conf().getLayer()).getLossFn();
+        }
+    }
+
+    /**
+     * @param encoder   adds the backbone
+     * @param method    adds the heads
+     * @param channels  input channels
+     * @param imageSize input height/width used for shape inference (the graph accepts other sizes)
+     * @param seed      weight-initialisation seed
+     * @param dataType  FLOAT for training, DOUBLE for gradient checks
+     */
+    public static Built build(EncoderFactory encoder, SslMethod method, int channels, int imageSize, long seed,
+                              DataType dataType) {
+        GraphBuilder g = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(dataType)
+                .updater(new NoOp()) // the engine's Optimizer applies updates
+                .trainingWorkspaceMode(dataType == DataType.DOUBLE ? WorkspaceMode.NONE : WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(dataType == DataType.DOUBLE ? WorkspaceMode.NONE : WorkspaceMode.ENABLED)
+                .graphBuilder()
+                .addInputs("in")
+                .setInputTypes(InputType.convolutional(imageSize, imageSize, channels));
+        Encoded enc = encoder.add(g, "in");
+        String head = method.addHeads(g, enc.vertex(), enc.dim());
+        g.addLayer("loss", new LossLayer.Builder().lossFunction(new ExternalLoss()).activation(Activation.IDENTITY)
+                .build(), head);
+        g.addLayer("tap", new LossLayer.Builder().lossFunction(new FeatureTap()).activation(Activation.IDENTITY)
+                .build(), enc.vertex());
+        g.setOutputs("loss", "tap");
+        ComputationGraphConfiguration conf = g.build();
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        return new Built(graph, enc.vertex(), enc.dim(), head);
+    }
+}

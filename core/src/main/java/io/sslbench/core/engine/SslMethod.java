@@ -1,0 +1,89 @@
+package io.sslbench.core.engine;
+
+import io.sslbench.core.loss.LossResult;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A self-supervised method: views in, loss out. Everything else (optimiser, schedules, EMA targets,
+ * checkpoints, logging, online probe) is the {@link Trainer}'s.
+ *
+ * <p>The online network is {@code encoder -> heads}; the engine appends an in-graph loss layer to the
+ * vertex returned by {@link #addHeads}. Each step the engine calls {@link #prepare} with the
+ * augmented views, forwards {@link StepInputs#chunks()} through the online network (one chunk: one
+ * fused forward/backward at {@code fit} speed; several chunks, e.g. multi-crop resolutions or
+ * gradient caching: forward all, loss once, backward per chunk), calls {@link #loss} on the
+ * concatenated head outputs, updates, and finally calls {@link #afterStep}.
+ */
+public interface SslMethod {
+
+    /** @return method id, e.g. "simclr", "moco-v2" */
+    String id();
+
+    /** @return name of the view preset in {@code io.sslbench.core.aug.Presets} (e.g. "simclr", "byol", "swav") */
+    String viewPreset();
+
+    /**
+     * Adds the method's heads to the encoder.
+     *
+     * @param features   name of the encoder's pooled-feature vertex
+     * @param featureDim its width
+     * @return name of the vertex whose output goes into {@link #loss}
+     */
+    String addHeads(GraphBuilder g, String features, int featureDim);
+
+    /** Called once after the online network exists: create EMA targets, queues, etc. */
+    default void init(TrainContext ctx) {
+    }
+
+    /**
+     * Splits the step's views into the online network's input chunks and the loss's targets.
+     *
+     * @param views one NCHW tensor per view (same order as the preset's pipelines)
+     */
+    StepInputs prepare(TrainContext ctx, INDArray[] views);
+
+    /**
+     * The loss over the online head outputs.
+     *
+     * @param online  head outputs of all chunks, rows concatenated in chunk order
+     * @param targets {@link StepInputs#targets()} of this step (may be null)
+     * @return the mean loss and, as gradient 0, dL/d(online) of that mean
+     */
+    LossResult loss(INDArray online, INDArray targets, TrainContext ctx);
+
+    /** Called after the parameter update (enqueue keys, EMA updates, normalise prototypes...). */
+    default void afterStep(TrainContext ctx, StepInputs in, INDArray onlineOutput) {
+    }
+
+    /** @return the embeddings whose spread the collapse monitor tracks (default: the head output) */
+    default INDArray embeddings(INDArray onlineOutput) {
+        return onlineOutput;
+    }
+
+    /** @return layer-name prefixes trained at the base learning rate without schedule */
+    default Set<String> fixedLrPrefixes() {
+        return Set.of();
+    }
+
+    /** @return the vertex semi-supervised fine-tuning starts from (SimCLR v2: first projection layer) */
+    default String fineTuneFrom(String featuresVertex) {
+        return featuresVertex;
+    }
+
+    /** @return method state to checkpoint (queues...), arrays by name */
+    default Map<String, INDArray> state() {
+        return Map.of();
+    }
+
+    /** Restores {@link #state()}. */
+    default void restore(Map<String, INDArray> state) {
+    }
+
+    /** @return every deviation from the paper/official code, one sentence each (for reports) */
+    List<String> deviations();
+}

@@ -1,0 +1,347 @@
+package io.sslbench.core.engine;
+
+import io.sslbench.core.config.RunConfig;
+import io.sslbench.core.loss.LossResult;
+import io.sslbench.core.optim.Optimizer;
+import io.sslbench.core.optim.ParamKind;
+import io.sslbench.core.optim.Schedules;
+import io.sslbench.core.util.SystemStats;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The training loop shared by every method: schedules, forward/backward through the online network
+ * with the method's loss inside the graph, the optimiser, EMA targets, online probe, collapse
+ * monitor, metrics, progress, NaN guard, atomic checkpoints and exact resume.
+ *
+ * <p>Run folder: {@code checkpoints/last.ckpt} (every epoch end and every
+ * {@code engine.checkpointEverySteps}), {@code metrics.jsonl}. Resuming: construct a Trainer on the
+ * same folder with the same config; it continues from the last checkpoint and, on CPU, ends with the
+ * same parameters as an uninterrupted run (views depend only on (seed, epoch, image), the data order
+ * on (seed, epoch), and every random choice of a method on (seed, step)).
+ */
+public final class Trainer {
+    /** Per-epoch evaluation hook (e.g. the kNN monitor), given the online network. */
+    @FunctionalInterface
+    public interface EpochMonitor {
+        Map<String, Double> evaluate(int epoch, ComputationGraph online, String featuresVertex);
+    }
+
+    /** Outcome of {@link #run()}. */
+    public record Result(long steps, double imgPerSec, double wallSeconds, long peakRssBytes, double collapseStd,
+                         int embeddingDim, double finalLoss, double probeAccuracy, boolean completed) {
+    }
+
+    /** The run produced a NaN/Inf loss or gradient; the last good checkpoint is kept. */
+    public static final class DivergedException extends RuntimeException {
+        public DivergedException(String msg) {
+            super(msg);
+        }
+    }
+
+    private final RunConfig cfg;
+    private final String configHash;
+    private final SslMethod method;
+    private final OnlineNetwork.Built net;
+    private final BatchSource data;
+    private final Path runDir;
+    private final EpochMonitor monitor;
+    private final TrainContext ctx;
+    private final Optimizer optimizer;
+    private final OnlineProbe probe;
+    private final MetricsLog metrics;
+    private final PrintStream console;
+    private final double baseLr;
+
+    public Trainer(RunConfig cfg, SslMethod method, OnlineNetwork.Built net, BatchSource data, Path runDir,
+                   int numClasses, EpochMonitor monitor, PrintStream console) {
+        this.cfg = cfg;
+        this.configHash = cfg.hash();
+        this.method = method;
+        this.net = net;
+        this.data = data;
+        this.runDir = runDir;
+        this.monitor = monitor;
+        this.console = console;
+        this.ctx = new TrainContext(cfg, net.graph(), net.featuresVertex(), net.headVertex(), data.batchesPerEpoch());
+        this.optimizer = new Optimizer(cfg.optim(), method.fixedLrPrefixes());
+        this.probe = cfg.engine().onlineProbe() && numClasses > 0 ? new OnlineProbe(net.featureDim(), numClasses, 0.1) : null;
+        this.metrics = runDir == null ? null : new MetricsLog(runDir.resolve("metrics.jsonl"));
+        this.baseLr = Schedules.scaleLr(cfg.optim().lr(), cfg.batchSize(), cfg.optim().scaleWithBatch());
+        method.init(ctx);
+    }
+
+    public TrainContext context() {
+        return ctx;
+    }
+
+    public Path checkpointFile() {
+        return runDir.resolve("checkpoints").resolve("last.ckpt");
+    }
+
+    /** Gradients and loss of one step, without updating anything. */
+    public record StepGradients(LossResult loss, INDArray onlineOutput, INDArray features, Map<String, INDArray> grads) {
+    }
+
+    /**
+     * Forward/backward of one step. One chunk and no gradient caching: a single fused pass with the
+     * loss inside the graph. Otherwise (multi-crop, {@code engine.gradCacheChunk}): every chunk is
+     * forwarded without keeping activations, the loss is evaluated once on all outputs, then each
+     * chunk is re-forwarded and back-propagated with its slice of dL/d(output) and the gradients are
+     * summed (GradCache, Gao et al. 2021): the same gradient as the full batch for networks whose rows
+     * do not interact (BN uses per-chunk statistics, as per-GPU BN does).
+     */
+    public StepGradients gradients(StepInputs in) {
+        ComputationGraph g = net.graph();
+        ExternalLoss ext = net.loss();
+        FeatureTap tap = net.tap();
+        INDArray[] chunks = split(in.chunks(), cfg.engine().gradCacheChunk());
+        if (chunks.length == 1) {
+            INDArray x = chunks[0];
+            ext.bind((out, labels) -> method.loss(out, in.targets(), ctx));
+            tap.reset();
+            g.setInputs(x);
+            g.setLabels(placeholder(x), placeholder(x));
+            g.computeGradientAndScore();
+            return new StepGradients(ext.last(), ext.lastOutput(), tap.features(), g.gradient().gradientForVariable());
+        }
+        List<INDArray> outs = new ArrayList<>(), feats = new ArrayList<>();
+        for (INDArray c : chunks) {
+            INDArray[] o = g.output(List.of(net.headVertex(), net.featuresVertex()), true, new INDArray[]{c}, null);
+            outs.add(o[0]);
+            feats.add(o[1]);
+        }
+        INDArray all = Nd4j.concat(0, outs.toArray(INDArray[]::new));
+        LossResult loss = method.loss(all, in.targets(), ctx);
+        INDArray dAll = loss.gradient(0);
+        INDArray acc = null;
+        long row = 0;
+        for (INDArray c : chunks) {
+            long n = c.size(0);
+            INDArray slice = dAll.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(row, row + n),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+            row += n;
+            ext.bind((out, labels) -> new LossResult(0.0, slice));
+            tap.reset();
+            g.setInputs(c);
+            g.setLabels(placeholder(c), placeholder(c));
+            g.computeGradientAndScore();
+            INDArray flat = g.getFlattenedGradients();
+            if (acc == null) {
+                acc = flat.dup();
+            } else {
+                acc.addi(flat);
+            }
+        }
+        g.getFlattenedGradients().assign(acc);
+        Map<String, INDArray> grads = g.gradient().gradientForVariable();
+        // BN running-stat "gradients" are running-average updates: average them over chunks, not sum
+        for (var e : grads.entrySet()) {
+            if (ParamKind.of(e.getKey()) == ParamKind.BN_RUNNING_STAT) {
+                e.getValue().divi(chunks.length);
+            }
+        }
+        return new StepGradients(loss, all, Nd4j.concat(0, feats.toArray(INDArray[]::new)), grads);
+    }
+
+    private static INDArray placeholder(INDArray x) {
+        return Nd4j.zeros(x.dataType(), x.size(0), 1);
+    }
+
+    private static INDArray[] split(INDArray[] chunks, int max) {
+        if (max <= 0) {
+            return chunks;
+        }
+        List<INDArray> out = new ArrayList<>();
+        for (INDArray c : chunks) {
+            long n = c.size(0);
+            for (long s = 0; s < n; s += max) {
+                long e = Math.min(n, s + max);
+                out.add(s == 0 && e == n ? c : c.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(s, e)).dup());
+            }
+        }
+        return out.toArray(INDArray[]::new);
+    }
+
+    /** Runs (or resumes) the whole pretraining. */
+    public Result run() {
+        long startNanos = System.nanoTime();
+        int startEpoch = 0;
+        int startBatch = 0;
+        try {
+            Files.createDirectories(runDir.resolve("checkpoints"));
+            if (Files.exists(checkpointFile())) {
+                Checkpoint ck = Checkpoint.read(checkpointFile());
+                if (!configHash.equals(ck.configHash())) {
+                    throw new IllegalStateException("run folder " + runDir + " holds a run with config hash "
+                            + ck.configHash() + ", not " + configHash + ": use another --out or the same config");
+                }
+                restore(ck);
+                startEpoch = ck.epoch();
+                startBatch = ck.batchInEpoch();
+                metrics.truncateAfter(ck.step() - 1);
+                say("resuming from step " + ck.step() + " (epoch " + (startEpoch + 1) + ", batch " + startBatch + ")");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long perEpoch = data.batchesPerEpoch();
+        if (perEpoch == 0) {
+            throw new IllegalStateException("no full batch of " + cfg.batchSize() + " images in the data set");
+        }
+        long total = ctx.totalSteps();
+        long warmup = Math.round(cfg.optim().warmupEpochs() * perEpoch);
+        double lastLoss = Double.NaN, lastStd = Double.NaN;
+        int embDim = 0;
+        long imagesTimed = 0;
+        double secondsTimed = 0;
+        Progress progress = new Progress(console, cfg.engine().quiet());
+        for (int epoch = startEpoch; epoch < cfg.epochs(); epoch++) {
+            ctx.epoch = epoch;
+            if (probe != null) {
+                probe.resetAccuracy();
+            }
+            double stdSum = 0;
+            int stdCount = 0;
+            Iterator<BatchSource.Batch> it = data.epoch(epoch, epoch == startEpoch ? startBatch : 0);
+            int b = epoch == startEpoch ? startBatch : 0;
+            while (it.hasNext()) {
+                BatchSource.Batch batch = it.next();
+                long t0 = System.nanoTime();
+                ctx.step = epoch * perEpoch + b;
+                double lr = Schedules.warmupCosine(baseLr, ctx.step, warmup, total, cfg.optim().minLrFraction(),
+                        cfg.optim().cosine());
+                StepInputs in = method.prepare(ctx, batch.views());
+                StepGradients sg = gradients(in);
+                checkFinite(sg);
+                optimizer.step(net.graph().paramTable(), sg.grads(), lr, baseLr);
+                method.afterStep(ctx, in, sg.onlineOutput());
+                double secs = (System.nanoTime() - t0) / 1e9;
+                int images = batch.labels().length;
+                if (b > 0 || epoch > startEpoch || startBatch > 0) { // the very first step includes JIT/allocation warm-up
+                    imagesTimed += images;
+                    secondsTimed += secs;
+                }
+                lastLoss = sg.loss().value();
+                INDArray emb = method.embeddings(sg.onlineOutput());
+                embDim = (int) emb.size(1);
+                lastStd = Collapse.std(emb);
+                stdSum += lastStd;
+                stdCount++;
+                if (probe != null && sg.features() != null) {
+                    probe.update(sg.features().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, images)), batch.labels());
+                }
+                b++;
+                double ips = images / secs;
+                if (ctx.step % cfg.engine().logEverySteps() == 0 || b == perEpoch) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("step", ctx.step);
+                    row.put("epoch", epoch);
+                    row.put("loss", lastLoss);
+                    row.put("lr", lr);
+                    row.put("imgPerSec", ips);
+                    row.put("collapseStd", lastStd);
+                    if (probe != null) {
+                        row.put("probeAcc", probe.accuracy());
+                    }
+                    metrics.append(row);
+                }
+                progress.update(epoch, cfg.epochs(), b, perEpoch, lastLoss, ips, secs, ctx.step + 1, total);
+                boolean epochEnd = b == perEpoch;
+                boolean periodic = cfg.engine().checkpointEverySteps() > 0
+                        && (ctx.step + 1) % cfg.engine().checkpointEverySteps() == 0;
+                if (epochEnd || periodic) {
+                    save(ctx.step + 1, epochEnd ? epoch + 1 : epoch, epochEnd ? 0 : b);
+                }
+                if (cfg.engine().stopAfterSteps() > 0 && ctx.step + 1 >= cfg.engine().stopAfterSteps()) {
+                    progress.done();
+                    return result(ctx.step + 1, imagesTimed, secondsTimed, startNanos, lastStd, embDim, lastLoss, false);
+                }
+            }
+            progress.done();
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("step", ctx.step);
+            row.put("epoch", epoch);
+            row.put("epochEnd", true);
+            row.put("collapseStd", stdCount == 0 ? Double.NaN : stdSum / stdCount);
+            if (probe != null) {
+                row.put("probeAcc", probe.accuracy());
+            }
+            if (monitor != null && cfg.engine().knnMonitorEvery() > 0
+                    && ((epoch + 1) % cfg.engine().knnMonitorEvery() == 0 || epoch + 1 == cfg.epochs())) {
+                row.putAll(monitor.evaluate(epoch, net.graph(), net.featuresVertex()));
+            }
+            metrics.append(row);
+            say(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  collapse-std %.4f (1/sqrt(d)=%.4f)%s%s", epoch + 1,
+                    cfg.epochs(), lastLoss, stdCount == 0 ? Double.NaN : stdSum / stdCount, 1 / Math.sqrt(Math.max(1, embDim)),
+                    probe != null ? String.format(Locale.ROOT, "  probe %.3f", probe.accuracy()) : "",
+                    row.containsKey("knnTop1") ? String.format(Locale.ROOT, "  kNN %.3f", (Double) row.get("knnTop1")) : ""));
+        }
+        return result(ctx.step + 1, imagesTimed, secondsTimed, startNanos, lastStd, embDim, lastLoss, true);
+    }
+
+    private Result result(long steps, long images, double secs, long startNanos, double std, int d, double loss,
+                          boolean completed) {
+        return new Result(steps, secs > 0 ? images / secs : Double.NaN, (System.nanoTime() - startNanos) / 1e9,
+                SystemStats.peakRssBytes(), std, d, loss, probe == null ? Double.NaN : probe.accuracy(), completed);
+    }
+
+    private void checkFinite(StepGradients sg) {
+        double v = sg.loss().value();
+        String where = "step " + ctx.step + " (epoch " + (ctx.epoch + 1) + ") of " + method.id();
+        if (!Double.isFinite(v)) {
+            throw new DivergedException("loss is " + v + " at " + where + "; parameters were not updated and the last good "
+                    + "checkpoint is kept at " + (runDir == null ? "-" : checkpointFile()));
+        }
+        double gs = net.graph().getFlattenedGradients().sumNumber().doubleValue();
+        if (!Double.isFinite(gs)) {
+            throw new DivergedException("gradients contain NaN/Inf at " + where + "; parameters were not updated and the "
+                    + "last good checkpoint is kept at " + (runDir == null ? "-" : checkpointFile()));
+        }
+    }
+
+    private void save(long stepsDone, int nextEpoch, int nextBatch) {
+        Map<String, INDArray> arrays = new LinkedHashMap<>();
+        arrays.put("model", net.graph().params().dup());
+        EmaTarget.snapshot(ctx.targets()).forEach((k, v) -> arrays.put("target/" + k, v));
+        optimizer.state().forEach((k, v) -> arrays.put("optim/" + k, v));
+        method.state().forEach((k, v) -> arrays.put("method/" + k, v.dup()));
+        if (probe != null) {
+            probe.state().forEach((k, v) -> arrays.put("probe/" + k, v));
+        }
+        try {
+            new Checkpoint(configHash, stepsDone, nextEpoch, nextBatch, arrays).write(checkpointFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint " + checkpointFile(), e);
+        }
+    }
+
+    private void restore(Checkpoint ck) {
+        net.graph().params().assign(ck.arrays().get("model"));
+        ck.group("target").forEach((k, v) -> ctx.emaTarget(k).restore(v));
+        optimizer.restore(ck.group("optim"));
+        method.restore(ck.group("method"));
+        if (probe != null && !ck.group("probe").isEmpty()) {
+            probe.restore(ck.group("probe"));
+        }
+    }
+
+    private void say(String s) {
+        if (console != null) {
+            console.println(s);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.sslbench.core.optim;
+
+/** Learning-rate and momentum schedules, pure functions of the step. */
+public final class Schedules {
+    private Schedules() {}
+
+    /**
+     * Linear warm-up from 0 to {@code base} over {@code warmupSteps}, then cosine decay to
+     * {@code base·minFraction} at {@code totalSteps} (SimCLR/BYOL/SimSiam). With {@code cosine=false}
+     * the rate stays at base after warm-up.
+     */
+    public static double warmupCosine(double base, long step, long warmupSteps, long totalSteps, double minFraction,
+                                      boolean cosine) {
+        checkStep(step);
+        if (warmupSteps > 0 && step < warmupSteps) {
+            return base * (step + 1) / warmupSteps;
+        }
+        if (!cosine) {
+            return base;
+        }
+        long decay = Math.max(1, totalSteps - warmupSteps);
+        double t = Math.min(1.0, (double) (step - warmupSteps) / decay);
+        double min = base * minFraction;
+        return min + (base - min) * 0.5 * (1 + Math.cos(Math.PI * t));
+    }
+
+    /**
+     * BYOL's target decay: {@code τ = 1 − (1 − τ_base)·(cos(π·k/K) + 1)/2}, rising from τ_base at step 0
+     * to 1 at step K.
+     */
+    public static double cosineMomentum(double base, long step, long totalSteps) {
+        checkStep(step);
+        if (base < 0 || base > 1) {
+            throw new IllegalArgumentException("momentum base must be in [0, 1], got " + base);
+        }
+        double t = Math.min(1.0, (double) step / Math.max(1, totalSteps));
+        return 1 - (1 - base) * (Math.cos(Math.PI * t) + 1) / 2;
+    }
+
+    /** The linear scaling rule {@code lr = base × batch / 256}. */
+    public static double scaleLr(double base, int batchSize, boolean scale) {
+        return scale ? base * batchSize / 256.0 : base;
+    }
+
+    private static void checkStep(long step) {
+        if (step < 0) {
+            throw new IllegalArgumentException("step must be >= 0, got " + step);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package io.sslbench.core.engine;
+
+import io.sslbench.core.config.ConfigTree;
+import io.sslbench.core.config.RunConfig;
+import io.sslbench.core.testing.TinyNets;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class TrainerTest {
+
+    static RunConfig config(String... sets) {
+        Map<String, Object> tree = ConfigTree.parse("""
+                method: {name: simclr}
+                seed: 7
+                epochs: 2
+                batchSize: 8
+                backbone: tiny
+                optim: {name: sgd, lr: 0.05, scaleWithBatch: false, weightDecay: 0.0001, warmupEpochs: 0.5}
+                engine: {quiet: true, knnMonitorEvery: 0, logEverySteps: 1}
+                """, "test");
+        return RunConfig.from(ConfigTree.override(tree, List.of(sets)));
+    }
+
+    static Trainer trainer(RunConfig cfg, ToyMethod m, boolean bn, Path dir, DataType dt) {
+        OnlineNetwork.Built net = OnlineNetwork.build(TinyNets.encoder(bn), m, 3, 8, cfg.seed(), dt);
+        return new Trainer(cfg, m, net, TinyNets.source(4, cfg.batchSize(), 8, 3, cfg.seed(), dt), dir, 3, null, null);
+    }
+
+    @Test
+    void inGraphLossGivesTheGradientOfTheMeanLoss() {
+        // The fused path (loss inside the graph) must produce exactly dL/dθ of the method's mean loss:
+        // compare one parameter's gradient with a central finite difference in DOUBLE.
+        RunConfig cfg = config();
+        ToyMethod m = new ToyMethod();
+        Trainer t = trainer(cfg, m, false, null, DataType.DOUBLE);
+        INDArray[] views = TinyNets.source(1, 4, 8, 3, 1, DataType.DOUBLE).epoch(0, 0).next().views();
+        StepInputs in = m.prepare(t.context(), views);
+        Trainer.StepGradients sg = t.gradients(in);
+        ComputationGraph g = t.context().online();
+        INDArray params = g.params();
+        INDArray grad = g.getFlattenedGradients().dup();
+        assertFalse(sg.grads().isEmpty());
+        int checked = 0;
+        long stride = Math.max(1, params.length() / 25);
+        for (long idx = 0; idx < params.length(); idx += stride) {
+            double orig = params.getDouble(idx);
+            params.putScalar(idx, orig + 1e-6);
+            double plus = t.gradients(in).loss().value();
+            params.putScalar(idx, orig - 1e-6);
+            double minus = t.gradients(in).loss().value();
+            params.putScalar(idx, orig);
+            double numeric = (plus - minus) / 2e-6;
+            assertEquals(numeric, grad.getDouble(idx), 1e-7 + 1e-4 * Math.abs(numeric), "param " + idx);
+            checked++;
+        }
+        assertTrue(checked > 20);
+    }
+
+    @Test
+    void gradientCachingMatchesTheFullBatch() {
+        // GradCache: chunks of 3 rows (uneven split of 8 rows) give the full-batch gradient for a BN-free encoder.
+        ToyMethod m = new ToyMethod();
+        Trainer full = trainer(config(), m, false, null, DataType.DOUBLE);
+        Trainer cached = trainer(config("engine.gradCacheChunk=3"), m, false, null, DataType.DOUBLE);
+        cached.context().online().params().assign(full.context().online().params());
+        INDArray[] views = TinyNets.source(1, 4, 8, 3, 2, DataType.DOUBLE).epoch(0, 0).next().views();
+        StepInputs in = m.prepare(full.context(), views);
+        Trainer.StepGradients a = full.gradients(in);
+        INDArray ga = full.context().online().getFlattenedGradients().dup();
+        Trainer.StepGradients b = cached.gradients(in);
+        INDArray gb = cached.context().online().getFlattenedGradients().dup();
+        assertEquals(a.loss().value(), b.loss().value(), 1e-12);
+        double rel = ga.sub(gb).norm2Number().doubleValue() / ga.norm2Number().doubleValue();
+        assertTrue(rel < 1e-10, "relative gradient difference " + rel);
+        assertTrue(ga.norm2Number().doubleValue() > 0);
+    }
+
+    @Test
+    void trainingLowersTheLossAndLogsMetrics(@TempDir Path dir) {
+        ToyMethod m = new ToyMethod();
+        Trainer t = trainer(config("epochs=3"), m, true, dir, DataType.FLOAT);
+        Trainer.Result r = t.run();
+        assertTrue(r.completed());
+        assertEquals(12, r.steps());
+        List<Map<String, Object>> rows = MetricsLog.read(dir.resolve("metrics.jsonl"));
+        double first = ((Number) rows.get(0).get("loss")).doubleValue();
+        double last = rows.stream().filter(x -> x.containsKey("loss")).map(x -> ((Number) x.get("loss")).doubleValue())
+                .reduce((x, y) -> y).orElseThrow();
+        assertTrue(last < first, "loss " + first + " -> " + last);
+        assertTrue(rows.stream().anyMatch(x -> Boolean.TRUE.equals(x.get("epochEnd")) && x.containsKey("probeAcc")));
+        assertTrue(Files.exists(t.checkpointFile()));
+    }
+
+    @Test
+    void interruptedAndResumedRunEndsWithTheSameParameters(@TempDir Path a, @TempDir Path b) {
+        ToyMethod m1 = new ToyMethod();
+        m1.useTarget = true;
+        Trainer straight = trainer(config("engine.checkpointEverySteps=3"), m1, true, a, DataType.FLOAT);
+        straight.run();
+        INDArray expected = straight.context().online().params().dup();
+        INDArray expectedTarget = straight.context().emaTarget("target").params().dup();
+
+        ToyMethod m2 = new ToyMethod();
+        m2.useTarget = true;
+        Trainer first = trainer(config("engine.checkpointEverySteps=3", "engine.stopAfterSteps=3"), m2, true, b,
+                DataType.FLOAT);
+        Trainer.Result partial = first.run();
+        assertFalse(partial.completed());
+        ToyMethod m3 = new ToyMethod();
+        m3.useTarget = true;
+        Trainer resumed = trainer(config("engine.checkpointEverySteps=3"), m3, true, b, DataType.FLOAT);
+        assertTrue(resumed.run().completed());
+        assertEquals(expected, resumed.context().online().params(), "online parameters differ after resume");
+        assertEquals(expectedTarget, resumed.context().emaTarget("target").params(), "EMA target differs after resume");
+        assertEquals(8.0, m1.stepsSeen);
+        assertEquals(8.0, m3.stepsSeen, "method state restored at step 3, then the 5 remaining steps ran");
+    }
+
+    @Test
+    void sameSeedAndConfigGiveIdenticalResults(@TempDir Path a, @TempDir Path b) {
+        Trainer t1 = trainer(config(), new ToyMethod(), true, a, DataType.FLOAT);
+        Trainer t2 = trainer(config(), new ToyMethod(), true, b, DataType.FLOAT);
+        t1.run();
+        t2.run();
+        assertEquals(t1.context().online().params(), t2.context().online().params());
+    }
+
+    @Test
+    void nanLossStopsWithAClearMessageAndKeepsTheLastCheckpoint(@TempDir Path dir) throws Exception {
+        ToyMethod m = new ToyMethod();
+        Trainer t = trainer(config("epochs=1"), m, true, dir, DataType.FLOAT);
+        t.run();
+        byte[] before = Files.readAllBytes(t.checkpointFile());
+        ToyMethod bad = new ToyMethod();
+        bad.nan = true;
+        Trainer t2 = trainer(config("epochs=2"), bad, true, dir.resolve("other"), DataType.FLOAT);
+        Trainer.DivergedException e = assertThrows(Trainer.DivergedException.class, t2::run);
+        assertTrue(e.getMessage().contains("loss is NaN at step 0"), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(t.checkpointFile()));
+    }
+
+    @Test
+    void resumingUnderAnotherConfigIsRefused(@TempDir Path dir) {
+        trainer(config("epochs=1"), new ToyMethod(), true, dir, DataType.FLOAT).run();
+        Trainer other = trainer(config("epochs=1", "optim.lr=0.01"), new ToyMethod(), true, dir, DataType.FLOAT);
+        IllegalStateException e = assertThrows(IllegalStateException.class, other::run);
+        assertTrue(e.getMessage().contains("config hash"), e.getMessage());
+    }
+
+    @Test
+    void emaTargetFollowsTheFormula() {
+        ToyMethod m = new ToyMethod();
+        Trainer t = trainer(config(), m, true, null, DataType.FLOAT);
+        EmaTarget target = t.context().emaTarget("x");
+        INDArray online = t.context().online().params();
+        INDArray t0 = target.params().dup();
+        online.addi(1.0);
+        target.update(1.0);
+        assertEquals(t0, target.params(), "m = 1 leaves the target unchanged");
+        target.update(0.75);
+        assertTrue(t0.mul(0.75).addi(online.mul(0.25)).equalsWithEps(target.params(), 1e-5));
+        target.update(0.0);
+        assertEquals(online, target.params(), "m = 0 copies the online weights");
+        assertThrows(IllegalArgumentException.class, () -> target.update(1.5));
+    }
+}
