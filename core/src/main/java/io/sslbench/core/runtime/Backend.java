@@ -50,10 +50,15 @@ public final class Backend {
         if (started) {
             return;
         }
-        if (System.getProperty(HELPERS_DISABLE_PROPERTY) == null) {
-            System.setProperty(HELPERS_DISABLE_PROPERTY, "false");
-        }
+        applyDefaults(System.getProperties());
         started = true;
+    }
+
+    /** Sets {@value #HELPERS_DISABLE_PROPERTY} to {@code false} in {@code props} unless it is already set. */
+    static void applyDefaults(Properties props) {
+        if (props.getProperty(HELPERS_DISABLE_PROPERTY) == null) {
+            props.setProperty(HELPERS_DISABLE_PROPERTY, "false");
+        }
     }
 
     /**
@@ -69,8 +74,8 @@ public final class Backend {
         return backendName() + " " + classifier() + " helpers=" + (helpersEnabled() ? "on" : "off")
                 + " nd4j=" + mavenVersion("org.nd4j", "nd4j-api")
                 + " dl4j=" + mavenVersion("org.deeplearning4j", "deeplearning4j-nn")
-                + " threads=" + env.getProperty("omp.threads", "?")
-                + " blas=" + env.getProperty("blas.vendor", "?");
+                + " threads=" + env.getOrDefault("omp.threads", "?")
+                + " blas=" + env.getOrDefault("blas.vendor", "?");
     }
 
     /** @return the ND4J backend, {@code CPU} or {@code CUDA} (loads it) */
