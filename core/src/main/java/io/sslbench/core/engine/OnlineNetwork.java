@@ -1,5 +1,8 @@
 package io.sslbench.core.engine;
 
+import io.sslbench.core.nn.BackboneSpec;
+import io.sslbench.core.nn.Backbones;
+import io.sslbench.core.nn.Encoder;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -21,11 +24,12 @@ public final class OnlineNetwork {
     /** Adds an encoder to a graph; returns its pooled-feature vertex and width. */
     @FunctionalInterface
     public interface EncoderFactory {
-        Encoded add(GraphBuilder g, String input);
-    }
+        Encoder add(GraphBuilder g, String input);
 
-    /** An encoder's feature vertex and its width. */
-    public record Encoded(String vertex, int dim) {
+        /** The harness's ResNet backbones, vertices prefixed "enc_". */
+        static EncoderFactory of(BackboneSpec spec) {
+            return (g, in) -> Backbones.addEncoder(g, in, spec, "enc_");
+        }
     }
 
     /** The built network and the names the engine needs. */
@@ -60,16 +64,16 @@ public final class OnlineNetwork {
                 .graphBuilder()
                 .addInputs("in")
                 .setInputTypes(InputType.convolutional(imageSize, imageSize, channels));
-        Encoded enc = encoder.add(g, "in");
-        String head = method.addHeads(g, enc.vertex(), enc.dim());
+        Encoder enc = encoder.add(g, "in");
+        String head = method.addHeads(g, enc.output(), enc.featureDim());
         g.addLayer("loss", new LossLayer.Builder().lossFunction(new ExternalLoss()).activation(Activation.IDENTITY)
                 .build(), head);
         g.addLayer("tap", new LossLayer.Builder().lossFunction(new FeatureTap()).activation(Activation.IDENTITY)
-                .build(), enc.vertex());
+                .build(), enc.output());
         g.setOutputs("loss", "tap");
         ComputationGraphConfiguration conf = g.build();
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
-        return new Built(graph, enc.vertex(), enc.dim(), head);
+        return new Built(graph, enc.output(), enc.featureDim(), head);
     }
 }

@@ -35,7 +35,7 @@ public final class TinyNets {
                 }
             }
             g.addLayer("enc_features", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), last);
-            return new OnlineNetwork.Encoded("enc_features", 16);
+            return new io.sslbench.core.nn.Encoder("enc_features", 16);
         };
     }
 
