@@ -55,6 +55,7 @@ public final class OnlineNetwork {
      */
     public static Built build(EncoderFactory encoder, SslMethod method, int channels, int imageSize, long seed,
                               DataType dataType) {
+        io.sslbench.core.runtime.Backend.init();
         GraphBuilder g = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(dataType)
