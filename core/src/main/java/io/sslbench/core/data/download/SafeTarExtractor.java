@@ -1,0 +1,184 @@
+package io.sslbench.core.data.download;
+
+import io.sslbench.core.util.Hashing;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Extracts a {@code .tar.gz} without letting any entry land outside the target directory.
+ *
+ * <p>Refused (the whole extraction fails, nothing is left behind): entries with an absolute path, entries whose
+ * normalised path leaves the target ({@code ../evil}), symbolic links whose target is absolute or resolves
+ * outside the target, hard links to paths outside it, device and FIFO entries, and entries that would be
+ * written through a previously extracted symbolic link. Entries are first extracted into a fresh temporary
+ * directory inside the target; only when the whole archive was read are its top-level entries moved into the
+ * target, so an interrupted extraction never leaves a half-extracted data set under its final name.
+ */
+public final class SafeTarExtractor {
+    private SafeTarExtractor() {}
+
+    /**
+     * @param archive a gzip-compressed tar
+     * @param target  directory to extract into (created if needed); top-level names must not exist there yet
+     * @return SHA-256 (hex) of every extracted regular file, keyed by its path relative to {@code target}
+     */
+    public static Map<String, String> extract(Path archive, Path target) {
+        Path dest;
+        Path tmp;
+        try {
+            Files.createDirectories(target);
+            dest = target.toRealPath();
+            tmp = Files.createTempDirectory(dest, ".extract-");
+        } catch (IOException e) {
+            throw new DownloadException(target, "cannot prepare extraction directory: " + e.getMessage(), e);
+        }
+        Map<String, String> hashes = new LinkedHashMap<>();
+        try {
+            try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16);
+                 TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(raw, 1 << 16))) {
+                TarArchiveEntry e;
+                while ((e = tar.getNextTarEntry()) != null) {
+                    extractEntry(archive, tar, e, tmp, hashes);
+                }
+            } catch (IOException e) {
+                throw new DownloadException(archive, "corrupt or truncated archive: " + e.getMessage(), e);
+            }
+            List<Path> tops;
+            try (Stream<Path> s = Files.list(tmp)) {
+                tops = s.toList();
+            }
+            for (Path top : tops) {
+                Path finalPath = dest.resolve(top.getFileName().toString());
+                if (Files.exists(finalPath, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new DownloadException(finalPath, "already exists; remove it before extracting "
+                            + archive.getFileName() + " again");
+                }
+            }
+            for (Path top : tops) {
+                Files.move(top, dest.resolve(top.getFileName().toString()), StandardCopyOption.ATOMIC_MOVE);
+            }
+            return hashes;
+        } catch (IOException e) {
+            throw new DownloadException(archive, "extraction into " + target + " failed: " + e.getMessage(), e);
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    private static void extractEntry(Path archive, TarArchiveInputStream tar, TarArchiveEntry e, Path root,
+                                     Map<String, String> hashes) throws IOException {
+        String name = e.getName();
+        Path out = checkedPath(archive, root, name);
+        if (out.equals(root)) {
+            return; // "./"
+        }
+        if (e.isDirectory()) {
+            ensureNoLinkOnTheWay(archive, root, out, name);
+            Files.createDirectories(out);
+            return;
+        }
+        if (e.isSymbolicLink()) {
+            String link = e.getLinkName();
+            if (link.startsWith("/") || Path.of(link).isAbsolute()) {
+                throw refuse(archive, name, "symbolic link to absolute path " + link);
+            }
+            Path resolved = out.getParent().resolve(link).normalize();
+            if (!resolved.startsWith(root)) {
+                throw refuse(archive, name, "symbolic link to " + link + ", outside the target directory");
+            }
+            ensureNoLinkOnTheWay(archive, root, out.getParent(), name);
+            Files.createDirectories(out.getParent());
+            Files.createSymbolicLink(out, Path.of(link));
+            return;
+        }
+        if (e.isLink()) {
+            Path linked = checkedPath(archive, root, e.getLinkName());
+            ensureNoLinkOnTheWay(archive, root, out.getParent(), name);
+            Files.createDirectories(out.getParent());
+            Files.copy(linked, out, LinkOption.NOFOLLOW_LINKS);
+            if (hashes.containsKey(root.relativize(linked).toString())) {
+                hashes.put(root.relativize(out).toString(), hashes.get(root.relativize(linked).toString()));
+            }
+            return;
+        }
+        if (!e.isFile()) {
+            throw refuse(archive, name, "unsupported entry type (device, FIFO or other special file)");
+        }
+        ensureNoLinkOnTheWay(archive, root, out.getParent(), name);
+        Files.createDirectories(out.getParent());
+        MessageDigest md = Hashing.digest("SHA-256");
+        try (OutputStream os = Files.newOutputStream(out)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = tar.read(buf)) > 0) {
+                os.write(buf, 0, n);
+                md.update(buf, 0, n);
+            }
+        }
+        hashes.put(root.relativize(out).toString().replace('\\', '/'), HexFormat.of().formatHex(md.digest()));
+    }
+
+    /** @return root/name normalised, refusing absolute names and names that leave root */
+    private static Path checkedPath(Path archive, Path root, String name) {
+        if (name.startsWith("/") || name.startsWith("\\") || name.matches("^[A-Za-z]:.*") || Path.of(name).isAbsolute()) {
+            throw refuse(archive, name, "absolute path");
+        }
+        Path out = root.resolve(name).normalize();
+        if (!out.startsWith(root)) {
+            throw refuse(archive, name, "path leaves the target directory");
+        }
+        return out;
+    }
+
+    /** Refuses to write below a symbolic link created by an earlier entry. */
+    private static void ensureNoLinkOnTheWay(Path archive, Path root, Path dir, String name) {
+        for (Path p = dir; p != null && p.startsWith(root) && !p.equals(root); p = p.getParent()) {
+            if (Files.isSymbolicLink(p)) {
+                throw refuse(archive, name, "would be written through the symbolic link " + root.relativize(p));
+            }
+        }
+    }
+
+    private static DownloadException refuse(Path archive, String entry, String why) {
+        return new DownloadException(archive, "refused archive entry '" + entry + "': " + why
+                + "; nothing was extracted");
+    }
+
+    static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        List<Path> all = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(dir)) { // does not follow links
+            s.forEach(all::add);
+        } catch (IOException ignored) {
+            return;
+        }
+        all.sort(Comparator.comparingInt(Path::getNameCount).reversed());
+        for (Path p : all) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // best effort: a leftover .extract-* directory is never read as data
+            }
+        }
+    }
+}
