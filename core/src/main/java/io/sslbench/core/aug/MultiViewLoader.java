@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Abandoning an iterator leaves at most {@code prefetchBatches} batches to finish in the background.
  * {@link #close()} stops the workers.
  */
-public final class MultiViewLoader implements AutoCloseable {
+public final class MultiViewLoader implements io.sslbench.core.engine.BatchSource {
     private static final AtomicInteger POOL_ID = new AtomicInteger();
 
     private final ImageDataset dataset;

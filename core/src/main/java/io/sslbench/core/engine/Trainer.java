@@ -216,10 +216,10 @@ public final class Trainer {
             }
             double stdSum = 0;
             int stdCount = 0;
-            Iterator<BatchSource.Batch> it = data.epoch(epoch, epoch == startEpoch ? startBatch : 0);
+            Iterator<io.sslbench.core.aug.ViewBatch> it = data.epoch(epoch, epoch == startEpoch ? startBatch : 0);
             int b = epoch == startEpoch ? startBatch : 0;
             while (it.hasNext()) {
-                BatchSource.Batch batch = it.next();
+                io.sslbench.core.aug.ViewBatch batch = it.next();
                 long t0 = System.nanoTime();
                 ctx.step = epoch * perEpoch + b;
                 double lr = Schedules.warmupCosine(baseLr, ctx.step, warmup, total, cfg.optim().minLrFraction(),

@@ -51,7 +51,7 @@ public final class TinyNets {
             }
 
             @Override
-            public Iterator<Batch> epoch(int epoch, int startBatch) {
+            public Iterator<io.sslbench.core.aug.ViewBatch> epoch(int epoch, int startBatch) {
                 return new Iterator<>() {
                     int b = startBatch;
 
@@ -61,7 +61,7 @@ public final class TinyNets {
                     }
 
                     @Override
-                    public Batch next() {
+                    public io.sslbench.core.aug.ViewBatch next() {
                         if (!hasNext()) {
                             throw new NoSuchElementException();
                         }
@@ -75,7 +75,7 @@ public final class TinyNets {
                             idx[i] = b * batch + i;
                         }
                         b++;
-                        return new Batch(new INDArray[]{v1, v2}, labels, idx);
+                        return new io.sslbench.core.aug.ViewBatch(new INDArray[]{v1, v2}, labels, idx);
                     }
                 };
             }
