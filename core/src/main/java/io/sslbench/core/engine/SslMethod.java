@@ -24,8 +24,11 @@ public interface SslMethod {
     /** @return method id, e.g. "simclr", "moco-v2" */
     String id();
 
-    /** @return name of the view preset in {@code io.sslbench.core.aug.Presets} (e.g. "simclr", "byol", "swav") */
-    String viewPreset();
+    /**
+     * @param target image-size regime of the data set (CIFAR 32px, ImageNet 224px)
+     * @return one augmentation pipeline per view, normally a preset from {@link io.sslbench.core.aug.Presets}
+     */
+    java.util.List<io.sslbench.core.aug.ViewPipeline> views(io.sslbench.core.aug.Presets.Target target);
 
     /**
      * Adds the method's heads to the encoder.

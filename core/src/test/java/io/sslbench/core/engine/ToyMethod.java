@@ -24,8 +24,8 @@ final class ToyMethod implements SslMethod {
     }
 
     @Override
-    public String viewPreset() {
-        return "simclr";
+    public List<io.sslbench.core.aug.ViewPipeline> views(io.sslbench.core.aug.Presets.Target target) {
+        return io.sslbench.core.aug.Presets.simclr(target);
     }
 
     @Override
