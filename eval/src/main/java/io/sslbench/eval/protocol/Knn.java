@@ -80,6 +80,12 @@ public final class Knn {
      */
     public static double[][] scores(INDArray trainFeat, int[] trainLabels, INDArray testFeat, int numClasses, int k,
                                     double temperature) {
+        return scores(trainFeat, trainLabels, testFeat, numClasses, k, temperature, CHUNK_ELEMENTS);
+    }
+
+    /** As above with an explicit bound on the similarity block's elements (tests force small chunks). */
+    static double[][] scores(INDArray trainFeat, int[] trainLabels, INDArray testFeat, int numClasses, int k,
+                             double temperature, long chunkElements) {
         if (numClasses < 2) {
             throw new IllegalArgumentException("numClasses must be >= 2, got " + numClasses);
         }
@@ -98,7 +104,7 @@ public final class Knn {
         INDArray bank = RowNorm.l2Normalize(trainFeat.castTo(DataType.FLOAT));
         INDArray bankT = bank.transpose();
         int m = (int) testFeat.size(0);
-        int chunk = (int) Math.max(1, Math.min(m, CHUNK_ELEMENTS / n));
+        int chunk = (int) Math.max(1, Math.min(m, chunkElements / n));
         double[][] out = new double[m][];
         for (int start = 0; start < m; start += chunk) {
             int b = Math.min(chunk, m - start);
