@@ -1,34 +1,102 @@
 package io.sslbench.core.engine;
 
+import io.sslbench.core.util.RowNorm;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Collapse monitor (SimSiam, Sec. 4.1): the standard deviation of the l2-normalised embeddings,
- * computed per dimension over the batch and averaged over dimensions. For embeddings spread like a
- * zero-mean isotropic Gaussian it is about {@code 1/sqrt(d)}; at complete collapse (every output the
- * same vector) it is 0.
+ * Representation-collapse monitor of SimSiam (Chen &amp; He 2021, Sec. 4.1, Fig. 2 middle): the standard
+ * deviation of the l2-normalised embeddings, computed per output channel over the batch and averaged over
+ * channels. The training engine logs it every epoch; results record it with a {@link Verdict}.
  *
- * <p>Verdict: a run is <b>collapsed</b> when {@code std < THRESHOLD_FRACTION / sqrt(d)}, i.e. below a
- * tenth of the healthy value. SimSiam's Figure 2 shows the collapsed run's std at ~0 and the healthy
- * one near 1/sqrt(d); a tenth leaves a wide margin on both sides, so small-batch noise neither hides a
- * collapse nor flags a healthy run.
+ * <p>Reference values: if the embeddings z are isotropic Gaussian, z/||z|| has per-channel variance
+ * 1/d, so the monitor reads about {@code 1/sqrt(d)} for a healthy encoder; if every input is mapped to
+ * the same vector the per-channel std is 0 ("complete collapse").
  */
 public final class Collapse {
     private Collapse() {}
 
+    /**
+     * Fraction of the healthy reference {@code 1/sqrt(d)} below which the embeddings count as collapsed.
+     *
+     * <p>Choice: SimSiam's Fig. 2 (middle) shows the run without stop-gradient at ~0 from the first epochs
+     * and the healthy run close to the {@code 1/sqrt(d)} line, so any threshold well between the two
+     * separates them; 0.1 (one decade below healthy) leaves room for healthy but anisotropic embeddings.
+     * What the threshold means: with population variances, {@code mean_j Var_j = (1 - ||mu||^2) / d}
+     * where {@code mu} is the mean of the normalised embeddings, and the averaged std is at most
+     * {@code sqrt(mean_j Var_j)}. Embeddings spread evenly over the channels therefore read below
+     * {@code 0.1/sqrt(d)} only when {@code ||mu||^2 > 0.99}, i.e. all of them lie in a small cap around one
+     * direction (cosine to their mean direction about 0.99 or more). Spread concentrated in a few channels
+     * reads lower (variance in a single axis gives at most {@code 1/d}), so a near one-dimensional
+     * representation is also flagged once {@code d > 100}; both are collapse in the paper's sense.
+     */
     public static final double THRESHOLD_FRACTION = 0.1;
 
-    /** @param z [N, d] embeddings (N >= 2) */
-    public static double std(INDArray z) {
-        if (z.rank() != 2 || z.size(0) < 2) {
-            throw new IllegalArgumentException("collapse std needs [N>=2, d] embeddings, got " + java.util.Arrays.toString(z.shape()));
+    /**
+     * SimSiam collapse monitor: {@code mean_j std_i( z_ij / ||z_i|| )}.
+     *
+     * <p>The std over the batch is the unbiased sample std (divisor {@code N-1}), as {@code torch.std}
+     * computes it by default. Computed in DOUBLE; the input is not modified.
+     *
+     * @param embeddings [N, d] embeddings (projector or predictor outputs), N &gt;= 2, any float type
+     * @return the averaged per-channel std of the l2-normalised rows (&gt;= 0; at most
+     *         {@code sqrt(N / ((N-1) d))}, so about 1/sqrt(d) at most for large N)
+     */
+    public static double std(INDArray embeddings) {
+        if (embeddings.rank() != 2) {
+            throw new IllegalArgumentException("embeddings must be [N, d], got shape "
+                    + java.util.Arrays.toString(embeddings.shape()));
         }
-        INDArray norms = org.nd4j.linalg.ops.transforms.Transforms.max(z.norm2(true, 1), 1e-12, false);
-        INDArray n = z.divColumnVector(norms);
-        return n.std(true, 0).meanNumber().doubleValue();
+        if (embeddings.size(0) < 2) {
+            throw new IllegalArgumentException("need at least 2 embeddings for a std, got " + embeddings.size(0));
+        }
+        INDArray z = RowNorm.l2Normalize(embeddings.castTo(DataType.DOUBLE));
+        return z.std(true, 0).meanNumber().doubleValue();
     }
 
-    public static boolean collapsed(double std, int d) {
-        return std < THRESHOLD_FRACTION / Math.sqrt(d);
+    /** @return the healthy reference {@code 1/sqrt(d)} */
+    public static double healthy(int d) {
+        requirePositiveDim(d);
+        return 1.0 / Math.sqrt(d);
+    }
+
+    /** @return the collapse threshold {@code THRESHOLD_FRACTION / sqrt(d)} */
+    public static double threshold(int d) {
+        return THRESHOLD_FRACTION * healthy(d);
+    }
+
+    private static void requirePositiveDim(int d) {
+        if (d <= 0) {
+            throw new IllegalArgumentException("embedding dimension d must be >= 1, got " + d);
+        }
+    }
+
+    /**
+     * Collapse verdict for one measurement.
+     *
+     * @param std       the monitor value {@link #std(INDArray)}
+     * @param dim       embedding dimension d
+     * @param healthy   {@code 1/sqrt(d)}
+     * @param threshold {@code THRESHOLD_FRACTION/sqrt(d)}
+     * @param collapsed {@code std < threshold}
+     */
+    public record Verdict(double std, int dim, double healthy, double threshold, boolean collapsed) {
+        public Verdict {
+            requirePositiveDim(dim);
+            if (!(std >= 0) || Double.isInfinite(std)) {
+                throw new IllegalArgumentException("std must be finite and >= 0, got " + std);
+            }
+        }
+
+        /** @return the verdict for monitor value {@code std} at embedding dimension {@code d} */
+        public static Verdict of(double std, int d) {
+            double t = Collapse.threshold(d);
+            return new Verdict(std, d, Collapse.healthy(d), t, std < t);
+        }
+
+        /** @return std as a fraction of the healthy value 1/sqrt(d) */
+        public double ratioToHealthy() {
+            return std / healthy;
+        }
     }
 }

@@ -1,0 +1,97 @@
+package io.sslbench.core.engine;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class CollapseTest {
+
+    /** Naive transcription of SimSiam Sec. 4.1: normalise each row, unbiased std per channel, mean. */
+    private static double naiveStd(double[][] z) {
+        int n = z.length, d = z[0].length;
+        double[][] u = new double[n][d];
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (double v : z[i]) {
+                s += v * v;
+            }
+            double norm = Math.max(Math.sqrt(s), 1e-12);
+            for (int j = 0; j < d; j++) {
+                u[i][j] = z[i][j] / norm;
+            }
+        }
+        double total = 0;
+        for (int j = 0; j < d; j++) {
+            double mean = 0;
+            for (int i = 0; i < n; i++) {
+                mean += u[i][j];
+            }
+            mean /= n;
+            double ss = 0;
+            for (int i = 0; i < n; i++) {
+                ss += (u[i][j] - mean) * (u[i][j] - mean);
+            }
+            total += Math.sqrt(ss / (n - 1));
+        }
+        return total / d;
+    }
+
+    @Test
+    void matchesNaiveLoop() {
+        Nd4j.getRandom().setSeed(7);
+        INDArray z = Nd4j.randn(DataType.DOUBLE, 37, 11).addi(0.3);
+        assertEquals(naiveStd(z.toDoubleMatrix()), Collapse.std(z), 1e-12);
+    }
+
+    @Test
+    void gaussianEmbeddingsReadAboutOneOverSqrtD() {
+        Nd4j.getRandom().setSeed(1);
+        for (int d : new int[]{16, 128, 512}) {
+            INDArray z = Nd4j.randn(DataType.FLOAT, 4096, d);
+            double std = Collapse.std(z);
+            assertEquals(1 / Math.sqrt(d), std, 0.03 / Math.sqrt(d), "d=" + d);
+            assertFalse(Collapse.Verdict.of(std, d).collapsed());
+        }
+    }
+
+    @Test
+    void collapsedEmbeddingsReadNearZeroAndAreFlagged() {
+        Nd4j.getRandom().setSeed(2);
+        int d = 128;
+        INDArray common = Nd4j.randn(DataType.DOUBLE, 1, d);
+        // every row is the same vector (scaled differently) plus 1% noise
+        INDArray scales = Nd4j.rand(DataType.DOUBLE, 256, 1).addi(0.5);
+        INDArray z = common.repeat(0, 256).mulColumnVector(scales)
+                .addi(Nd4j.randn(DataType.DOUBLE, 256, d).muli(0.01 * common.norm2Number().doubleValue() / Math.sqrt(d)));
+        double std = Collapse.std(z);
+        assertTrue(std < 0.02 / Math.sqrt(d), "std " + std);
+        Collapse.Verdict v = Collapse.Verdict.of(std, d);
+        assertTrue(v.collapsed());
+        assertEquals(0.1 / Math.sqrt(d), v.threshold(), 1e-15);
+    }
+
+    @Test
+    void invariantToRowScalingAndDoesNotMutate() {
+        Nd4j.getRandom().setSeed(3);
+        INDArray z = Nd4j.randn(DataType.DOUBLE, 50, 8);
+        INDArray copy = z.dup();
+        INDArray scaled = z.mulColumnVector(Nd4j.rand(DataType.DOUBLE, 50, 1).muli(100).addi(0.01));
+        assertEquals(Collapse.std(z), Collapse.std(scaled), 1e-12);
+        assertEquals(copy, z);
+    }
+
+    @Test
+    void verdictBoundaryAndValidation() {
+        int d = 64;
+        assertTrue(Collapse.Verdict.of(Math.nextDown(Collapse.threshold(d)), d).collapsed());
+        assertFalse(Collapse.Verdict.of(Collapse.threshold(d), d).collapsed());
+        assertEquals(0.5, Collapse.Verdict.of(0.5 / 8, d).ratioToHealthy(), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> Collapse.Verdict.of(-1e-3, d));
+        assertThrows(IllegalArgumentException.class, () -> Collapse.Verdict.of(0.1, 0));
+        assertThrows(IllegalArgumentException.class, () -> Collapse.std(Nd4j.ones(1, 4)));
+        assertThrows(IllegalArgumentException.class, () -> Collapse.std(Nd4j.ones(2, 4, 1)));
+    }
+}

@@ -1,0 +1,53 @@
+package io.sslbench.eval.protocol;
+
+/** Top-k accuracy from per-class scores, shared by every protocol. */
+public final class Accuracy {
+    private Accuracy() {}
+
+    /**
+     * Fraction of samples whose true class is among the {@code k} highest-scoring classes.
+     *
+     * <p>Ties are broken as a stable descending sort does: among equal scores the lower class index ranks
+     * first. With fewer than {@code k} classes every sample counts as correct.
+     *
+     * @param scores [N][C] class scores (any monotone score: votes, logits, probabilities)
+     * @param labels N true classes in [0, C)
+     * @param k      &gt;= 1
+     * @return top-k accuracy in [0, 1]
+     */
+    public static double topK(double[][] scores, int[] labels, int k) {
+        if (scores.length != labels.length) {
+            throw new IllegalArgumentException(scores.length + " score rows for " + labels.length + " labels");
+        }
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
+        if (labels.length == 0) {
+            throw new IllegalArgumentException("no samples to score");
+        }
+        int correct = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (rank(scores[i], labels[i]) < k) {
+                correct++;
+            }
+        }
+        return correct / (double) labels.length;
+    }
+
+    /**
+     * @return 0-based rank of class {@code y} in a stable descending sort of {@code s}: the number of classes
+     *         with a higher score, plus those with an equal score and a lower index
+     */
+    public static int rank(double[] s, int y) {
+        if (y < 0 || y >= s.length) {
+            throw new IllegalArgumentException("label " + y + " out of range [0," + s.length + ")");
+        }
+        int r = 0;
+        for (int c = 0; c < s.length; c++) {
+            if (s[c] > s[y] || (s[c] == s[y] && c < y)) {
+                r++;
+            }
+        }
+        return r;
+    }
+}

@@ -1,0 +1,45 @@
+package io.sslbench.eval.protocol;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class SanityCheckTest {
+
+    @Test
+    void passesWhenNothingChanged() {
+        ComputationGraph g = TestData.tinyEncoder(4, 4, 3, 4, 1);
+        INDArray before = g.params().dup();
+        assertDoesNotThrow(() -> SanityCheck.assertUnchanged(before, g));
+    }
+
+    @Test
+    void catchesAChangedBnRunningMeanByName() {
+        ComputationGraph g = TestData.tinyEncoder(4, 4, 3, 4, 1);
+        INDArray before = g.params().dup();
+        g.getLayer("bn").getParam("mean").putScalar(2, 0.25);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SanityCheck.assertUnchanged(before, g));
+        assertTrue(e.getMessage().contains("'bn_mean'") && e.getMessage().contains("element 2"), e.getMessage());
+    }
+
+    @Test
+    void namesTheFirstChangedParameterInVectorOrder() {
+        ComputationGraph g = TestData.tinyEncoder(4, 4, 3, 4, 1);
+        INDArray before = g.params().dup();
+        g.getLayer("bn").getParam("log10stdev").putScalar(0, 0.7);
+        g.getLayer("conv").getParam("W").putScalar(new long[]{1, 2, 0, 1}, 0.5);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SanityCheck.assertUnchanged(before, g));
+        assertTrue(e.getMessage().contains("'conv_W'"), e.getMessage());
+    }
+
+    @Test
+    void catchesAChangedBnScale() {
+        ComputationGraph g = TestData.tinyEncoder(4, 4, 3, 4, 1);
+        INDArray before = g.params().dup();
+        g.getLayer("bn").getParam("gamma").muli(1.5);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SanityCheck.assertUnchanged(before, g));
+        assertTrue(e.getMessage().contains("'bn_gamma'"), e.getMessage());
+    }
+}
