@@ -176,6 +176,33 @@ public final class Trainer {
         return out.toArray(INDArray[]::new);
     }
 
+    /** @return the scheduled learning rate at a global step */
+    public double learningRate(long step) {
+        long perEpoch = data.batchesPerEpoch();
+        long warmup = Math.round(cfg.optim().warmupEpochs() * perEpoch);
+        return Schedules.warmupCosine(baseLr, step, warmup, ctx.totalSteps(), cfg.optim().minLrFraction(),
+                cfg.optim().cosine());
+    }
+
+    /**
+     * One full training step at the context's current step: the method prepares its inputs, forward/
+     * backward, NaN guard, optimiser update, the method's after-step hook.
+     */
+    public StepGradients trainStep(io.sslbench.core.aug.ViewBatch batch) {
+        StepInputs in = method.prepare(ctx, batch.views());
+        StepGradients sg = gradients(in);
+        checkFinite(sg);
+        optimizer.step(net.graph().paramTable(), sg.grads(), learningRate(ctx.step), baseLr);
+        method.afterStep(ctx, in, sg.onlineOutput());
+        return sg;
+    }
+
+    /** Sets the clock (for benchmarks that drive {@link #trainStep} directly). */
+    public void setStep(long step) {
+        ctx.step = step;
+        ctx.epoch = (int) (step / Math.max(1, data.batchesPerEpoch()));
+    }
+
     /** Runs (or resumes) the whole pretraining. */
     public Result run() {
         long startNanos = System.nanoTime();
@@ -203,7 +230,6 @@ public final class Trainer {
             throw new IllegalStateException("no full batch of " + cfg.batchSize() + " images in the data set");
         }
         long total = ctx.totalSteps();
-        long warmup = Math.round(cfg.optim().warmupEpochs() * perEpoch);
         double lastLoss = Double.NaN, lastStd = Double.NaN;
         int embDim = 0;
         long imagesTimed = 0;
@@ -222,13 +248,8 @@ public final class Trainer {
                 io.sslbench.core.aug.ViewBatch batch = it.next();
                 long t0 = System.nanoTime();
                 ctx.step = epoch * perEpoch + b;
-                double lr = Schedules.warmupCosine(baseLr, ctx.step, warmup, total, cfg.optim().minLrFraction(),
-                        cfg.optim().cosine());
-                StepInputs in = method.prepare(ctx, batch.views());
-                StepGradients sg = gradients(in);
-                checkFinite(sg);
-                optimizer.step(net.graph().paramTable(), sg.grads(), lr, baseLr);
-                method.afterStep(ctx, in, sg.onlineOutput());
+                double lr = learningRate(ctx.step);
+                StepGradients sg = trainStep(batch);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 int images = batch.labels().length;
                 if (b > 0 || epoch > startEpoch || startBatch > 0) { // the very first step includes JIT/allocation warm-up

@@ -9,11 +9,7 @@ import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.Iterator;
-import java.util.NoSuchElementException;
 
 /** Tiny encoders and deterministic synthetic batch sources for engine tests. */
 public final class TinyNets {
@@ -39,46 +35,8 @@ public final class TinyNets {
         };
     }
 
-    /**
-     * Synthetic two-view batches whose content depends only on (seed, epoch, batch): N images of
-     * 3x{size}x{size}, labels i % classes.
-     */
+    /** Synthetic two-view batches whose content depends only on (seed, epoch, batch). */
     public static BatchSource source(int batches, int batch, int size, int classes, long seed, DataType dt) {
-        return new BatchSource() {
-            @Override
-            public int batchesPerEpoch() {
-                return batches;
-            }
-
-            @Override
-            public Iterator<io.sslbench.core.aug.ViewBatch> epoch(int epoch, int startBatch) {
-                return new Iterator<>() {
-                    int b = startBatch;
-
-                    @Override
-                    public boolean hasNext() {
-                        return b < batches;
-                    }
-
-                    @Override
-                    public io.sslbench.core.aug.ViewBatch next() {
-                        if (!hasNext()) {
-                            throw new NoSuchElementException();
-                        }
-                        Nd4j.getRandom().setSeed(seed * 1000003L + epoch * 1009L + b);
-                        INDArray v1 = Nd4j.rand(dt, batch, 3, size, size);
-                        INDArray v2 = v1.add(Nd4j.rand(dt, batch, 3, size, size).muli(0.1));
-                        int[] labels = new int[batch];
-                        int[] idx = new int[batch];
-                        for (int i = 0; i < batch; i++) {
-                            labels[i] = (b * batch + i) % classes;
-                            idx[i] = b * batch + i;
-                        }
-                        b++;
-                        return new io.sslbench.core.aug.ViewBatch(new INDArray[]{v1, v2}, labels, idx);
-                    }
-                };
-            }
-        };
+        return new io.sslbench.core.engine.SyntheticBatches(batches, batch, 3, new int[]{size, size}, classes, seed, dt);
     }
 }

@@ -1,0 +1,135 @@
+package io.sslbench.eval.cli;
+
+import io.sslbench.core.aug.Presets;
+import io.sslbench.core.aug.ViewPipeline;
+import io.sslbench.core.config.RunConfig;
+import io.sslbench.core.engine.MethodProvider;
+import io.sslbench.core.engine.OnlineNetwork;
+import io.sslbench.core.engine.SslMethod;
+import io.sslbench.core.engine.SyntheticBatches;
+import io.sslbench.core.engine.Trainer;
+import io.sslbench.core.nn.BackboneSpec;
+import io.sslbench.core.nn.Backbones;
+import io.sslbench.core.runtime.Backend;
+import io.sslbench.core.util.SystemStats;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code sslbench bench}: throughput of the full training step (all views, loss, update) on synthetic
+ * images after a warm-up, optionally against a bare {@code ComputationGraph.fit} of the same
+ * encoder+heads on the same number of rows (the engine's overhead). Last line: {@code img/s: <n>}.
+ */
+final class BenchCommand implements Main.Command {
+    @Override
+    public String summary() {
+        return "measure the training step's throughput (img/s) on synthetic images";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: sslbench bench --method M [--backbone B] [--batch N] [--steps S] [--warmup W] [--baseline]
+                                      [--set key=value ...]
+                  --method M     method id (its bundled cifar10 config is used)
+                  --backbone B   e.g. small-cifar (default), resnet18-cifar
+                  --batch N      images per step (default 256); each image gives the method's views
+                  --steps S      measured steps (default 5), after --warmup W steps (default 2)
+                  --baseline     also time a bare ComputationGraph.fit of the same network on the same rows
+                Prints the step breakdown, peak RSS and, as the last line, 'img/s: <number>'.""";
+    }
+
+    @Override
+    public int run(String[] argv, PrintStream out) throws Exception {
+        Args a = Args.parse(argv, Set.of("baseline", "quiet"), Set.of("method", "backbone", "batch", "steps", "warmup", "set"));
+        if (a.get("method") == null) {
+            throw new Args.UsageException("--method is required");
+        }
+        java.util.List<String> sets = new java.util.ArrayList<>(a.all("set"));
+        sets.add("backbone=" + a.get("backbone", "small-cifar"));
+        sets.add("batchSize=" + a.intValue("batch", 256));
+        sets.add("engine.quiet=true");
+        String[] pre = {"--method", a.get("method")};
+        String[] merged = java.util.stream.Stream.concat(java.util.Arrays.stream(pre),
+                sets.stream().flatMap(s -> java.util.stream.Stream.of("--set", s))).toArray(String[]::new);
+        RunConfig cfg = PretrainCommand.resolve(Args.parse(merged, Set.of("quiet"), Set.of("method", "config", "set")));
+        int steps = a.intValue("steps", 5);
+        int warmup = a.intValue("warmup", 2);
+        Backend.init();
+        SslMethod method = MethodProvider.forConfig(cfg);
+        BackboneSpec spec = BackboneSpec.parse(cfg.backbone());
+        List<ViewPipeline> views = method.views(Presets.Target.CIFAR);
+        int[] sizes = views.stream().mapToInt(ViewPipeline::outputSize).toArray();
+        OnlineNetwork.Built net = OnlineNetwork.build(OnlineNetwork.EncoderFactory.of(spec), method, 3, sizes[0],
+                cfg.seed(), DataType.FLOAT);
+        SyntheticBatches data = new SyntheticBatches(warmup + steps, cfg.batchSize(), 3, sizes, 10, cfg.seed(), DataType.FLOAT);
+        Path tmp = Files.createTempDirectory("sslbench-bench");
+        Trainer t = new Trainer(cfg, method, net, data, tmp, 10, null, null);
+        out.printf(Locale.ROOT, "bench %s on %s, batch %d, views %s, helpers %s%n", method.id(), cfg.backbone(),
+                cfg.batchSize(), java.util.Arrays.toString(sizes), Backend.helpersActive(net.graph()) ? "on" : "OFF");
+        double secs = 0;
+        for (int s = 0; s < warmup + steps; s++) {
+            var batch = data.batch(0, s);
+            t.setStep(s);
+            long t0 = System.nanoTime();
+            t.trainStep(batch);
+            double dt = (System.nanoTime() - t0) / 1e9;
+            if (s >= warmup) {
+                secs += dt;
+            }
+            out.printf(Locale.ROOT, "  step %d%s: %.3f s%n", s, s < warmup ? " (warm-up)" : "", dt);
+        }
+        double ips = steps * cfg.batchSize() / secs;
+        out.printf(Locale.ROOT, "engine: %.2f img/s (%.2f views/s), peak RSS %.2f GB%n", ips, ips * sizes.length,
+                SystemStats.peakRssBytes() / 1e9);
+        if (a.flag("baseline")) {
+            double bare = bareFit(method, spec, cfg, sizes, warmup, steps);
+            out.printf(Locale.ROOT, "bare ComputationGraph.fit on the same %d rows/step: %.2f img/s -> engine overhead %.1f%%%n",
+                    cfg.batchSize() * sizes.length, bare, 100 * (1 - ips / bare));
+        }
+        out.printf(Locale.ROOT, "img/s: %.2f%n", ips);
+        return 0;
+    }
+
+    /** Bare fit: same encoder and heads, MSE on random targets, all views' rows in one batch. */
+    private static double bareFit(SslMethod method, BackboneSpec spec, RunConfig cfg, int[] sizes, int warmup, int steps) {
+        GraphBuilder g = new NeuralNetConfiguration.Builder().seed(cfg.seed()).updater(new Sgd(0.01)).graphBuilder()
+                .addInputs("in").setInputTypes(InputType.convolutional(sizes[0], sizes[0], 3));
+        var enc = Backbones.addEncoder(g, "in", spec, "enc_");
+        String head = method.addHeads(g, enc.output(), enc.featureDim());
+        g.addLayer("out", new LossLayer.Builder().lossFunction(LossFunctions.LossFunction.MSE)
+                .activation(Activation.IDENTITY).build(), head).setOutputs("out");
+        ComputationGraph net = new ComputationGraph(g.build());
+        net.init();
+        int rows = cfg.batchSize() * sizes.length;
+        INDArray x = Nd4j.randn(DataType.FLOAT, rows, 3, sizes[0], sizes[0]);
+        INDArray y = net.output(false, x)[0].dup();
+        MultiDataSet mds = new MultiDataSet(x, Nd4j.randn(DataType.FLOAT, y.shape()));
+        double secs = 0;
+        for (int s = 0; s < warmup + steps; s++) {
+            long t0 = System.nanoTime();
+            net.fit(mds);
+            if (s >= warmup) {
+                secs += (System.nanoTime() - t0) / 1e9;
+            }
+        }
+        return steps * cfg.batchSize() / secs;
+    }
+}

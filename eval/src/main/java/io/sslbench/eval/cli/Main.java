@@ -1,0 +1,70 @@
+package io.sslbench.eval.cli;
+
+import io.sslbench.core.config.ConfigException;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code ./sslbench <command> [options]}: the harness's command line. */
+public final class Main {
+    private Main() {}
+
+    interface Command {
+        String summary();
+
+        String usage();
+
+        int run(String[] args, PrintStream out) throws Exception;
+    }
+
+    static Map<String, Command> commands() {
+        Map<String, Command> m = new LinkedHashMap<>();
+        m.put("pretrain", new PretrainCommand());
+        m.put("bench", new BenchCommand());
+        m.put("eval", new EvalCommand());
+        m.put("grid", new GridCommand());
+        m.put("report", new ReportCommand());
+        m.put("data", new DataCli());
+        return m;
+    }
+
+    public static void main(String[] argv) {
+        System.exit(run(argv, System.out, System.err));
+    }
+
+    static int run(String[] argv, PrintStream out, PrintStream err) {
+        Map<String, Command> cmds = commands();
+        if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
+            out.println("usage: sslbench <command> [options]   (sslbench <command> --help for details)\n");
+            cmds.forEach((k, v) -> out.printf("  %-9s %s%n", k, v.summary()));
+            return argv.length == 0 ? 2 : 0;
+        }
+        Command c = cmds.get(argv[0]);
+        if (c == null) {
+            err.println("sslbench: unknown command '" + argv[0] + "'; commands: " + cmds.keySet());
+            return 2;
+        }
+        String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
+        if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
+            out.println(c.usage());
+            return 0;
+        }
+        try {
+            return c.run(rest, out);
+        } catch (Args.UsageException e) {
+            err.println("sslbench " + argv[0] + ": " + e.getMessage() + "\n\n" + c.usage());
+            return 2;
+        } catch (ConfigException e) {
+            err.println("sslbench " + argv[0] + ": " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("sslbench " + argv[0] + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            if (System.getenv("SSLBENCH_DEBUG") != null) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        }
+    }
+}

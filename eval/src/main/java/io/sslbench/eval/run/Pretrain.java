@@ -1,0 +1,135 @@
+package io.sslbench.eval.run;
+
+import com.google.gson.GsonBuilder;
+import io.sslbench.core.aug.MultiViewLoader;
+import io.sslbench.core.aug.Normalization;
+import io.sslbench.core.aug.Presets;
+import io.sslbench.core.aug.ViewPipeline;
+import io.sslbench.core.config.ConfigTree;
+import io.sslbench.core.config.RunConfig;
+import io.sslbench.core.data.DataRoot;
+import io.sslbench.core.data.Datasets;
+import io.sslbench.core.data.ImageDataset;
+import io.sslbench.core.data.LoadOptions;
+import io.sslbench.core.engine.MethodProvider;
+import io.sslbench.core.engine.OnlineNetwork;
+import io.sslbench.core.engine.SslMethod;
+import io.sslbench.core.engine.Trainer;
+import io.sslbench.core.nn.BackboneSpec;
+import io.sslbench.core.results.Provenance;
+import io.sslbench.core.results.Provenances;
+import io.sslbench.core.runtime.Backend;
+import io.sslbench.eval.protocol.FeatureExtractor;
+import io.sslbench.eval.protocol.Knn;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Pretrains one method end to end on real data: loads the data set, builds the method and its
+ * online network, trains with the shared {@link Trainer} (resuming if the run folder has a
+ * checkpoint), and writes the run folder: {@code config.yaml} (resolved), {@code provenance.json},
+ * {@code metrics.jsonl}, {@code checkpoints/}, {@code model.zip} (online network, DL4J format) and
+ * {@code summary.json}.
+ */
+public final class Pretrain {
+    private Pretrain() {}
+
+    /** What a finished pretraining leaves for evaluation. */
+    public record Outcome(Path runDir, RunConfig config, SslMethod method, ComputationGraph online, String featuresVertex,
+                          int featureDim, Trainer.Result result, Provenance provenance, Data data) {
+    }
+
+    /** The data of a run: train/test splits as used, the regime and the normalisation. */
+    public record Data(ImageDataset train, ImageDataset test, Presets.Target target, Normalization norm) {
+    }
+
+    /** Loads train (first {@code data.subset}) and test (first {@code data.testSubset}) splits. */
+    public static Data loadData(RunConfig cfg, String dataRootOverride, boolean quiet) {
+        RunConfig.Data d = cfg.data();
+        DataRoot root = DataRoot.resolve(dataRootOverride != null ? dataRootOverride : d.root().isEmpty() ? null : d.root());
+        LoadOptions opt = new LoadOptions(d.download(), quiet, 0, Math.max(1, Runtime.getRuntime().availableProcessors()),
+                null, true);
+        ImageDataset train = Datasets.load(d.dataset(), "train", root, opt);
+        ImageDataset test = Datasets.load(d.dataset(), "test", root, opt);
+        if (d.subset() > 0) {
+            train = train.head(d.subset());
+        }
+        if (d.testSubset() > 0) {
+            test = test.head(d.testSubset());
+        }
+        if (train.channels() != 3) {
+            throw new IllegalArgumentException("data set " + d.dataset() + " has " + train.channels()
+                    + " channel(s); the augmentation presets need RGB images (use cifar10, cifar100, stl10 or an RGB imagefolder)");
+        }
+        Presets.Target target = Math.max(train.height(), train.width()) <= 64 ? Presets.Target.CIFAR : Presets.Target.IMAGENET;
+        return new Data(train, test, target, target.normalization());
+    }
+
+    /**
+     * @param cfg     resolved, validated config
+     * @param runDir  run folder (created; resumed when it holds a checkpoint of the same config)
+     * @param repo    a directory inside the harness's git checkout, for provenance
+     */
+    public static Outcome run(RunConfig cfg, Path runDir, Data data, Path repo, PrintStream console) {
+        Backend.init();
+        SslMethod method = MethodProvider.forConfig(cfg);
+        BackboneSpec spec = BackboneSpec.parse(cfg.backbone());
+        List<ViewPipeline> views = method.views(data.target());
+        OnlineNetwork.Built net = OnlineNetwork.build(OnlineNetwork.EncoderFactory.of(spec), method, data.train().channels(),
+                data.target().size(), cfg.seed(), DataType.FLOAT);
+        Provenance prov = Provenances.create(cfg.hash(), cfg.seed(), data.train().sha256(), Backend.describe(), repo);
+        try {
+            Files.createDirectories(runDir);
+            Files.writeString(runDir.resolve("config.yaml"), ConfigTree.toYaml(cfg.identityTree()), StandardCharsets.UTF_8);
+            Files.writeString(runDir.resolve("provenance.json"),
+                    new GsonBuilder().setPrettyPrinting().create().toJson(prov), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write run folder " + runDir, e);
+        }
+        Trainer.EpochMonitor monitor = (epoch, online, vertex) -> Map.of("knnTop1",
+                knnMonitor(online, vertex, data, cfg.engine().knnMonitorTrain(), cfg.engine().knnMonitorTest()));
+        Trainer.Result result;
+        try (MultiViewLoader loader = new MultiViewLoader(data.train(), views, cfg.batchSize(), cfg.seed(),
+                cfg.data().workers(), 4)) {
+            Trainer trainer = new Trainer(cfg, method, net, loader, runDir, data.train().numClasses(), monitor, console);
+            result = trainer.run();
+        }
+        try {
+            if (result.completed()) {
+                ModelSerializer.writeModel(net.graph(), runDir.resolve("model.zip").toFile(), false);
+            }
+            Map<String, Object> summary = new java.util.LinkedHashMap<>();
+            summary.put("method", method.id());
+            summary.put("result", result);
+            summary.put("featureDim", net.featureDim());
+            summary.put("featuresVertex", net.featuresVertex());
+            summary.put("provenance", prov);
+            Files.writeString(runDir.resolve("summary.json"),
+                    new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(summary),
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write results to " + runDir, e);
+        }
+        return new Outcome(runDir, cfg, method, net.graph(), net.featuresVertex(), net.featureDim(), result, prov, data);
+    }
+
+    /** kNN top-1 of the online encoder's features: memory bank = first nTrain train images, queries = first nTest test images. */
+    public static double knnMonitor(ComputationGraph online, String vertex, Data data, int nTrain, int nTest) {
+        ImageDataset tr = nTrain > 0 ? data.train().head(nTrain) : data.train();
+        ImageDataset te = nTest > 0 ? data.test().head(nTest) : data.test();
+        INDArray ftr = FeatureExtractor.extract(online, vertex, tr, data.norm().mean(), data.norm().std(), 256);
+        INDArray fte = FeatureExtractor.extract(online, vertex, te, data.norm().mean(), data.norm().std(), 256);
+        return Knn.evaluate(ftr, tr.labels(), fte, te.labels(), tr.numClasses()).top1();
+    }
+}
