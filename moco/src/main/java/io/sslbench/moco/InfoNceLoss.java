@@ -1,5 +1,6 @@
 package io.sslbench.moco;
 
+import io.sslbench.core.loss.CosineLogits;
 import io.sslbench.core.loss.L2Normalize;
 import io.sslbench.core.loss.LossResult;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,7 +24,10 @@ import java.util.Arrays;
  * normalisation (see {@link L2Normalize}). Keys and queue are detached (MoCo computes them under
  * {@code torch.no_grad()}), so their gradients are {@code null}.
  *
- * <p>Cost: two [N,D]x[D,K] gemms and one exp over [N,K]; the rest is O(N D + N K).
+ * <p>Cost: two [N,D]x[D,K] gemms, one exp and one row sum over [N,K]; the rest is O(N D). The
+ * softmax normalisation {@code 1/rowSum} is applied to the [N, D] gemm result rather than to the
+ * [N, K] probabilities. For very small temperatures, where {@code exp(1/tau)} would overflow the
+ * data type (see {@link CosineLogits}), the logits are shifted by their row maximum first.
  */
 public final class InfoNceLoss {
     private InfoNceLoss() {}
@@ -39,6 +43,14 @@ public final class InfoNceLoss {
      *         nothing is returned for the queue, which is not an input of the gradient list
      */
     public static LossResult compute(INDArray q, INDArray k, INDArray queue, double temperature) {
+        return compute(q, k, queue, temperature, true);
+    }
+
+    /**
+     * As {@link #compute(INDArray, INDArray, INDArray, double)}; {@code allowUnshifted = false}
+     * forces the row-max path (package-private so tests cover both paths).
+     */
+    static LossResult compute(INDArray q, INDArray k, INDArray queue, double temperature, boolean allowUnshifted) {
         L2Normalize.requireMatrix(q, "q");
         L2Normalize.requireMatrix(k, "k");
         if (queue == null) {
@@ -60,36 +72,52 @@ public final class InfoNceLoss {
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
             throw new IllegalArgumentException("temperature must be finite and > 0, got " + temperature);
         }
-        long n = q.rows();
-        long size = queue.rows();
         double invTau = 1.0 / temperature;
-
         L2Normalize.Normalized qn = L2Normalize.forward(q, "q");
-        INDArray unitQ = qn.unit();
         INDArray unitK = L2Normalize.forward(k, "k").unit();
+        boolean unshifted = allowUnshifted
+                && CosineLogits.unshiftedExpIsSafe(q.dataType(), invTau, queue.rows() + 1);
+        Partial p = unshifted ? unshifted(qn.unit(), unitK, queue, invTau) : rowMaxShifted(qn.unit(), unitK, queue, invTau);
+        return new LossResult(p.value(), L2Normalize.backwardInPlace(qn, p.gradUnit()), null);
+    }
 
-        // l_pos [N] and l_neg [N, K], already divided by tau
+    /** The loss value and dL/dq^, before the normalisation's backward pass. */
+    private record Partial(double value, INDArray gradUnit) {}
+
+    /** exp of the raw logits (safe by {@link CosineLogits}): no row maximum, no [N, K] rescaling pass. */
+    private static Partial unshifted(INDArray unitQ, INDArray unitK, INDArray queue, double invTau) {
+        long n = unitQ.rows();
+        INDArray lPos = unitQ.mul(unitK).sum(1).muli(invTau);                      // [N]
+        INDArray e = Nd4j.createUninitialized(unitQ.dataType(), new long[]{n, queue.rows()}, 'c');
+        Nd4j.gemm(unitQ, queue, e, false, true, invTau, 0.0);                    // l_neg / tau [N, K]
+        Transforms.exp(e, false);
+        INDArray expPos = Transforms.exp(lPos, true);
+        INDArray rowSum = e.sum(1).addi(expPos);
+        // -log p_n0 = log rowSum - l_pos
+        double value = Transforms.log(rowSum, true).subi(lPos).sumNumber().doubleValue() / n;
+
+        // dL/dq^ = ((p_n0 - 1) k^ + (E queue) / rowSum) / (N tau)
+        INDArray gradUnit = Nd4j.gemm(e, queue, false, false).diviColumnVector(rowSum);
+        gradUnit.addi(unitK.mulColumnVector(expPos.divi(rowSum).subi(1)));
+        return new Partial(value, gradUnit.muli(invTau / n));
+    }
+
+    /** General path for tiny temperatures: softmax shifted by each row's maximum. */
+    private static Partial rowMaxShifted(INDArray unitQ, INDArray unitK, INDArray queue, double invTau) {
+        long n = unitQ.rows();
         INDArray lPos = unitQ.mul(unitK).sum(1).muli(invTau);
-        INDArray lNeg = Nd4j.createUninitialized(q.dataType(), new long[]{n, size}, 'c');
+        INDArray lNeg = Nd4j.createUninitialized(unitQ.dataType(), new long[]{n, queue.rows()}, 'c');
         Nd4j.gemm(unitQ, queue, lNeg, false, true, invTau, 0.0);
 
-        // stable log-sum-exp over the 1 + K logits of each row
         INDArray rowMax = Transforms.max(lNeg.max(1), lPos, false);
         lNeg.subiColumnVector(rowMax);
         Transforms.exp(lNeg, false);
         INDArray expPos = Transforms.exp(lPos.sub(rowMax), false);
         INDArray rowSum = lNeg.sum(1).addi(expPos);
-        // -log p_n0 = log rowSum + rowMax - l_pos
         double value = Transforms.log(rowSum, true).addi(rowMax).subi(lPos).sumNumber().doubleValue() / n;
 
-        // dL/dlogits / N: p_nj / N on the negatives (in place), (p_n0 - 1) / N on the positive
-        INDArray scale = rowSum.mul(n);
-        lNeg.diviColumnVector(scale);
-        INDArray gPos = expPos.divi(scale).subi(1.0 / n);
-
-        // dL/dq^ = (gPos * k^ + gNeg queue) / tau
-        INDArray gradUnit = unitK.mulColumnVector(gPos.muli(invTau));
-        Nd4j.gemm(lNeg, queue, gradUnit, false, false, invTau, 1.0);
-        return new LossResult(value, L2Normalize.backwardInPlace(qn, gradUnit), null);
+        INDArray gradUnit = Nd4j.gemm(lNeg, queue, false, false).diviColumnVector(rowSum);
+        gradUnit.addi(unitK.mulColumnVector(expPos.divi(rowSum).subi(1)));
+        return new Partial(value, gradUnit.muli(invTau / n));
     }
 }

@@ -107,9 +107,11 @@ class InfoNceLossTest {
         double[][] q = gaussian(n, d, 1000L + n), k = gaussian(n, d, 2000L + d);
         double[][] queue = unitRows(gaussian(size, d, 3000L + size));
         double expected = naiveMoco(q, k, queue, tau);
-        double actual = InfoNceLoss.compute(array(q, DataType.DOUBLE), array(k, DataType.DOUBLE),
-                array(queue, DataType.DOUBLE), tau).value();
-        assertEquals(expected, actual, 1e-10 * Math.max(1, Math.abs(expected)));
+        for (boolean unshifted : new boolean[]{true, false}) {
+            double actual = InfoNceLoss.compute(array(q, DataType.DOUBLE), array(k, DataType.DOUBLE),
+                    array(queue, DataType.DOUBLE), tau, unshifted).value();
+            assertEquals(expected, actual, 1e-10 * Math.max(1, Math.abs(expected)), "unshifted exp allowed: " + unshifted);
+        }
     }
 
     @ParameterizedTest(name = "N={0} D={1} K={2} tau={3}")
@@ -118,10 +120,12 @@ class InfoNceLossTest {
         double[][] q = gaussian(n, d, 10L + n), k = gaussian(n, d, 20L + d);
         double[][] queue = unitRows(gaussian(size, d, 30L + size));
         double expected = naiveMoco(q, k, queue, tau);
-        LossResult r = InfoNceLoss.compute(array(q, DataType.FLOAT), array(k, DataType.FLOAT),
-                array(queue, DataType.FLOAT), tau);
-        assertEquals(expected, r.value(), 2e-5 * Math.max(1, Math.abs(expected)));
-        assertEquals(DataType.FLOAT, r.gradient(0).dataType());
+        for (boolean unshifted : new boolean[]{true, false}) {
+            LossResult r = InfoNceLoss.compute(array(q, DataType.FLOAT), array(k, DataType.FLOAT),
+                    array(queue, DataType.FLOAT), tau, unshifted);
+            assertEquals(expected, r.value(), 2e-5 * Math.max(1, Math.abs(expected)), "unshifted exp allowed: " + unshifted);
+            assertEquals(DataType.FLOAT, r.gradient(0).dataType());
+        }
     }
 
     // ---------------------------------------------------------------- closed forms and invariants
@@ -203,13 +207,27 @@ class InfoNceLossTest {
         INDArray q = array(gaussian(n, d, 40L + n), DataType.DOUBLE);
         INDArray k = array(gaussian(n, d, 50L + d), DataType.DOUBLE);
         INDArray queue = array(unitRows(gaussian(size, d, 60L + size)), DataType.DOUBLE);
-        LossResult r = InfoNceLoss.compute(q, k, queue, tau);
-        assertEquals(2, r.gradients().length);
-        assertNull(r.gradient(1), "keys are detached");
-        assertArrayEquals(q.shape(), r.gradient(0).shape());
-        double err = GradCheck.maxRelativeError(x -> InfoNceLoss.compute(x, k, queue, tau).value(), q,
-                r.gradient(0), 1e-6);
-        assertTrue(err < 1e-6, "max relative error " + err);
+        for (boolean unshifted : new boolean[]{true, false}) {
+            LossResult r = InfoNceLoss.compute(q, k, queue, tau, unshifted);
+            assertEquals(2, r.gradients().length);
+            assertNull(r.gradient(1), "keys are detached");
+            assertArrayEquals(q.shape(), r.gradient(0).shape());
+            double err = GradCheck.maxRelativeError(x -> InfoNceLoss.compute(x, k, queue, tau, unshifted).value(), q,
+                    r.gradient(0), 1e-6);
+            assertTrue(err < 1e-6, "unshifted exp allowed: " + unshifted + ", max relative error " + err);
+        }
+    }
+
+    @ParameterizedTest(name = "N={0} D={1} K={2} tau={3}")
+    @MethodSource("sizes")
+    void bothSoftmaxPathsGiveTheSameGradientInFloat(int n, int d, int size, double tau) {
+        INDArray q = array(gaussian(n, d, 70L + n), DataType.FLOAT);
+        INDArray k = array(gaussian(n, d, 80L + d), DataType.FLOAT);
+        INDArray queue = array(unitRows(gaussian(size, d, 90L + size)), DataType.FLOAT);
+        INDArray a = InfoNceLoss.compute(q, k, queue, tau, true).gradient(0);
+        INDArray b = InfoNceLoss.compute(q, k, queue, tau, false).gradient(0);
+        double scale = Math.max(1e-3, a.amaxNumber().doubleValue());
+        assertTrue(a.sub(b).amaxNumber().doubleValue() < 1e-4 * scale, "paths differ: " + a.sub(b).amaxNumber());
     }
 
     @Test
