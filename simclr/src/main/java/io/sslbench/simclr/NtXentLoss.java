@@ -1,0 +1,176 @@
+package io.sslbench.simclr;
+
+import io.sslbench.core.loss.CosineLogits;
+import io.sslbench.core.loss.L2Normalize;
+import io.sslbench.core.loss.LossResult;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.Arrays;
+
+/**
+ * SimCLR's NT-Xent loss (normalised temperature-scaled cross entropy), value and gradient.
+ *
+ * <p>With {@code M = 2N} rows {@code z = [z^(1)_0 .. z^(1)_{N-1} ; z^(2)_0 .. z^(2)_{N-1}]} (both
+ * views of each image, in two blocks), {@code u_i = z_i / ||z_i||} and
+ * {@code s_ik = u_i . u_k}, the positive of anchor {@code i} is {@code p(i) = (i + N) mod 2N} and
+ * <pre>
+ *   l(i)  = -log( exp(s_{i,p(i)}/tau) / sum_{k != i} exp(s_ik/tau) )
+ *   L     = 1/(2N) sum_i l(i)
+ * </pre>
+ * (SimCLR, Algorithm 1: each anchor has one positive and 2(N-1) negatives).
+ *
+ * <p>Gradient: with {@code E_ik = exp(s_ik/tau)} ({@code E_ii = 0}), row sums {@code r_i},
+ * {@code P = diag(1/r) E} the softmax and {@code Y} the (symmetric) positive indicator,
+ * {@code G = (P - Y)/(2N)} and {@code dL/du = (G + G^T) u / tau}. Since {@code E} is symmetric,
+ * <pre>
+ *   (G + G^T) u = ( diag(1/r) E u + E diag(1/r) u ) / (2N) - 2 u_{p(i)} / (2N)
+ * </pre>
+ * so one gemm {@code E [u, u/r]} gives both terms; then through the normalisation
+ * (see {@link L2Normalize}).
+ *
+ * <p>Cost: one [2N,D]x[D,2N] gemm, one exp over the [2N,2N] matrix, one [2N,2N]x[2N,2D] gemm;
+ * the rest is O(2N D). Runs in the input's data type. For very small temperatures, where
+ * {@code exp(1/tau)} would overflow the data type (see {@link CosineLogits}), it falls back to the
+ * row-max-shifted softmax and two gradient gemms.
+ */
+public final class NtXentLoss {
+    private NtXentLoss() {}
+
+    /**
+     * @param z           embeddings [2N, D], rows {@code [view 1 of images 0..N-1 ; view 2 of images
+     *                    0..N-1]}, not normalised (the loss normalises them); not modified
+     * @param temperature {@code tau > 0}
+     * @return the mean loss over the 2N anchors and {@code dL/dz} [2N, D]
+     */
+    public static LossResult compute(INDArray z, double temperature) {
+        return compute(z, temperature, true);
+    }
+
+    /**
+     * As {@link #compute(INDArray, double)}; {@code allowUnshifted = false} forces the row-max path
+     * (package-private so tests cover both paths).
+     */
+    static LossResult compute(INDArray z, double temperature, boolean allowUnshifted) {
+        L2Normalize.requireMatrix(z, "z");
+        requireTemperature(temperature);
+        long m = z.rows();
+        if (m % 2 != 0) {
+            throw new IllegalArgumentException("z must have an even number 2N >= 2 of rows (two views of N"
+                    + " images), got " + m + " rows, shape " + Arrays.toString(z.shape()));
+        }
+        double invTau = 1.0 / temperature;
+        L2Normalize.Normalized norm = L2Normalize.forward(z, "z");
+        Partial p = allowUnshifted && CosineLogits.unshiftedExpIsSafe(z.dataType(), invTau, m)
+                ? symmetric(norm.unit(), invTau)
+                : rowMaxShifted(norm.unit(), invTau);
+        return new LossResult(p.value(), L2Normalize.backwardInPlace(norm, p.gradUnit()));
+    }
+
+    /** The loss value and dL/du, before the normalisation's backward pass. */
+    private record Partial(double value, INDArray gradUnit) {}
+
+    /** exp of the raw logits (safe by {@link CosineLogits}): E is symmetric, one gradient gemm. */
+    private static Partial symmetric(INDArray u, double invTau) {
+        long m = u.rows(), n = m / 2, d = u.columns();
+        INDArray e = Nd4j.createUninitialized(u.dataType(), new long[]{m, m}, 'c');
+        Nd4j.gemm(u, u, e, false, true, invTau, 0.0);                    // S / tau
+        double positives = diagonal(e, n, n).sumNumber().doubleValue()   // (i, i + N)
+                + diagonal(e, n * m, n).sumNumber().doubleValue();       // (N + i, i)
+        Transforms.exp(e, false);
+        diagonal(e, 0, m).assign(0);                                     // k != i
+        INDArray rowSum = e.sum(1);
+        double value = (Transforms.log(rowSum, true).sumNumber().doubleValue() - positives) / m;
+
+        // E [u, u / r] in one gemm
+        INDArray rhs = Nd4j.concat(1, u, u.divColumnVector(rowSum));
+        INDArray prod = Nd4j.gemm(e, rhs, false, false);
+        INDArray gradUnit = prod.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d)).divColumnVector(rowSum);
+        gradUnit.addi(prod.get(NDArrayIndex.all(), NDArrayIndex.interval(d, 2 * d)));
+        gradUnit.subi(swapViews(u).muli(2));
+        return new Partial(value, gradUnit.muli(invTau / m));
+    }
+
+    /** General path for tiny temperatures: softmax shifted by each row's maximum. */
+    private static Partial rowMaxShifted(INDArray u, double invTau) {
+        long m = u.rows(), n = m / 2;
+        INDArray logits = Nd4j.createUninitialized(u.dataType(), new long[]{m, m}, 'c');
+        Nd4j.gemm(u, u, logits, false, true, invTau, 0.0);
+        INDArray self = diagonal(logits, 0, m);
+        INDArray pos12 = diagonal(logits, n, n);
+        INDArray pos21 = diagonal(logits, n * m, n);
+        // SimCLR's TF code subtracts LARGE_NUM = 1e9 on the diagonal; -inf gives the same softmax
+        // (exactly zero weight) and also keeps the diagonal out of the row maximum.
+        self.assign(Double.NEGATIVE_INFINITY);
+        double positives = pos12.sumNumber().doubleValue() + pos21.sumNumber().doubleValue();
+
+        INDArray rowMax = logits.max(1);
+        logits.subiColumnVector(rowMax);
+        Transforms.exp(logits, false);
+        INDArray rowSum = logits.sum(1);
+        double logSumExp = Transforms.log(rowSum, true).addi(rowMax).sumNumber().doubleValue();
+        double value = (logSumExp - positives) / m;
+
+        // G = (softmax - Y) / 2N in place; dL/du = (G u + G^T u) / tau
+        logits.diviColumnVector(rowSum.muli(m));
+        pos12.subi(1.0 / m);
+        pos21.subi(1.0 / m);
+        INDArray gradUnit = Nd4j.createUninitialized(u.dataType(), new long[]{m, u.columns()}, 'c');
+        Nd4j.gemm(logits, u, gradUnit, false, false, invTau, 0.0);
+        Nd4j.gemm(logits, u, gradUnit, true, false, invTau, 1.0);
+        return new Partial(value, gradUnit);
+    }
+
+    /** @return a new array with the two row blocks swapped: row i holds x_{p(i)} */
+    private static INDArray swapViews(INDArray x) {
+        long n = x.rows() / 2;
+        return Nd4j.concat(0, x.get(NDArrayIndex.interval(n, 2 * n), NDArrayIndex.all()),
+                x.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()));
+    }
+
+    /**
+     * Convenience form with the two views as separate arrays.
+     *
+     * @param z1          view-1 embeddings [N, D]
+     * @param z2          view-2 embeddings [N, D], row {@code i} the same image as row {@code i} of z1
+     * @param temperature {@code tau > 0}
+     * @return the same value as {@code compute(vstack(z1, z2), tau)} and the gradients
+     *         {@code dL/dz1}, {@code dL/dz2} (each [N, D], independent arrays)
+     */
+    public static LossResult compute(INDArray z1, INDArray z2, double temperature) {
+        L2Normalize.requireMatrix(z1, "z1");
+        L2Normalize.requireMatrix(z2, "z2");
+        if (!Arrays.equals(z1.shape(), z2.shape())) {
+            throw new IllegalArgumentException("z1 and z2 must have the same shape [N, D], got "
+                    + Arrays.toString(z1.shape()) + " and " + Arrays.toString(z2.shape()));
+        }
+        if (z1.dataType() != z2.dataType()) {
+            throw new IllegalArgumentException("z1 and z2 must have the same data type, got "
+                    + z1.dataType() + " and " + z2.dataType());
+        }
+        long n = z1.rows();
+        LossResult r = compute(Nd4j.concat(0, z1, z2), temperature);
+        INDArray g = r.gradient(0);
+        return new LossResult(r.value(),
+                g.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()).dup('c'),
+                g.get(NDArrayIndex.interval(n, 2 * n), NDArrayIndex.all()).dup('c'));
+    }
+
+    /**
+     * A strided view of {@code count} entries of a c-ordered square matrix, starting at flat offset
+     * {@code start} and stepping one row and one column at a time (a (sub-)diagonal).
+     * (NDArrayIndex.interval with a stride mis-computes its end in M2.1, hence the raw view.)
+     */
+    private static INDArray diagonal(INDArray square, long start, long count) {
+        long m = square.columns();
+        return Nd4j.create(square.data(), new long[]{count}, new long[]{m + 1}, square.offset() + start, 'c');
+    }
+
+    static void requireTemperature(double temperature) {
+        if (!(temperature > 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("temperature must be finite and > 0, got " + temperature);
+        }
+    }
+}

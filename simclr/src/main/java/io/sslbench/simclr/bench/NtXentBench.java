@@ -1,0 +1,67 @@
+package io.sslbench.simclr.bench;
+
+import io.sslbench.core.loss.LossResult;
+import io.sslbench.simclr.NtXentLoss;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * NT-Xent value + gradient at SimCLR-like sizes (2N = 512 rows of D = 128 by default), next to the
+ * floor set by its one unavoidable [2N, D] x [D, 2N] gemm.
+ *
+ * <p>Run: {@code java -cp <classpath> org.openjdk.jmh.Main NtXentBench}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class NtXentBench {
+    /** Images per batch N (the loss sees 2N rows). */
+    @Param({"256"})
+    public int n;
+    /** Embedding dimension D. */
+    @Param({"128"})
+    public int d;
+    /** Data type of the embeddings. */
+    @Param({"FLOAT"})
+    public String type;
+    /** Temperature. */
+    @Param({"0.5"})
+    public double tau;
+
+    private INDArray z;
+
+    @Setup
+    public void setup() {
+        DataType t = DataType.valueOf(type);
+        z = Nd4j.randn(0, 1, Nd4j.create(t, 2L * n, d), Nd4j.getRandomFactory().getNewRandomInstance(12345));
+    }
+
+    /** @return loss and dL/dz (returned so the JIT keeps the work) */
+    @Benchmark
+    public LossResult lossAndGradient() {
+        return NtXentLoss.compute(z, tau);
+    }
+
+    /** @return the similarity gemm alone: the floor for any NT-Xent implementation */
+    @Benchmark
+    public INDArray similarityGemmOnly() {
+        return Nd4j.gemm(z, z, false, true);
+    }
+}
