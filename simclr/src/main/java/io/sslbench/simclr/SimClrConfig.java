@@ -1,0 +1,41 @@
+package io.sslbench.simclr;
+
+import io.sslbench.core.config.Records;
+
+import java.util.List;
+import java.util.Map;
+
+import static io.sslbench.core.config.ConfigException.check;
+
+/**
+ * SimCLR's method parameters ({@code method:} section of the config).
+ *
+ * @param temperature τ of NT-Xent (SimCLR CIFAR-10 appendix: 0.5)
+ * @param head        projection head: "mlp" (the paper's), "linear" or "none" (the head ablation, Fig. 8)
+ * @param projLayers  layers of the MLP head: 2 in v1, 3 in v2
+ * @param hiddenDim   hidden width of the MLP head (0 = the encoder's feature dimension, as the paper)
+ * @param outDim      output width (paper: 128)
+ */
+public record SimClrConfig(String name, double temperature, String head, int projLayers, int hiddenDim, int outDim) {
+    public SimClrConfig {
+        check(temperature > 0, "method.temperature", "> 0", temperature);
+        check(List.of("mlp", "linear", "none").contains(head), "method.head", "one of [mlp, linear, none]", head);
+        check(projLayers >= 1 && projLayers <= 4, "method.projLayers", "in [1, 4]", projLayers);
+        check(hiddenDim >= 0, "method.hiddenDim", ">= 0 (0 = feature dim)", hiddenDim);
+        check(outDim >= 1, "method.outDim", ">= 1", outDim);
+    }
+
+    /** SimCLR v1 (Chen et al. 2020a): 2-layer MLP head to 128, τ = 0.5 (CIFAR-10, appendix B.9). */
+    public static SimClrConfig v1() {
+        return new SimClrConfig("simclr", 0.5, "mlp", 2, 0, 128);
+    }
+
+    /** SimCLR v2 (Chen et al. 2020b): 3-layer projection head; fine-tuning keeps its first layer. */
+    public static SimClrConfig v2() {
+        return new SimClrConfig("simclr-v2", 0.5, "mlp", 3, 0, 128);
+    }
+
+    static SimClrConfig bind(String id, Map<String, Object> section) {
+        return Records.bind(SimClrConfig.class, section, id.equals("simclr-v2") ? v2() : v1(), "method");
+    }
+}
