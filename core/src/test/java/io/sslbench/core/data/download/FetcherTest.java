@@ -251,4 +251,22 @@ class FetcherTest {
         new Fetcher(root, null).fetch(s, "x", true);
         assertArrayEquals(b, Files.readAllBytes(root.resolve("x/f.bin")));
     }
+
+    @Test
+    void baseUrlPropertyReplacesOfficialMirrors() {
+        assertEquals(List.of("https://www.cs.toronto.edu/~kriz/"), Sources.of("cifar10").mirrors());
+        String before = System.getProperty(Sources.BASE_URL_PROPERTY);
+        try {
+            System.setProperty(Sources.BASE_URL_PROPERTY, base + "mirror");
+            Sources.Source s = Sources.of("mnist");
+            assertEquals(List.of(base + "mirror/"), s.mirrors());
+            assertEquals("f68b3c2dcbeaaa9fbdd348bbdeb94873", s.files().get(0).md5(), "checksums stay the published ones");
+        } finally {
+            if (before == null) {
+                System.clearProperty(Sources.BASE_URL_PROPERTY);
+            } else {
+                System.setProperty(Sources.BASE_URL_PROPERTY, before);
+            }
+        }
+    }
 }
