@@ -89,13 +89,18 @@ public final class Datasets {
      * @throws DataException if the download fails, with where to put the files by hand
      */
     public static void fetch(KnownDataset k, DataRoot root, LoadOptions opt) {
+        fetch(k, root, opt, opt.quiet() ? null : System.err);
+    }
+
+    /** As {@link #fetch(KnownDataset, DataRoot, LoadOptions)}, drawing progress on {@code progress} (null: quiet). */
+    public static void fetch(KnownDataset k, DataRoot root, LoadOptions opt, java.io.PrintStream progress) {
         Sources.Source src = Sources.of(k.id()).withBaseUrl(opt.baseUrl());
         if (src.archive() && Files.isDirectory(root.child(k.dirName()))) {
             throw new DataException(root.child(k.dirName()), "exists but is incomplete; remove it and fetch again. "
                     + k.placementHelp(root));
         }
         try {
-            new Fetcher(root.path(), opt.quiet() ? null : System.err).fetch(src, k.dirName(), true);
+            new Fetcher(root.path(), progress).fetch(src, k.dirName(), true);
         } catch (DataException e) {
             throw new DataException(e.file(), e.problem() + "\n" + k.placementHelp(root), e);
         }

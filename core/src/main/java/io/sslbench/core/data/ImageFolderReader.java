@@ -104,20 +104,11 @@ public final class ImageFolderReader {
         for (int c = 0; c < subdirs.size(); c++) {
             Path sub = subdirs.get(c);
             classes.add(sub.getFileName().toString());
-            List<Path> files;
-            try (Stream<Path> s = Files.walk(sub)) {
-                files = s.filter(p -> Files.isRegularFile(p) && isImage(p) && !hiddenBelow(sub, p))
-                        .sorted((a, b) -> dir.relativize(a).toString().compareTo(dir.relativize(b).toString()))
-                        .toList();
-            } catch (IOException e) {
-                throw new DataException(sub, "cannot list: " + e.getMessage(), e);
-            }
+            List<Entry> files = walkImages(dir, sub, c);
             if (files.isEmpty()) {
                 throw new DataException(sub, "class folder '" + classes.get(c) + "' holds no .jpg/.jpeg/.png images");
             }
-            for (Path p : files) {
-                entries.add(entry(dir, p, c));
-            }
+            entries.addAll(files);
         }
         return new Listing(dir, classes, entries);
     }
@@ -181,6 +172,7 @@ public final class ImageFolderReader {
                         Entry e = entries.get(i);
                         byte[] bytes = readBytes(e);
                         Rgb img = decodeRgb(bytes, e.file());
+                        // DEVIATION: torchvision's ImageFolder accepts mixed sizes (a transform resizes); we require one.
                         if (img.height() != ref.height() || img.width() != ref.width()) {
                             throw new DataException(e.file(), "image " + i + " is " + img.height() + "x"
                                     + img.width() + " (HxW) but " + first.relativePath() + " is " + ref.height()
@@ -226,6 +218,7 @@ public final class ImageFolderReader {
      */
     public static Rgb decodeRgb(byte[] bytes, Path file) {
         BufferedImage img;
+        // DEVIATION: decoded by the JDK's ImageIO (libjpeg 6b based), not PIL/libjpeg-turbo as in torchvision.
         try (ImageInputStream iis = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
             if (!readers.hasNext()) {
@@ -299,6 +292,33 @@ public final class ImageFolderReader {
         }
     }
 
+    /** @return the images below {@code sub} (hidden entries skipped), sorted by relative path; one stat per file */
+    private static List<Entry> walkImages(Path dir, Path sub, int label) {
+        List<Entry> out = new ArrayList<>();
+        try {
+            Files.walkFileTree(sub, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
+                    return !d.equals(sub) && hidden(d) ? java.nio.file.FileVisitResult.SKIP_SUBTREE
+                            : java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path f, BasicFileAttributes a) {
+                    if (a.isRegularFile() && !hidden(f) && isImage(f)) {
+                        out.add(new Entry(f, dir.relativize(f).toString().replace('\\', '/'), label, a.size(),
+                                a.lastModifiedTime().toMillis()));
+                    }
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new DataException(sub, "cannot list: " + e.getMessage(), e);
+        }
+        out.sort(java.util.Comparator.comparing(Entry::relativePath));
+        return out;
+    }
+
     private static Entry entry(Path dir, Path p, int label) {
         try {
             BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
@@ -318,12 +338,4 @@ public final class ImageFolderReader {
         return p.getFileName().toString().startsWith(".");
     }
 
-    private static boolean hiddenBelow(Path root, Path p) {
-        for (Path part : root.relativize(p)) {
-            if (part.toString().startsWith(".")) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -60,6 +60,7 @@ public final class Stl10BinaryReader {
             available += count(dir.resolve(p + "_X.bin"));
         }
         long n = maxImages == 0 ? available : Math.min(maxImages, available);
+        // DEVIATION: torchvision loads all 100,000 unlabelled images; one byte[] holds at most MAX_IMAGES of them.
         if (n > MAX_IMAGES) {
             throw new DataException(dir.resolve(parts.get(parts.size() - 1) + "_X.bin"), n + " images of "
                     + IMAGE_BYTES + " bytes exceed what one in-memory data set holds (" + MAX_IMAGES

@@ -28,9 +28,14 @@ public final class Fetcher {
      * @param progress progress bar and log stream, or null for quiet mode
      */
     public Fetcher(Path root, PrintStream progress) {
+        this(root, new Downloader(progress), progress);
+    }
+
+    /** @param log messages, or null for quiet mode */
+    public Fetcher(Path root, Downloader downloader, PrintStream log) {
         this.root = root;
-        this.downloader = new Downloader(progress);
-        this.log = progress;
+        this.downloader = downloader;
+        this.log = log;
     }
 
     /** @return the manifest written for an extracted archive */
@@ -71,9 +76,13 @@ public final class Fetcher {
             }
             if (source.archive()) {
                 say("extracting " + target + " into " + root);
-                Map<String, String> hashes = SafeTarExtractor.extract(target, root);
+                Map<String, String> hashes;
+                try {
+                    hashes = SafeTarExtractor.extract(target, root);
+                } finally {
+                    Downloader.deleteQuietly(target); // extracted, or refused: not kept either way
+                }
                 writeManifest(f, usedUrl, hashes);
-                Downloader.deleteQuietly(target);
             }
         }
     }

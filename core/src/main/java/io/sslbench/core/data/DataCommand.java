@@ -1,0 +1,303 @@
+package io.sslbench.core.data;
+
+import io.sslbench.core.data.download.Fetcher;
+import io.sslbench.core.data.download.Sources;
+import io.sslbench.core.util.Hashing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The {@code sslbench data} command: {@code list}, {@code fetch <dataset>}, {@code verify <dataset>}, with
+ * {@code --data-root DIR}, {@code --quiet}, {@code --base-url URL} and {@code --help}. Exit status 0 on
+ * success, 1 on a failed fetch or verification, 2 on a usage error.
+ */
+public final class DataCommand {
+    static final String USAGE = String.join("\n",
+            "usage: sslbench data <command> [options]",
+            "",
+            "commands:",
+            "  list               what is present under the data root, per data set and split, with image counts",
+            "  fetch <dataset>    download <dataset> from its official source, verify the published MD5, extract",
+            "  verify <dataset>   check checksums (published MD5s, extraction manifests) and record counts",
+            "",
+            "datasets: cifar10, cifar100, stl10, mnist, fashion-mnist",
+            "",
+            "options:",
+            "  --data-root DIR    data root (default: $" + DataRoot.ENV + ", else ~/.cache/sslbench/data)",
+            "  --quiet            no progress bar (fetch)",
+            "  --base-url URL     fetch from URL/<file> instead of the official mirrors",
+            "  --help             this text");
+
+    /**
+     * @param args the arguments after {@code data} (a leading "data" is skipped)
+     * @param out  where to print (progress bars of fetch go there too unless --quiet)
+     * @return exit status
+     */
+    public int run(String[] args, PrintStream out) {
+        List<String> pos = new ArrayList<>();
+        String rootArg = null, baseUrl = null;
+        boolean quiet = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (i == 0 && a.equals("data")) {
+                continue;
+            }
+            switch (a) {
+                case "--help", "-h", "help" -> {
+                    out.println(USAGE);
+                    return 0;
+                }
+                case "--quiet", "-q" -> quiet = true;
+                case "--data-root", "--base-url" -> {
+                    if (i + 1 >= args.length) {
+                        out.println(a + " needs a value\n" + USAGE);
+                        return 2;
+                    }
+                    if (a.equals("--data-root")) {
+                        rootArg = args[++i];
+                    } else {
+                        baseUrl = args[++i];
+                    }
+                }
+                default -> {
+                    if (a.startsWith("--data-root=")) {
+                        rootArg = a.substring("--data-root=".length());
+                    } else if (a.startsWith("--base-url=")) {
+                        baseUrl = a.substring("--base-url=".length());
+                    } else if (a.startsWith("-")) {
+                        out.println("unknown option " + a + "\n" + USAGE);
+                        return 2;
+                    } else {
+                        pos.add(a);
+                    }
+                }
+            }
+        }
+        if (pos.isEmpty()) {
+            out.println(USAGE);
+            return 2;
+        }
+        DataRoot root = DataRoot.resolve(rootArg);
+        String cmd = pos.get(0);
+        try {
+            return switch (cmd) {
+                case "list" -> pos.size() == 1 ? list(root, out) : usage(out, "list takes no data set");
+                case "fetch" -> pos.size() == 2 ? fetch(KnownDataset.byId(pos.get(1)), root, quiet, baseUrl, out)
+                        : usage(out, "fetch needs one data set");
+                case "verify" -> pos.size() == 2 ? verify(KnownDataset.byId(pos.get(1)), root, out)
+                        : usage(out, "verify needs one data set");
+                default -> usage(out, "unknown command " + cmd);
+            };
+        } catch (IllegalArgumentException e) {
+            return usage(out, e.getMessage());
+        }
+    }
+
+    private static int usage(PrintStream out, String problem) {
+        out.println(problem + "\n" + USAGE);
+        return 2;
+    }
+
+    private static int list(DataRoot root, PrintStream out) {
+        out.println("data root: " + root.path() + " (" + root.origin() + ")");
+        out.println(String.format(Locale.ROOT, "%-14s %-10s %8s  %s", "dataset", "split", "images", "source"));
+        for (KnownDataset k : KnownDataset.values()) {
+            boolean any = false;
+            for (Split s : k.officialCounts().keySet()) {
+                if (!k.present(root, s)) {
+                    continue;
+                }
+                any = true;
+                String n;
+                try {
+                    n = Long.toString(k.count(root, s));
+                } catch (DataException e) {
+                    n = "damaged: " + e.getMessage();
+                }
+                out.println(String.format(Locale.ROOT, "%-14s %-10s %8s  %s/", k.id(), s.id(), n, k.dirName()));
+            }
+            if (k == KnownDataset.CIFAR10) {
+                for (Split s : List.of(Split.TRAIN, Split.TEST)) {
+                    Map<String, Integer> c = KnownDataset.jpgCounts(root, s);
+                    if (c != null) {
+                        any = true;
+                        int total = c.values().stream().mapToInt(Integer::intValue).sum();
+                        out.println(String.format(Locale.ROOT, "%-14s %-10s %8d  %s/%s/ (%d class folders)", k.id(),
+                                s.id(), total, KnownDataset.CIFAR10_JPG_DIR, s.id(), c.size()));
+                    }
+                }
+            }
+            if (!any) {
+                out.println(String.format(Locale.ROOT, "%-14s %-10s %8s  absent (sslbench data fetch %s)", k.id(), "-",
+                        "-", k.id()));
+            }
+        }
+        return 0;
+    }
+
+    private static int fetch(KnownDataset k, DataRoot root, boolean quiet, String baseUrl, PrintStream out) {
+        boolean complete = k.officialCounts().keySet().stream().allMatch(s -> k.present(root, s));
+        if (complete) {
+            out.println(k.id() + " is already present in " + root.child(k.dirName()) + "; `sslbench data verify "
+                    + k.id() + "` checks it");
+            return 0;
+        }
+        try {
+            Datasets.fetch(k, root, LoadOptions.defaults().withQuiet(quiet).withBaseUrl(baseUrl).withDownload(true),
+                    quiet ? null : out);
+        } catch (DataException e) {
+            out.println("fetch failed: " + e.getMessage());
+            return 1;
+        }
+        out.println(k.id() + " fetched into " + root.child(k.dirName()));
+        return 0;
+    }
+
+    /** Checksums and record counts of one data set; @return 0 if everything checked passed */
+    private static int verify(KnownDataset k, DataRoot root, PrintStream out) {
+        List<String> failures = new ArrayList<>();
+        Path dir = root.child(k.dirName());
+        out.println("verifying " + k.id() + " in " + dir);
+        boolean anySplit = k.officialCounts().keySet().stream().anyMatch(s -> k.present(root, s));
+        if (anySplit) {
+            checksums(k, root, out, failures);
+            for (Map.Entry<Split, Integer> e : k.officialCounts().entrySet()) {
+                Split s = e.getKey();
+                if (!k.present(root, s)) {
+                    out.println("  " + s.id() + ": MISSING " + k.files(s));
+                    failures.add(s.id() + " missing");
+                    continue;
+                }
+                try {
+                    long n = k.count(root, s);
+                    if (s != Split.UNLABELED) {
+                        // full read: record structure and label ranges
+                        n = Datasets.load(k.id(), s.id(), root, LoadOptions.defaults().withCache(false)).size();
+                    }
+                    boolean ok = n == e.getValue();
+                    out.println("  " + s.id() + ": " + n + " records, official " + e.getValue() + (ok ? "  ok" : "  MISMATCH"));
+                    if (!ok) {
+                        failures.add(s.id() + " count");
+                    }
+                } catch (DataException ex) {
+                    out.println("  " + s.id() + ": DAMAGED " + ex.getMessage());
+                    failures.add(s.id() + " damaged");
+                }
+            }
+        }
+        boolean jpg = false;
+        if (k == KnownDataset.CIFAR10) {
+            for (Split s : List.of(Split.TRAIN, Split.TEST)) {
+                Map<String, Integer> c = KnownDataset.jpgCounts(root, s);
+                if (c == null) {
+                    continue;
+                }
+                jpg = true;
+                int per = s == Split.TRAIN ? 5000 : 1000;
+                boolean classesOk = List.copyOf(c.keySet()).equals(CifarBinaryReader.CIFAR10_CLASSES);
+                boolean countsOk = c.values().stream().allMatch(v -> v == per);
+                out.println("  " + KnownDataset.CIFAR10_JPG_DIR + "/" + s.id() + ": "
+                        + c.values().stream().mapToInt(Integer::intValue).sum() + " images, classes "
+                        + (classesOk ? "in CIFAR-10 label order" : "WRONG " + c.keySet()) + ", "
+                        + (countsOk ? per + " per class  ok" : "per-class counts " + c.values() + " MISMATCH")
+                        + " (no published checksum for image-folder copies)");
+                if (!classesOk || !countsOk) {
+                    failures.add("cifar10-jpg/" + s.id());
+                }
+            }
+        }
+        if (!anySplit && !jpg) {
+            out.println("  absent. " + k.placementHelp(root));
+            return 1;
+        }
+        out.println(failures.isEmpty() ? k.id() + ": ok" : k.id() + ": FAILED (" + String.join(", ", failures) + ")");
+        return failures.isEmpty() ? 0 : 1;
+    }
+
+    private static void checksums(KnownDataset k, DataRoot root, PrintStream out, List<String> failures) {
+        Sources.Source src = Sources.of(k.id());
+        if (src.archive()) {
+            Sources.RemoteFile f = src.files().get(0);
+            Path archive = root.child(f.name());
+            if (Files.isRegularFile(archive)) {
+                String md5 = Hashing.fileHex(archive, "MD5");
+                boolean ok = md5.equalsIgnoreCase(f.md5());
+                out.println("  " + f.name() + ": MD5 " + md5 + (ok ? "  ok" : "  MISMATCH, published " + f.md5()));
+                if (!ok) {
+                    failures.add(f.name() + " MD5");
+                }
+            }
+            Path manifest = Fetcher.manifestFor(root.path(), f.name());
+            if (!Files.isRegularFile(manifest)) {
+                out.println("  no extraction manifest (" + manifest + "): files not fetched by sslbench; the published "
+                        + "MD5 covers the archive only, so only record counts are checked");
+                return;
+            }
+            int checked = 0;
+            try {
+                for (String line : Files.readAllLines(manifest, StandardCharsets.UTF_8)) {
+                    if (line.startsWith("#") || line.isBlank()) {
+                        continue;
+                    }
+                    String sha = line.substring(0, 64);
+                    String rel = line.substring(66);
+                    Path p = root.child(rel);
+                    if (!Files.isRegularFile(p)) {
+                        out.println("  " + rel + ": MISSING (listed in " + manifest.getFileName() + ")");
+                        failures.add(rel + " missing");
+                    } else if (!Hashing.fileHex(p, "SHA-256").equals(sha)) {
+                        out.println("  " + rel + ": SHA-256 differs from the extraction manifest");
+                        failures.add(rel + " SHA-256");
+                    } else {
+                        checked++;
+                    }
+                }
+            } catch (IOException | StringIndexOutOfBoundsException e) {
+                out.println("  manifest " + manifest + " unreadable: " + e.getMessage());
+                failures.add("manifest");
+            }
+            out.println("  " + checked + " extracted files match the manifest of " + f.name() + " (MD5 " + f.md5()
+                    + " verified at download)");
+            return;
+        }
+        Path dir = root.child(k.dirName());
+        for (Sources.RemoteFile f : src.files()) {
+            Path gz = dir.resolve(f.name());
+            if (Files.isRegularFile(gz)) {
+                String md5 = Hashing.fileHex(gz, "MD5");
+                boolean ok = md5.equalsIgnoreCase(f.md5());
+                String hint = ok || hasGzipFileName(gz) ? "" : " (its gzip header has no file name, unlike the "
+                        + "official files: a re-compressed copy, whose content may still be intact; see record counts)";
+                out.println("  " + f.name() + ": MD5 " + md5 + (ok ? "  ok" : "  MISMATCH, published " + f.md5() + hint));
+                if (!ok) {
+                    failures.add(f.name() + " MD5");
+                }
+            } else {
+                String plain = f.name().substring(0, f.name().length() - 3);
+                if (Files.isRegularFile(dir.resolve(plain))) {
+                    out.println("  " + plain + ": uncompressed; the published MD5 is of " + f.name()
+                            + ", so only record counts are checked");
+                }
+            }
+        }
+    }
+
+    /** @return true if a gzip file's header has the FNAME flag (as the official MNIST files do) */
+    private static boolean hasGzipFileName(Path gz) {
+        try (InputStream in = Files.newInputStream(gz)) {
+            byte[] h = in.readNBytes(4);
+            return h.length == 4 && (h[3] & 0x08) != 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

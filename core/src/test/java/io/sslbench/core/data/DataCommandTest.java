@@ -1,0 +1,98 @@
+package io.sslbench.core.data;
+
+import io.sslbench.core.data.download.Fetcher;
+import io.sslbench.core.util.Hashing;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class DataCommandTest {
+    private record Result(int rc, String out) {}
+
+    private static Result run(String... args) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int rc = new DataCommand().run(args, new PrintStream(b, true, StandardCharsets.UTF_8));
+        return new Result(rc, b.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void helpAndUsageErrors() {
+        Result h = run("--help");
+        assertEquals(0, h.rc());
+        assertTrue(h.out().contains("verify <dataset>") && h.out().contains("--data-root"), h.out());
+        assertEquals(2, run("frobnicate").rc());
+        assertEquals(2, run("fetch").rc());
+        assertEquals(2, run("verify", "imagenet").rc());
+        assertEquals(2, run("list", "--bogus").rc());
+        assertEquals(0, run("data", "help").rc());
+    }
+
+    @Test
+    void listShowsPresentSplitsWithCounts(@TempDir Path tmp) throws IOException {
+        DatasetsTest.miniCifarRoot(tmp);
+        Files.createSymbolicLink(tmp.resolve("fashion-mnist"), SharedData.dataset("fashion-mnist"));
+        Result r = run("list", "--data-root", tmp.toString());
+        assertEquals(0, r.rc());
+        assertTrue(r.out().contains("data root: " + tmp), r.out());
+        assertTrue(r.out().matches("(?s).*cifar10\\s+train\\s+15\\s+cifar-10-batches-bin/.*"), r.out());
+        assertTrue(r.out().matches("(?s).*cifar10\\s+test\\s+2\\s+cifar-10-batches-bin/.*"), r.out());
+        assertTrue(r.out().matches("(?s).*fashion-mnist\\s+train\\s+60000\\s+fashion-mnist/.*"), r.out());
+        assertTrue(r.out().matches("(?s).*fashion-mnist\\s+test\\s+10000\\s+fashion-mnist/.*"), r.out());
+        assertTrue(r.out().matches("(?s).*stl10\\s+-\\s+-\\s+absent.*"), r.out());
+    }
+
+    @Test
+    void verifyChecksManifestAndCounts(@TempDir Path tmp) throws IOException {
+        DatasetsTest.miniCifarRoot(tmp);
+        StringBuilder m = new StringBuilder("# test manifest\n");
+        for (String f : new String[]{"data_batch_1.bin", "test_batch.bin"}) {
+            Path p = tmp.resolve("cifar-10-batches-bin").resolve(f);
+            m.append(Hashing.fileHex(p, "SHA-256")).append("  cifar-10-batches-bin/").append(f).append('\n');
+        }
+        Path manifest = Fetcher.manifestFor(tmp, "cifar-10-binary.tar.gz");
+        Files.createDirectories(manifest.getParent());
+        Files.writeString(manifest, m);
+        Result r = run("verify", "cifar10", "--data-root=" + tmp);
+        assertTrue(r.out().contains("2 extracted files match the manifest"), r.out());
+        assertTrue(r.out().contains("train: 15 records, official 50000  MISMATCH"), r.out());
+        assertEquals(1, r.rc(), "a miniature CIFAR-10 is not the official one");
+
+        byte[] b = Files.readAllBytes(tmp.resolve("cifar-10-batches-bin/test_batch.bin"));
+        b[500] ^= 1;
+        Files.write(tmp.resolve("cifar-10-batches-bin/test_batch.bin"), b);
+        r = run("verify", "cifar10", "--data-root", tmp.toString());
+        assertTrue(r.out().contains("cifar-10-batches-bin/test_batch.bin: SHA-256 differs"), r.out());
+        assertTrue(r.out().contains("1 extracted files match"), r.out());
+    }
+
+    @Test
+    void verifyReportsPublishedMd5AndRecountsFashionMnist(@TempDir Path tmp) throws IOException {
+        Files.createSymbolicLink(tmp.resolve("fashion-mnist"), SharedData.dataset("fashion-mnist"));
+        Result r = run("verify", "fashion-mnist", "--data-root", tmp.toString());
+        // every file line states its MD5 against the one torchvision publishes
+        for (String pub : new String[]{"8d4fb7e6c68d591d4c3dfef9ec88bf0d", "25c81989df183df01b3e8a0aad5dffbe",
+                "bef4ecab320f06d8554ea6380940ec79", "bb300cfdad3c16e7a12a480ee83cd310"}) {
+            assertTrue(r.out().contains(pub), r.out());
+        }
+        assertTrue(r.out().contains("train: 60000 records, official 60000  ok"), r.out());
+        assertTrue(r.out().contains("test: 10000 records, official 10000  ok"), r.out());
+        boolean allMatch = !r.out().contains("MISMATCH");
+        assertEquals(allMatch ? 0 : 1, r.rc(), r.out());
+    }
+
+    @Test
+    void verifyAbsentSaysWhereToPutFiles(@TempDir Path tmp) {
+        Result r = run("verify", "stl10", "--data-root", tmp.toString());
+        assertEquals(1, r.rc());
+        assertTrue(r.out().contains(tmp.resolve("stl10_binary").toString()) && r.out().contains("unlabeled_X.bin")
+                && r.out().contains("91f7769df0f17e558f3565bffb0c7dfb"), r.out());
+    }
+}
