@@ -74,8 +74,8 @@ public record RunConfig(Map<String, Object> method, long seed, int epochs, int b
 
     /**
      * @param dataset    data set id (cifar10, cifar100, stl10, mnist, fashion-mnist, imagefolder:PATH)
-     * @param subset     use only the first N training images (0 = all)
-     * @param testSubset use only the first N test images for evaluation monitors (0 = all)
+     * @param subset     use a class-balanced subset of N training images (0 = all; see ImageDataset#balanced)
+     * @param testSubset use a class-balanced subset of N test images for evaluation (0 = all)
      * @param root       data root ("" = --data-root / SSLBENCH_DATA / user cache)
      * @param workers    augmentation threads
      * @param download   allow downloading missing data sets

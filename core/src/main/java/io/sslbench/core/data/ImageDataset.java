@@ -72,6 +72,51 @@ public record ImageDataset(String name, int height, int width, int channels, byt
         return new ImageDataset(name + "[" + suffix + "]", height, width, channels, px, lb, classNames, h);
     }
 
+    /**
+     * A class-balanced subset of {@code n} images (n clipped to size): classes are visited round-robin,
+     * each contributing its next image in index order, so the subset is deterministic, independent of
+     * any seed (every method and seed sees the same images) and balanced even when the source is
+     * ordered by class (as an image folder is). Unlabelled sets fall back to {@link #head}.
+     */
+    public ImageDataset balanced(int n) {
+        if (numClasses() == 0 || n >= size()) {
+            return head(n);
+        }
+        int c = numClasses();
+        int[][] byClass = new int[c][];
+        int[] counts = new int[c];
+        for (int l : labels) {
+            if (l >= 0) {
+                counts[l]++;
+            }
+        }
+        for (int k = 0; k < c; k++) {
+            byClass[k] = new int[counts[k]];
+        }
+        int[] fill = new int[c];
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] >= 0) {
+                byClass[labels[i]][fill[labels[i]]++] = i;
+            }
+        }
+        int[] out = new int[n];
+        int m = 0;
+        int[] next = new int[c];
+        while (m < n) {
+            boolean any = false;
+            for (int k = 0; k < c && m < n; k++) {
+                if (next[k] < byClass[k].length) {
+                    out[m++] = byClass[k][next[k]++];
+                    any = true;
+                }
+            }
+            if (!any) {
+                break;
+            }
+        }
+        return subset(java.util.Arrays.copyOf(out, m), "balanced" + m);
+    }
+
     /** @return the first {@code n} images (n clipped to size) */
     public ImageDataset head(int n) {
         int m = Math.min(n, size());

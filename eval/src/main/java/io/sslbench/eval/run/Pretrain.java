@@ -63,10 +63,10 @@ public final class Pretrain {
         ImageDataset train = Datasets.load(d.dataset(), "train", root, opt);
         ImageDataset test = Datasets.load(d.dataset(), "test", root, opt);
         if (d.subset() > 0) {
-            train = train.head(d.subset());
+            train = train.balanced(d.subset());
         }
         if (d.testSubset() > 0) {
-            test = test.head(d.testSubset());
+            test = test.balanced(d.testSubset());
         }
         if (train.channels() != 3) {
             throw new IllegalArgumentException("data set " + d.dataset() + " has " + train.channels()
@@ -126,8 +126,8 @@ public final class Pretrain {
 
     /** kNN top-1 of the online encoder's features: memory bank = first nTrain train images, queries = first nTest test images. */
     public static double knnMonitor(ComputationGraph online, String vertex, Data data, int nTrain, int nTest) {
-        ImageDataset tr = nTrain > 0 ? data.train().head(nTrain) : data.train();
-        ImageDataset te = nTest > 0 ? data.test().head(nTest) : data.test();
+        ImageDataset tr = nTrain > 0 ? data.train().balanced(nTrain) : data.train();
+        ImageDataset te = nTest > 0 ? data.test().balanced(nTest) : data.test();
         INDArray ftr = FeatureExtractor.extract(online, vertex, tr, data.norm().mean(), data.norm().std(), 256);
         INDArray fte = FeatureExtractor.extract(online, vertex, te, data.norm().mean(), data.norm().std(), 256);
         return Knn.evaluate(ftr, tr.labels(), fte, te.labels(), tr.numClasses()).top1();
