@@ -23,13 +23,19 @@ class ShuffleBnTest {
 
     /** in -> dense(4->3, identity, bias) -> DL4J BatchNormalization; random W, b, gamma, beta. */
     private static ComputationGraph tinyKeyEncoder() {
+        return tinyKeyEncoder(false);
+    }
+
+    /** @param splitBn use {@link SplitBatchNormalization} (G = 1) instead of DL4J's layer */
+    private static ComputationGraph tinyKeyEncoder(boolean splitBn) {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
                 .dataType(DataType.DOUBLE).seed(3)
                 .trainingWorkspaceMode(WorkspaceMode.NONE).inferenceWorkspaceMode(WorkspaceMode.NONE)
                 .graphBuilder()
                 .addInputs("in").setInputTypes(InputType.feedForward(IN))
                 .addLayer("fc", new DenseLayer.Builder().nOut(OUT).activation(Activation.IDENTITY).build(), "in")
-                .addLayer("bn", new BatchNormalization.Builder().eps(EPS).build(), "fc")
+                .addLayer("bn", splitBn ? new SplitBatchNormalization.Builder().eps(EPS).build()
+                        : new BatchNormalization.Builder().eps(EPS).build(), "fc")
                 .setOutputs("bn").build();
         ComputationGraph g = new ComputationGraph(conf);
         g.init();
@@ -96,6 +102,18 @@ class ShuffleBnTest {
             }
             // and per-group statistics really differ from full-batch ones
             assertTrue(got.sub(fullBatch).amaxNumber().doubleValue() > 1e-3, "groups=" + groups + " equals full-batch BN");
+        }
+    }
+
+    @Test
+    void worksWithSplitBatchNormalizationInTheKeyEncoder() {
+        ComputationGraph g = tinyKeyEncoder(true);
+        INDArray x = Nd4j.randn(DataType.DOUBLE, 8, IN);
+        int[] perm = BatchShuffle.shuffle(x, new SplittableRandom(9)).perm();
+        INDArray got = ShuffleBn.forward(g, x, 4, new SplittableRandom(9));
+        double[][] want = handShuffleBn(g, x, 4, perm);
+        for (int i = 0; i < 8; i++) {
+            assertArrayEquals(want[i], got.getRow(i).toDoubleVector(), 1e-10, "row " + i);
         }
     }
 
