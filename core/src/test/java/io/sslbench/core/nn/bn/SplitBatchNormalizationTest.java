@@ -149,6 +149,36 @@ class SplitBatchNormalizationTest {
     }
 
     @Test
+    void floatMatchesDoubleEvenWithLargeMeansAndAgreesWithDl4jOneDnn() {
+        Nd4j.getRandom().setSeed(16);
+        long[] shape = {8, 4, 6, 6};
+        INDArray xd = Nd4j.randn(DataType.DOUBLE, shape).muli(0.5).addi(40.0);   // mean/std = 80
+        INDArray dyd = Nd4j.randn(DataType.DOUBLE, shape);
+        INDArray gamma = Nd4j.rand(DataType.DOUBLE, 4).addi(0.5), beta = Nd4j.randn(DataType.DOUBLE, 4);
+        Layer ref = split(4, 2, EPS);
+        setAffine(ref, gamma, beta);
+        INDArray yd = forward(ref, xd, true);
+        INDArray dxd = backward(ref, dyd).getSecond();
+
+        Layer f = standalone(new SplitBatchNormalization.Builder().channels(4).groups(2).eps(EPS).build(), DataType.FLOAT);
+        setAffine(f, gamma.castTo(DataType.FLOAT), beta.castTo(DataType.FLOAT));
+        INDArray yf = forward(f, xd.castTo(DataType.FLOAT), true);
+        INDArray dxf = backward(f, dyd.castTo(DataType.FLOAT)).getSecond();
+        assertTrue(relDiff(yf.castTo(DataType.DOUBLE), yd) < 2e-4, "float forward " + relDiff(yf.castTo(DataType.DOUBLE), yd));
+        assertTrue(relDiff(dxf.castTo(DataType.DOUBLE), dxd) < 2e-3, "float backward " + relDiff(dxf.castTo(DataType.DOUBLE), dxd));
+
+        // DL4J's layer in FLOAT (oneDNN helper where enabled) on one group agrees as well
+        Layer dl4j = standalone(new org.deeplearning4j.nn.conf.layers.BatchNormalization.Builder().nIn(4).nOut(4)
+                .eps(EPS).useLogStd(false).build(), DataType.FLOAT);
+        Layer ours1 = standalone(new SplitBatchNormalization.Builder().channels(4).eps(EPS).build(), DataType.FLOAT);
+        INDArray xs = Nd4j.randn(DataType.FLOAT, shape).muli(2).addi(1), dys = Nd4j.randn(DataType.FLOAT, shape);
+        setAffine(dl4j, gamma.castTo(DataType.FLOAT), beta.castTo(DataType.FLOAT));
+        setAffine(ours1, gamma.castTo(DataType.FLOAT), beta.castTo(DataType.FLOAT));
+        assertTrue(relDiff(forward(ours1, xs, true), forward(dl4j, xs, true)) < 1e-5);
+        assertTrue(relDiff(backward(ours1, dys).getSecond(), backward(dl4j, dys).getSecond()) < 1e-4);
+    }
+
+    @Test
     void configurationIsValidatedWithClearMessages() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new SplitBatchNormalization.Builder().channels(3).groups(0).build());
