@@ -71,6 +71,8 @@ public final class ShuffleBn {
         BatchShuffle.Shuffled s = BatchShuffle.shuffle(x, rng);
         long per = n / groups;
         INDArray[] outs = new INDArray[groups];
+        // DEVIATION: each group is a forward of its own, so forward-updated running statistics take
+        // G momentum steps per call (MoCo's DDP: one step per GPU, GPU 0's kept); see the class doc.
         for (int g = 0; g < groups; g++) {
             INDArray slice = s.batch().get(rowRange(s.batch().rank(), g * per, (g + 1) * per));
             outs[g] = keyEncoder.output(true, slice)[0];

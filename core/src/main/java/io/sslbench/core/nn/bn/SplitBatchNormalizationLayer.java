@@ -168,6 +168,8 @@ public class SplitBatchNormalizationLayer extends BaseLayer<SplitBatchNormalizat
         assertInputSet(false);
         SplitBatchNormalization lc = layerConf();
         INDArray x = input;
+        // DEVIATION: groups are contiguous row blocks ([view1; view2] -> BN per view); lightly's
+        // SplitBatchNorm groups rows n mod G (input.view(-1, C * G, H, W)), the same on shuffled batches.
         Geometry geo = geometry(x, training ? lc.getGroups() : 1);
         INDArray x4 = x.reshape('c', geo.view());
         int g = (int) geo.groups(), c = (int) geo.channels();
@@ -225,6 +227,9 @@ public class SplitBatchNormalizationLayer extends BaseLayer<SplitBatchNormalizat
 
     /** PyTorch's update with the group average: {@code r = (1 - m) r + m * mean_g(stat)}, unbiased variance. */
     private void updateRunningStats(INDArray mean, INDArray var, long count) {
+        // DEVIATION: one momentum step with the average over groups. lightly's SplitBatchNorm keeps G
+        // running copies and averages them when switching to eval, which is the same by linearity;
+        // SimSiam/BYOL's PyTorch code calls BN once per view, i.e. G sequential steps per iteration.
         double m = layerConf().getMomentum();
         INDArray rm = getParam(RUNNING_MEAN);
         INDArray rv = getParam(RUNNING_VAR);
