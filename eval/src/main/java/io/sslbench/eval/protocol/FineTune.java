@@ -168,6 +168,7 @@ public final class FineTune {
         Nesterovs updater = new Nesterovs(lr, cfg.momentum());
         FineTuneConfiguration ftc = new FineTuneConfiguration.Builder()
                 .updater(updater).biasUpdater(updater.clone())
+                // DEVIATION: PyTorch weight_decay decays every parameter; DL4J l2 here decays weights only (default 0)
                 .l2(cfg.weightDecay()).l2Bias(0.0)
                 .seed(cfg.seed())
                 .build();
@@ -193,6 +194,7 @@ public final class FineTune {
      * Cosine decay without warm-up (SGDR without restarts): {@code lr_t = base * (1 + cos(pi * t / T)) / 2} for
      * iteration {@code t} in [0, T), as a DL4J iteration schedule.
      */
+    // DEVIATION: SimCLR App. B.5 states no decay for fine-tuning; a cosine decay to 0 is used here (as solo-learn does).
     public static ISchedule cosineSchedule(double base, int totalIterations) {
         if (totalIterations < 1) {
             throw new IllegalArgumentException("totalIterations must be >= 1, got " + totalIterations);

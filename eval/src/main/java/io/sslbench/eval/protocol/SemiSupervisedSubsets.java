@@ -85,6 +85,8 @@ public final class SemiSupervisedSubsets {
             }
             byClass.get(labels[i]).add(i);
         }
+        // DEVIATION: SimCLR's ImageNet subsets hold "around" 12.8 / 128 images per class (classes differ in size);
+        // here every class gets exactly the same count, which is identical on balanced sets such as CIFAR.
         long m = Math.round(fraction * labels.length / numClasses);
         if (m < 1) {
             throw new IllegalArgumentException("fraction " + fraction + " of " + labels.length + " images over "

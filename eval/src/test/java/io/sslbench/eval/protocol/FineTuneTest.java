@@ -102,6 +102,20 @@ class FineTuneTest {
     }
 
     @Test
+    void theWholeNetworkIsTrainedNotOnlyTheClassifier() {
+        ComputationGraph ft = FineTune.buildClassifier(pretrained(3), "proj1", 8, 3, cfg(1), 4);
+        INDArray conv = ft.getParam("conv_W").dup(), proj = ft.getParam("proj1_W").dup();
+        INDArray x = Nd4j.randn(DataType.FLOAT, 8, 3, 6, 6);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 3);
+        for (int i = 0; i < 8; i++) {
+            y.putScalar(i, i % 3, 1);
+        }
+        ft.fit(new org.nd4j.linalg.dataset.DataSet(x, y));
+        assertNotEquals(conv, ft.getParam("conv_W"), "encoder conv weights were not updated");
+        assertNotEquals(proj, ft.getParam("proj1_W"), "proj1 weights were not updated");
+    }
+
+    @Test
     void cosineScheduleEndpointsAndMonotone() {
         ISchedule s = FineTune.cosineSchedule(0.8, 100);
         assertEquals(0.8, s.valueAt(0, 0), 1e-15);
