@@ -6,6 +6,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.lang.ref.Reference;
+import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
 
 /**
@@ -112,21 +114,23 @@ public final class Knn {
                     .castTo(DataType.FLOAT));
             INDArray sim = Nd4j.createUninitialized(DataType.FLOAT, new long[]{b, n}, 'c');
             q.mmuli(bankT, sim);
-            float[] s = sim.data().asFloat();
+            // read the similarities in place (no 64 MB copy per chunk); sim stays reachable until the fence
+            FloatBuffer s = sim.data().asNioFloat();
             int offset = start;
             IntStream.range(0, b).parallel().forEach(r ->
                     out[offset + r] = vote(s, r * n, n, trainLabels, numClasses, k, temperature));
+            Reference.reachabilityFence(sim);
         }
         return out;
     }
 
     /** Top-k selection over one similarity row with a size-k min-heap, then the weighted class vote. */
-    private static double[] vote(float[] s, int from, int n, int[] labels, int numClasses, int k, double t) {
+    private static double[] vote(FloatBuffer s, int from, int n, int[] labels, int numClasses, int k, double t) {
         float[] hv = new float[k];
         int[] hi = new int[k];
         int size = 0;
         for (int j = 0; j < n; j++) {
-            float v = s[from + j];
+            float v = s.get(from + j);
             if (size < k) {
                 hv[size] = v;
                 hi[size] = j;
