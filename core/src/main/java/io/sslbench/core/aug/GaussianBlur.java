@@ -12,8 +12,8 @@ import java.util.SplittableRandom;
  *
  * <p>// DEVIATION: MoCo v2, SimSiam, BYOL (PyTorch ports) and solo-learn blur with PIL's
  * {@code ImageFilter.GaussianBlur(radius=sigma)} (an extended box-blur approximation with no fixed
- * kernel size) and SwAV with {@code cv2.GaussianBlur((23, 23), sigma)}; we use torchvision's exact
- * Gaussian for all of them.
+ * kernel size), SwAV {@code cv2.GaussianBlur((23, 23), sigma)} and SimCLR's TF code a zero-padded
+ * ("SAME") depthwise convolution; we use torchvision's exact Gaussian with reflect padding for all of them.
  *
  * @param kernelSize odd kernel size k >= 1
  * @param sigmaMin   lower bound of sigma, > 0

@@ -10,6 +10,10 @@ import java.util.SplittableRandom;
  * <p>Mixing: each component passes through the SplitMix64 finaliser ({@code mix64}) with its own odd
  * offset and is folded into the running hash, {@code h = mix64(h ^ mix64(x_k + C_k))}, so flipping any bit
  * of any component changes about half the bits of the result.
+ *
+ * <p>// DEVIATION: PyTorch pipelines draw from torch's per-worker global generator, so their views depend
+ * on worker scheduling; ours come from a {@link SplittableRandom} per (seed, epoch, image, view). The
+ * distributions are the same, the individual draws are not.
  */
 public final class ViewSeeds {
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
