@@ -1,0 +1,17 @@
+/**
+ * BYOL (Grill et al. 2020, "Bootstrap Your Own Latent"), checked against DeepMind's official code
+ * (github.com/deepmind/deepmind-research, {@code byol/}).
+ *
+ * <p>{@link io.sslbench.byol.ByolLoss}: the symmetric regression loss, both terms summed as in
+ * {@code byol_experiment.py}.
+ *
+ * <p>Deviations from the official code:
+ * <ul>
+ *   <li>l2 normalisation clamps the row norm at 1e-12 ({@code F.normalize}, via core's
+ *       {@link io.sslbench.core.loss.Cosine}); DeepMind's {@code helpers.l2_normalize} clamps the
+ *       squared norm at 1e-12, i.e. the norm at 1e-6. Only rows with norm below 1e-6 differ.</li>
+ *   <li>the loss is computed as {@code 2 - 2 cos} rather than {@code ||p^ - z^||^2}: equal for unit rows;
+ *       they differ only for clamped (near-zero) rows, and the cosine form has the cheaper backward.</li>
+ * </ul>
+ */
+package io.sslbench.byol;

@@ -1,0 +1,16 @@
+/**
+ * SimSiam (Chen and He 2021, "Exploring Simple Siamese Representation Learning"), checked against
+ * the official code (github.com/facebookresearch/simsiam: {@code builder.py}, {@code main_simsiam.py}).
+ *
+ * <p>{@link io.sslbench.simsiam.SimSiamLoss}: {@code D(p1, sg(z2))/2 + D(p2, sg(z1))/2} with
+ * {@code D = -mean cosine}; the stop-gradient is a flag so the paper's collapse ablation can be run.
+ *
+ * <p>Deviations from the official code:
+ * <ul>
+ *   <li>cosine clamping: {@code nn.CosineSimilarity(dim=1)} uses eps=1e-8 (current PyTorch clamps each
+ *       norm at eps, older versions clamped the product of the norms); we clamp each norm at 1e-12
+ *       as {@code F.normalize} does, through core's {@link io.sslbench.core.loss.Cosine}. Only rows with
+ *       norm (or product of norms) below 1e-8 can differ.</li>
+ * </ul>
+ */
+package io.sslbench.simsiam;

@@ -1,0 +1,215 @@
+package io.sslbench.swav;
+
+import io.sslbench.core.loss.LossArgs;
+import io.sslbench.core.loss.LossResult;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.LogSoftMax;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * SwAV's swapped-prediction loss over multi-crop views (Caron et al. 2020, eq. 1-3), as the loss block
+ * of {@code train()} in facebookresearch/swav {@code main_swav.py}:
+ * <pre>
+ *   for each crop a in cropsForAssign (index i):
+ *       q = SinkhornKnopp(scores_a [, queue_i])           (detached)
+ *       subloss = - sum_{v != a} mean_b sum_k q_bk log softmax(scores_v / tau)_bk
+ *       loss += subloss / (numCrops - 1)
+ *   loss /= |cropsForAssign|
+ * </pre>
+ * {@code scores} are the prototype scores of l2-normalised features, crop-major: crop c occupies rows
+ * {@code [c*B, (c+1)*B)}. The gradient flows into the scores of the predicted crops only (codes are
+ * detached): {@code dL/dscores_v = sum_{a != v} (softmax(scores_v/tau) rowsum(q_a) - q_a) / (tau B (C-1) A)}.
+ */
+public final class SwavLoss {
+    private SwavLoss() {}
+
+    /**
+     * Hyper-parameters of the loss, validated.
+     *
+     * @param numCrops       total number of crops C (e.g. 2, or 2+6 with multi-crop), >= 2
+     * @param cropsForAssign distinct crop indices in [0, C) whose codes are computed (paper: {0, 1})
+     * @param temperature    softmax temperature tau, > 0 (paper: 0.1)
+     * @param epsilon        Sinkhorn entropic regularisation, > 0 (paper: 0.05)
+     * @param iterations     Sinkhorn iterations, >= 1 (paper: 3)
+     */
+    public record Config(int numCrops, int[] cropsForAssign, double temperature, double epsilon, int iterations) {
+        public Config {
+            if (numCrops < 2) {
+                throw new IllegalArgumentException("numCrops must be >= 2 (each assignment is predicted from another crop), got " + numCrops);
+            }
+            if (cropsForAssign == null || cropsForAssign.length == 0) {
+                throw new IllegalArgumentException("cropsForAssign must name at least one crop in [0, " + numCrops + ")");
+            }
+            cropsForAssign = cropsForAssign.clone();
+            boolean[] seen = new boolean[numCrops];
+            for (int c : cropsForAssign) {
+                if (c < 0 || c >= numCrops) {
+                    throw new IllegalArgumentException("cropsForAssign entry " + c + " is outside [0, " + numCrops + ")");
+                }
+                if (seen[c]) {
+                    throw new IllegalArgumentException("cropsForAssign lists crop " + c + " twice: " + Arrays.toString(cropsForAssign));
+                }
+                seen[c] = true;
+            }
+            LossArgs.requirePositive("temperature", temperature);
+            LossArgs.requirePositive("epsilon", epsilon);
+            if (iterations < 1) {
+                throw new IllegalArgumentException("iterations (Sinkhorn) must be >= 1, got " + iterations);
+            }
+        }
+
+        /** The paper's / official defaults for {@code numCrops} crops: assign {0,1}, tau 0.1, eps 0.05, 3 iterations. */
+        public static Config paper(int numCrops) {
+            return new Config(numCrops, new int[]{0, 1}, 0.1, 0.05, 3);
+        }
+
+        @Override
+        public int[] cropsForAssign() {
+            return cropsForAssign.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Config c && c.numCrops == numCrops && Arrays.equals(c.cropsForAssign, cropsForAssign)
+                    && Double.compare(c.temperature, temperature) == 0 && Double.compare(c.epsilon, epsilon) == 0
+                    && c.iterations == iterations;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Arrays.hashCode(cropsForAssign) + java.util.Objects.hash(numCrops, temperature, epsilon, iterations);
+        }
+
+        @Override
+        public String toString() {
+            return "Config[numCrops=" + numCrops + ", cropsForAssign=" + Arrays.toString(cropsForAssign) + ", temperature="
+                    + temperature + ", epsilon=" + epsilon + ", iterations=" + iterations + "]";
+        }
+    }
+
+    /**
+     * The loss with its arguments spelled out (see {@link Config} for their ranges).
+     *
+     * @param scores      [numCrops*B, K] prototype scores, crop-major (FLOAT or DOUBLE; not modified)
+     * @param batchSize   B, samples per crop
+     * @param queueScores null, or [A,Q,K] scores of the queued features of each assignment crop (in the
+     *                    order of {@code cropsForAssign}) against the current prototypes; detached
+     * @return value and gradients {@code {dL/dscores, null}} (the queue scores receive none)
+     */
+    public static LossResult compute(INDArray scores, int batchSize, int numCrops, int[] cropsForAssign,
+                                     double temperature, double epsilon, int iterations, INDArray queueScores) {
+        Config config = new Config(numCrops, cropsForAssign, temperature, epsilon, iterations);
+        List<INDArray> queue = null;
+        if (queueScores != null) {
+            if (queueScores.rank() != 3 || queueScores.size(0) != config.cropsForAssign.length) {
+                throw new IllegalArgumentException("queueScores must be [A,Q,K] with A = " + config.cropsForAssign.length
+                        + " (one queue per assignment crop), got shape " + Arrays.toString(queueScores.shape()));
+            }
+            queue = new ArrayList<>();
+            for (int i = 0; i < queueScores.size(0); i++) {
+                queue.add(queueScores.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all()));
+            }
+        }
+        return compute(scores, batchSize, config, queue);
+    }
+
+    /**
+     * @param scores      [C*B, K] prototype scores, crop-major (not modified)
+     * @param batchSize   B
+     * @param config      hyper-parameters
+     * @param queueScores null (no queue: the official code until the queue is full), or one [Q_i,K]
+     *                    matrix per assignment crop, in the order of {@code cropsForAssign}
+     * @return value and gradients {@code {dL/dscores, null}}
+     */
+    public static LossResult compute(INDArray scores, int batchSize, Config config, List<INDArray> queueScores) {
+        checkScores(scores, batchSize, config);
+        int[] assign = config.cropsForAssign;
+        if (queueScores != null && queueScores.size() != assign.length) {
+            throw new IllegalArgumentException("queueScores has " + queueScores.size() + " entries, expected one per assignment crop ("
+                    + assign.length + ")");
+        }
+        INDArray[] codes = new INDArray[assign.length];
+        for (int i = 0; i < assign.length; i++) {
+            INDArray out = crop(scores, assign[i], batchSize);
+            codes[i] = queueScores == null
+                    ? SinkhornKnopp.codes(out, config.epsilon, config.iterations)
+                    : SinkhornKnopp.codesWithQueue(out, requireQueue(queueScores.get(i), i, scores), config.epsilon, config.iterations);
+        }
+        return swappedPrediction(scores, batchSize, config, codes);
+    }
+
+    /**
+     * The swapped-prediction part alone, for given (detached) codes.
+     *
+     * @param codes one [B,K] code matrix per assignment crop, in the order of {@code cropsForAssign}
+     * @return value and gradients {@code {dL/dscores, null}}
+     */
+    public static LossResult swappedPrediction(INDArray scores, int batchSize, Config config, INDArray[] codes) {
+        checkScores(scores, batchSize, config);
+        int[] assign = config.cropsForAssign;
+        if (codes == null || codes.length != assign.length) {
+            throw new IllegalArgumentException("codes must hold one [B,K] matrix per assignment crop (" + assign.length + ")");
+        }
+        int c = config.numCrops;
+        double tau = config.temperature;
+        INDArray grad = Nd4j.zeros(scores.dataType(), scores.shape());
+        double loss = 0;
+        double gradScale = 1.0 / (tau * batchSize * (c - 1) * assign.length);
+        for (int i = 0; i < assign.length; i++) {
+            INDArray q = codes[i];
+            LossArgs.requireFloatingMatrix("codes[" + i + "]", q);
+            if (q.size(0) != batchSize || q.size(1) != scores.size(1) || q.dataType() != scores.dataType()) {
+                throw new IllegalArgumentException("codes[" + i + "] must be [" + batchSize + "," + scores.size(1) + "] "
+                        + scores.dataType() + ", got " + Arrays.toString(q.shape()) + " " + q.dataType());
+            }
+            double subloss = 0;
+            for (int v = 0; v < c; v++) {
+                if (v == assign[i]) {
+                    continue;
+                }
+                INDArray x = crop(scores, v, batchSize).div(tau);
+                INDArray logP = Nd4j.exec(new LogSoftMax(x, 1))[0];
+                subloss -= q.mul(logP).sumNumber().doubleValue() / batchSize;
+                INDArray p = Transforms.exp(logP, true);
+                INDArray g = p.mulColumnVector(q.sum(true, 1)).subi(q).muli(gradScale);
+                crop(grad, v, batchSize).addi(g);
+            }
+            loss += subloss / (c - 1);
+        }
+        loss /= assign.length;
+        return new LossResult(loss, grad, null);
+    }
+
+    private static INDArray requireQueue(INDArray q, int i, INDArray scores) {
+        if (q == null) {
+            throw new IllegalArgumentException("queueScores[" + i + "] is null");
+        }
+        LossArgs.requireFloatingMatrix("queueScores[" + i + "]", q);
+        return q;
+    }
+
+    private static void checkScores(INDArray scores, int batchSize, Config config) {
+        LossArgs.requireFloatingMatrix("scores", scores);
+        if (config == null) {
+            throw new IllegalArgumentException("config is null");
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+        }
+        if (scores.size(0) != (long) config.numCrops * batchSize) {
+            throw new IllegalArgumentException("scores must have numCrops*batchSize = " + config.numCrops + "*" + batchSize
+                    + " rows (crop-major), got shape " + Arrays.toString(scores.shape()));
+        }
+    }
+
+    /** Rows of crop {@code c} (a view). */
+    private static INDArray crop(INDArray m, int c, int batchSize) {
+        return m.get(NDArrayIndex.interval((long) c * batchSize, (long) (c + 1) * batchSize), NDArrayIndex.all());
+    }
+}
