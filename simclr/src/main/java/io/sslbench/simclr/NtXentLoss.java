@@ -28,11 +28,11 @@ import java.util.Arrays;
  * <pre>
  *   (G + G^T) u = ( diag(1/r) E u + E diag(1/r) u ) / (2N) - 2 u_{p(i)} / (2N)
  * </pre>
- * so one gemm {@code E [u, u/r]} gives both terms; then through the normalisation
- * (see {@link L2Normalize}).
+ * (two gemms with the same left operand, accumulated into one array); then through the
+ * normalisation (see {@link L2Normalize}).
  *
- * <p>Cost: one [2N,D]x[D,2N] gemm, one exp over the [2N,2N] matrix, one [2N,2N]x[2N,2D] gemm;
- * the rest is O(2N D). Runs in the input's data type. For very small temperatures, where
+ * <p>Cost: one [2N,D]x[D,2N] gemm, one exp and one row sum over the [2N,2N] matrix, two
+ * [2N,2N]x[2N,D] gemms; the rest is O(2N D). Runs in the input's data type. For very small temperatures, where
  * {@code exp(1/tau)} would overflow the data type (see {@link CosineLogits}), it falls back to the
  * row-max-shifted softmax and two gradient gemms.
  */
@@ -72,9 +72,9 @@ public final class NtXentLoss {
     /** The loss value and dL/du, before the normalisation's backward pass. */
     private record Partial(double value, INDArray gradUnit) {}
 
-    /** exp of the raw logits (safe by {@link CosineLogits}): E is symmetric, one gradient gemm. */
+    /** exp of the raw logits (safe by {@link CosineLogits}): E is symmetric, so G^T u needs no transpose. */
     private static Partial symmetric(INDArray u, double invTau) {
-        long m = u.rows(), n = m / 2, d = u.columns();
+        long m = u.rows(), n = m / 2;
         INDArray e = Nd4j.createUninitialized(u.dataType(), new long[]{m, m}, 'c');
         Nd4j.gemm(u, u, e, false, true, invTau, 0.0);                    // S / tau
         double positives = diagonal(e, n, n).sumNumber().doubleValue()   // (i, i + N)
@@ -84,13 +84,16 @@ public final class NtXentLoss {
         INDArray rowSum = e.sum(1);
         double value = (Transforms.log(rowSum, true).sumNumber().doubleValue() - positives) / m;
 
-        // E [u, u / r] in one gemm
-        INDArray rhs = Nd4j.concat(1, u, u.divColumnVector(rowSum));
-        INDArray prod = Nd4j.gemm(e, rhs, false, false);
-        INDArray gradUnit = prod.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d)).divColumnVector(rowSum);
-        gradUnit.addi(prod.get(NDArrayIndex.all(), NDArrayIndex.interval(d, 2 * d)));
-        gradUnit.subi(swapViews(u).muli(2));
-        return new Partial(value, gradUnit.muli(invTau / m));
+        // diag(1/r) E u + E diag(1/r) u: two gemms accumulating into one [2N, D] array
+        INDArray gradUnit = Nd4j.gemm(e, u, false, false).diviColumnVector(rowSum);
+        Nd4j.gemm(e, u.divColumnVector(rowSum), gradUnit, false, false, 1.0, 1.0);
+        // - 2 u_{p(i)}: subtract the other view's rows block by block (halved first, doubled below)
+        gradUnit.muli(0.5);
+        gradUnit.get(NDArrayIndex.interval(0, n), NDArrayIndex.all())
+                .subi(u.get(NDArrayIndex.interval(n, m), NDArrayIndex.all()));
+        gradUnit.get(NDArrayIndex.interval(n, m), NDArrayIndex.all())
+                .subi(u.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()));
+        return new Partial(value, gradUnit.muli(2 * invTau / m));
     }
 
     /** General path for tiny temperatures: softmax shifted by each row's maximum. */
@@ -121,13 +124,6 @@ public final class NtXentLoss {
         Nd4j.gemm(logits, u, gradUnit, false, false, invTau, 0.0);
         Nd4j.gemm(logits, u, gradUnit, true, false, invTau, 1.0);
         return new Partial(value, gradUnit);
-    }
-
-    /** @return a new array with the two row blocks swapped: row i holds x_{p(i)} */
-    private static INDArray swapViews(INDArray x) {
-        long n = x.rows() / 2;
-        return Nd4j.concat(0, x.get(NDArrayIndex.interval(n, 2 * n), NDArrayIndex.all()),
-                x.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()));
     }
 
     /**
