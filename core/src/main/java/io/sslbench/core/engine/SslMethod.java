@@ -73,6 +73,11 @@ public interface SslMethod {
         return Set.of();
     }
 
+    /** @return layer-name prefixes whose parameters are not updated at this step (SwAV's prototypes in epoch 1) */
+    default Set<String> frozenPrefixes(TrainContext ctx) {
+        return Set.of();
+    }
+
     /** @return the vertex semi-supervised fine-tuning starts from (SimCLR v2: first projection layer) */
     default String fineTuneFrom(String featuresVertex) {
         return featuresVertex;

@@ -192,7 +192,7 @@ public final class Trainer {
         StepInputs in = method.prepare(ctx, batch.views());
         StepGradients sg = gradients(in);
         checkFinite(sg);
-        optimizer.step(net.graph().paramTable(), sg.grads(), learningRate(ctx.step), baseLr);
+        optimizer.step(net.graph().paramTable(), sg.grads(), learningRate(ctx.step), baseLr, method.frozenPrefixes(ctx));
         method.afterStep(ctx, in, sg.onlineOutput());
         return sg;
     }

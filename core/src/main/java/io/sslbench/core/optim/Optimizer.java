@@ -50,13 +50,19 @@ public final class Optimizer {
      * @param baseLr    unscheduled (batch-scaled) learning rate, for fixed-lr parameters
      */
     public void step(Map<String, INDArray> params, Map<String, INDArray> grads, double lr, double baseLr) {
+        step(params, grads, lr, baseLr, Set.of());
+    }
+
+    /** As {@link #step(Map, Map, double, double)}, leaving parameters under {@code frozenPrefixes} unchanged. */
+    public void step(Map<String, INDArray> params, Map<String, INDArray> grads, double lr, double baseLr,
+                     Set<String> frozenPrefixes) {
         steps++;
         for (Map.Entry<String, INDArray> e : params.entrySet()) {
             String key = e.getKey();
             INDArray w = e.getValue();
             INDArray g = grads.get(key);
             ParamKind kind = ParamKind.of(key);
-            if (kind == ParamKind.FORWARD_STAT) {
+            if (kind == ParamKind.FORWARD_STAT || frozenPrefixes.stream().anyMatch(key::startsWith)) {
                 continue;
             }
             if (g == null) {

@@ -56,6 +56,18 @@ public final class ShuffleBn {
             throw new IllegalArgumentException("ShuffleBN needs a key encoder with one input and one output; this graph has "
                     + nIn + " inputs and " + nOut + " outputs");
         }
+        return forward(slice -> keyEncoder.output(true, slice)[0], x, groups, rng);
+    }
+
+    /**
+     * As {@link #forward(ComputationGraph, INDArray, int, SplittableRandom)} for any key encoder given as
+     * a function from a group's inputs to its outputs, run in training mode by the caller (e.g. an
+     * {@code EmaTarget}'s forward to a named vertex).
+     */
+    public static INDArray forward(java.util.function.UnaryOperator<INDArray> keyEncoder, INDArray x, int groups,
+                                   SplittableRandom rng) {
+        Objects.requireNonNull(keyEncoder, "keyEncoder");
+        Objects.requireNonNull(x, "x");
         if (groups < 1) {
             throw new IllegalArgumentException("groups must be >= 1, got " + groups);
         }
@@ -75,7 +87,7 @@ public final class ShuffleBn {
         // G momentum steps per call (MoCo's DDP: one step per GPU, GPU 0's kept); see the class doc.
         for (int g = 0; g < groups; g++) {
             INDArray slice = s.batch().get(rowRange(s.batch().rank(), g * per, (g + 1) * per));
-            outs[g] = keyEncoder.output(true, slice)[0];
+            outs[g] = keyEncoder.apply(slice);
         }
         INDArray joined = groups == 1 ? outs[0] : Nd4j.concat(0, outs);
         if (joined.size(0) != n) {

@@ -1,0 +1,77 @@
+package io.sslbench.byol;
+
+import io.sslbench.core.aug.Presets;
+import io.sslbench.core.aug.ViewPipeline;
+import io.sslbench.core.engine.StepInputs;
+import io.sslbench.core.engine.SslMethod;
+import io.sslbench.core.engine.TrainContext;
+import io.sslbench.core.loss.LossResult;
+import io.sslbench.core.nn.Heads;
+import io.sslbench.core.optim.Schedules;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+
+/**
+ * BYOL: the online network (encoder, projector, predictor) predicts the target network's projection
+ * of the other view; the target is an EMA of the online network with τ rising from τ_base to 1 by a
+ * cosine schedule; the symmetric loss sums the two views' normalised-MSE terms.
+ */
+public final class Byol implements SslMethod {
+    private final ByolConfig cfg;
+    private String projection;
+
+    public Byol(ByolConfig cfg) {
+        this.cfg = cfg;
+    }
+
+    @Override
+    public String id() {
+        return "byol";
+    }
+
+    @Override
+    public List<ViewPipeline> views(Presets.Target target) {
+        return Presets.byol(target);
+    }
+
+    /** "a linear layer with output size 4096 followed by batch normalization, rectified linear units, and a final linear layer with output dimension 256" (projector and predictor alike). */
+    @Override
+    public String addHeads(GraphBuilder g, String features, int featureDim) {
+        projection = Heads.add(g, features, List.of(Heads.Block.bnRelu(cfg.projHidden()), Heads.Block.linear(cfg.projOut())), "proj");
+        return Heads.add(g, projection, List.of(Heads.Block.bnRelu(cfg.predHidden()), Heads.Block.linear(cfg.projOut())), "pred");
+    }
+
+    @Override
+    public void init(TrainContext ctx) {
+        ctx.emaTarget("target");
+    }
+
+    @Override
+    public StepInputs prepare(TrainContext ctx, INDArray[] views) {
+        INDArray x = Nd4j.concat(0, views[0], views[1]);
+        INDArray zTarget = ctx.emaTarget("target").forward(projection, x);
+        return new StepInputs(new INDArray[]{x}, zTarget);
+    }
+
+    @Override
+    public LossResult loss(INDArray p, INDArray zTarget, TrainContext ctx) {
+        return ByolLoss.compute(p, zTarget);
+    }
+
+    /** Target update after the online step: ξ ← τ ξ + (1 − τ) θ with the cosine τ schedule. */
+    @Override
+    public void afterStep(TrainContext ctx, StepInputs in, INDArray p) {
+        ctx.emaTarget("target").update(Schedules.cosineMomentum(cfg.baseMomentum(), ctx.step(), ctx.totalSteps()));
+    }
+
+    @Override
+    public List<String> deviations() {
+        return List.of(
+                "Both views pass through the online and target networks as one batch, so BN statistics are over 2N rows; the official JAX code forwards each view separately.",
+                "The target's BN running statistics are EMA-averaged with its weights (DL4J keeps them among the parameters); only batch statistics of the target are used in training.",
+                "CIFAR presets use ResNet-18 with the CIFAR stem; LARS excludes biases and BN parameters from adaptation and weight decay, as the paper.");
+    }
+}

@@ -1,0 +1,33 @@
+package io.sslbench.byol;
+
+import io.sslbench.core.config.Records;
+
+import java.util.Map;
+
+import static io.sslbench.core.config.ConfigException.check;
+
+/**
+ * BYOL's method parameters.
+ *
+ * @param baseMomentum τ_base of the target decay, raised to 1 by a cosine schedule (paper: 0.996)
+ * @param projHidden   projector hidden width (4096)
+ * @param projOut      projection width (256)
+ * @param predHidden   predictor hidden width (4096)
+ */
+public record ByolConfig(String name, double baseMomentum, int projHidden, int projOut, int predHidden) {
+    public ByolConfig {
+        check(baseMomentum >= 0 && baseMomentum <= 1, "method.baseMomentum", "in [0, 1]", baseMomentum);
+        check(projHidden >= 1, "method.projHidden", ">= 1", projHidden);
+        check(projOut >= 1, "method.projOut", ">= 1", projOut);
+        check(predHidden >= 1, "method.predHidden", ">= 1", predHidden);
+    }
+
+    /** Grill et al. 2020, Sec. 3.3: MLPs 4096 → 256, τ_base = 0.996. */
+    public static ByolConfig paper() {
+        return new ByolConfig("byol", 0.996, 4096, 256, 4096);
+    }
+
+    static ByolConfig bind(Map<String, Object> section) {
+        return Records.bind(ByolConfig.class, section, paper(), "method");
+    }
+}

@@ -1,0 +1,103 @@
+package io.sslbench.moco;
+
+import io.sslbench.core.aug.Presets;
+import io.sslbench.core.aug.ViewPipeline;
+import io.sslbench.core.engine.EmaTarget;
+import io.sslbench.core.engine.FeatureQueue;
+import io.sslbench.core.engine.StepInputs;
+import io.sslbench.core.engine.SslMethod;
+import io.sslbench.core.engine.TrainContext;
+import io.sslbench.core.loss.L2Normalize;
+import io.sslbench.core.loss.LossResult;
+import io.sslbench.core.nn.Heads;
+import io.sslbench.core.nn.bn.ShuffleBn;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * MoCo v1/v2 (MoCo Algorithm 1): queries from the online encoder on view 1; keys from the momentum
+ * encoder on view 2 with ShuffleBN; InfoNCE against the positive key and a queue of K past keys;
+ * the momentum update happens before the keys are computed and the keys are enqueued after the
+ * step, as in facebookresearch/moco.
+ */
+public final class Moco implements SslMethod {
+    private final String id;
+    private final MocoConfig cfg;
+    private FeatureQueue queue;
+
+    public Moco(String id, MocoConfig cfg) {
+        this.id = id;
+        this.cfg = cfg;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public List<ViewPipeline> views(Presets.Target target) {
+        return id.equals("moco-v2") ? Presets.mocoV2(target) : Presets.mocoV1(target);
+    }
+
+    /** v1: "a fc layer (with 128-D output)"; v2: "a 2-layer MLP head (hidden layer 2048-d, with ReLU)". */
+    @Override
+    public String addHeads(GraphBuilder g, String features, int featureDim) {
+        List<Heads.Block> blocks = cfg.head().equals("mlp")
+                ? List.of(Heads.Block.relu(featureDim), Heads.Block.linear(cfg.outDim()))
+                : List.of(Heads.Block.linear(cfg.outDim()));
+        return Heads.add(g, features, blocks, "head");
+    }
+
+    @Override
+    public void init(TrainContext ctx) {
+        ctx.emaTarget("key");
+        queue = FeatureQueue.random(cfg.queueSize(), cfg.outDim(), DataType.FLOAT, ctx.config().seed());
+    }
+
+    @Override
+    public StepInputs prepare(TrainContext ctx, INDArray[] views) {
+        EmaTarget key = ctx.emaTarget("key");
+        key.update(cfg.momentum()); // _momentum_update_key_encoder() before the keys, as the official forward()
+        INDArray k = ShuffleBn.forward(x -> key.forward(ctx.headVertex(), x), views[1], cfg.shuffleGroups(),
+                ctx.rng("shufflebn"));
+        return new StepInputs(new INDArray[]{views[0]}, k);
+    }
+
+    @Override
+    public LossResult loss(INDArray q, INDArray k, TrainContext ctx) {
+        return InfoNceLoss.compute(q, k, queue.snapshot(), cfg.temperature());
+    }
+
+    @Override
+    public void afterStep(TrainContext ctx, StepInputs in, INDArray q) {
+        queue.enqueue(L2Normalize.forward(in.targets(), "keys").unit()); // _dequeue_and_enqueue(k)
+    }
+
+    /** The queue, for tests: K keys in storage order. */
+    public INDArray queueSnapshot() {
+        return queue.snapshot();
+    }
+
+    @Override
+    public Map<String, INDArray> state() {
+        return queue.state();
+    }
+
+    @Override
+    public void restore(Map<String, INDArray> state) {
+        queue = FeatureQueue.fromState(state);
+    }
+
+    @Override
+    public List<String> deviations() {
+        return List.of(
+                "Queries use BN statistics over the whole batch; the official code's per-GPU BN (8 GPUs x 32) is simulated only on the key encoder, by ShuffleBN with method.shuffleGroups groups.",
+                "The key encoder's BN running statistics are momentum-averaged with its weights (DL4J keeps them among the parameters); the official key encoder keeps its own buffers. Only training-mode (batch) statistics of the key encoder are ever used.",
+                "CIFAR presets: queue 4096 (ImageNet 65536) and ResNet-18 with the CIFAR stem.");
+    }
+}

@@ -1,0 +1,95 @@
+package io.sslbench.simsiam;
+
+import io.sslbench.core.aug.Presets;
+import io.sslbench.core.aug.ViewPipeline;
+import io.sslbench.core.engine.StepInputs;
+import io.sslbench.core.engine.SslMethod;
+import io.sslbench.core.engine.TrainContext;
+import io.sslbench.core.loss.LossResult;
+import io.sslbench.core.nn.Heads;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * SimSiam (Chen & He 2021, Algorithm 1): {@code L = D(p1, sg(z2))/2 + D(p2, sg(z1))/2}. The graph's
+ * head output is {@code [z | p]} (projector and predictor outputs side by side), so the loss sees both
+ * and the stop-gradient is exactly "no gradient into the z columns"; without stop-gradient the z
+ * columns receive theirs.
+ */
+public final class SimSiam implements SslMethod {
+    private final SimSiamConfig cfg;
+
+    public SimSiam(SimSiamConfig cfg) {
+        this.cfg = cfg;
+    }
+
+    @Override
+    public String id() {
+        return "simsiam";
+    }
+
+    @Override
+    public List<ViewPipeline> views(Presets.Target target) {
+        return Presets.simsiam(target);
+    }
+
+    /**
+     * Projector: "3 layers ... BN applied to each fully-connected layer, including its output fc. Its
+     * output fc has no ReLU"; the output BN has no affine parameters, as the official builder.
+     * Predictor: "2 layers ... BN on its hidden fc layer ... output fc does not have BN or ReLU".
+     */
+    @Override
+    public String addHeads(GraphBuilder g, String features, int featureDim) {
+        String z = Heads.add(g, features, Heads.mlp(cfg.projLayers(), cfg.dim(), Heads.Block.bn(cfg.dim(), false)), "proj");
+        String p = cfg.predictor()
+                ? Heads.add(g, z, List.of(Heads.Block.bnRelu(cfg.predHidden()), Heads.Block.linear(cfg.dim())), "pred")
+                : z;
+        g.addVertex("zp", new MergeVertex(), z, p);
+        return "zp";
+    }
+
+    @Override
+    public StepInputs prepare(TrainContext ctx, INDArray[] views) {
+        return StepInputs.of(Nd4j.concat(0, views[0], views[1]));
+    }
+
+    @Override
+    public LossResult loss(INDArray zp, INDArray targets, TrainContext ctx) {
+        long d = cfg.dim();
+        INDArray z = zp.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d));
+        INDArray p = zp.get(NDArrayIndex.all(), NDArrayIndex.interval(d, 2 * d));
+        LossResult r = SimSiamLoss.compute(p, z, cfg.stopGradient());
+        INDArray gz = r.gradient(1) == null ? Nd4j.zeros(z.dataType(), z.shape()) : r.gradient(1);
+        INDArray gp = r.gradient(0);
+        if (!cfg.predictor()) {
+            // p and z are the same vertex: its gradient is the sum of both columns' gradients
+            INDArray sum = gz.add(gp);
+            return new LossResult(r.value(), Nd4j.concat(1, sum, Nd4j.zeros(p.dataType(), p.shape())));
+        }
+        return new LossResult(r.value(), Nd4j.concat(1, gz, gp));
+    }
+
+    /** The collapse monitor watches the projector output z, as the paper's Fig. 2. */
+    @Override
+    public INDArray embeddings(INDArray zp) {
+        return zp.get(NDArrayIndex.all(), NDArrayIndex.interval(0, cfg.dim()));
+    }
+
+    @Override
+    public Set<String> fixedLrPrefixes() {
+        return cfg.fixedPredictorLr() && cfg.predictor() ? Set.of("pred") : Set.of();
+    }
+
+    @Override
+    public List<String> deviations() {
+        return List.of(
+                "Both views are one batch through the encoder and heads, so BN statistics are over 2N rows; the official code forwards each view separately (per-view BN).",
+                "CIFAR presets use ResNet-18 with the CIFAR stem and a 2-layer projector, as the paper's CIFAR appendix; quick suites use a smaller backbone and width.");
+    }
+}

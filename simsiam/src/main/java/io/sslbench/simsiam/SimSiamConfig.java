@@ -1,0 +1,35 @@
+package io.sslbench.simsiam;
+
+import io.sslbench.core.config.Records;
+
+import java.util.Map;
+
+import static io.sslbench.core.config.ConfigException.check;
+
+/**
+ * SimSiam's method parameters, including the ablation switches of the paper's Sec. 4.
+ *
+ * @param stopGradient       D(p1, sg(z2)) (true, the method) or D(p1, z2) (false: collapses, Fig. 2)
+ * @param predictor          the prediction MLP h (false: h = identity, which collapses, Table 1)
+ * @param projLayers         projector layers (ImageNet 3; CIFAR 2, paper appendix)
+ * @param dim                projection width (2048)
+ * @param predHidden         predictor bottleneck width (512)
+ * @param fixedPredictorLr   train the predictor at the base lr without decay (paper Sec. 4.2)
+ */
+public record SimSiamConfig(String name, boolean stopGradient, boolean predictor, int projLayers, int dim,
+                            int predHidden, boolean fixedPredictorLr) {
+    public SimSiamConfig {
+        check(projLayers >= 1 && projLayers <= 4, "method.projLayers", "in [1, 4]", projLayers);
+        check(dim >= 1, "method.dim", ">= 1", dim);
+        check(predHidden >= 1, "method.predHidden", ">= 1", predHidden);
+    }
+
+    /** Chen & He 2021: 3-layer projector with BN on the output, 2048-d; predictor 2048→512→2048. */
+    public static SimSiamConfig paper() {
+        return new SimSiamConfig("simsiam", true, true, 3, 2048, 512, true);
+    }
+
+    static SimSiamConfig bind(Map<String, Object> section) {
+        return Records.bind(SimSiamConfig.class, section, paper(), "method");
+    }
+}

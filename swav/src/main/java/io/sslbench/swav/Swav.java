@@ -1,0 +1,177 @@
+package io.sslbench.swav;
+
+import io.sslbench.core.aug.Presets;
+import io.sslbench.core.aug.ViewPipeline;
+import io.sslbench.core.engine.FeatureQueue;
+import io.sslbench.core.engine.StepInputs;
+import io.sslbench.core.engine.SslMethod;
+import io.sslbench.core.engine.TrainContext;
+import io.sslbench.core.loss.LossResult;
+import io.sslbench.core.nn.Heads;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.graph.L2NormalizeVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * SwAV (Caron et al. 2020): l2-normalised projections scored against K prototypes (a bias-free linear
+ * layer whose columns are re-normalised every step); codes from Sinkhorn-Knopp on the two global
+ * crops; every other crop predicts them (swapped prediction, τ = 0.1). Multi-crop: the global crops
+ * and the small crops are forwarded as two chunks (one per resolution) by the engine. The head output
+ * is {@code [z | scores]} so the optional queue can store z.
+ */
+public final class Swav implements SslMethod {
+    static final String PROTOTYPES = "prototypes";
+    private final SwavConfig cfg;
+    private final SwavLoss.Config lossCfg;
+    private final FeatureQueue[] queues = new FeatureQueue[2];
+    private final long[] queued = new long[2];
+
+    public Swav(SwavConfig cfg) {
+        this.cfg = cfg;
+        this.lossCfg = new SwavLoss.Config(2 + cfg.smallCrops(), new int[]{0, 1}, cfg.temperature(), cfg.epsilon(),
+                cfg.sinkhornIterations());
+    }
+
+    @Override
+    public String id() {
+        return "swav";
+    }
+
+    @Override
+    public List<ViewPipeline> views(Presets.Target target) {
+        return Presets.swav(target, cfg.smallCrops());
+    }
+
+    @Override
+    public String addHeads(GraphBuilder g, String features, int featureDim) {
+        String proj = Heads.add(g, features, List.of(Heads.Block.bnRelu(cfg.hidden()), Heads.Block.linear(cfg.outDim())), "proj");
+        g.addVertex("z", new L2NormalizeVertex(new int[]{1}, 1e-12), proj);
+        g.addLayer(PROTOTYPES, new DenseLayer.Builder().nOut(cfg.numPrototypes()).hasBias(false)
+                .activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER).build(), "z");
+        g.addVertex("zs", new MergeVertex(), "z", PROTOTYPES);
+        g.addLayer("zs_out", new ActivationLayer.Builder().activation(Activation.IDENTITY).build(), "zs");
+        return "zs_out";
+    }
+
+    @Override
+    public void init(TrainContext ctx) {
+        normalizePrototypes(ctx);
+    }
+
+    /** "normalize the prototypes" at the start of every iteration (main_swav.py), columns of W [D, K]. */
+    private static void normalizePrototypes(TrainContext ctx) {
+        INDArray w = ctx.online().getParam(PROTOTYPES + "_W");
+        w.diviRowVector(w.norm2(0).addi(1e-12));
+    }
+
+    @Override
+    public StepInputs prepare(TrainContext ctx, INDArray[] views) {
+        normalizePrototypes(ctx);
+        INDArray global = Nd4j.concat(0, views[0], views[1]);
+        if (views.length == 2) {
+            return StepInputs.of(global);
+        }
+        INDArray[] small = java.util.Arrays.copyOfRange(views, 2, views.length);
+        return new StepInputs(new INDArray[]{global, Nd4j.concat(0, small)}, null);
+    }
+
+    @Override
+    public LossResult loss(INDArray zs, INDArray targets, TrainContext ctx) {
+        long d = cfg.outDim();
+        long b = zs.size(0) / lossCfg.numCrops();
+        INDArray scores = zs.get(NDArrayIndex.all(), NDArrayIndex.interval(d, zs.size(1)));
+        List<INDArray> queueScores = null;
+        if (queuesReady()) {
+            INDArray w = ctx.online().getParam(PROTOTYPES + "_W");
+            queueScores = new ArrayList<>();
+            for (FeatureQueue q : queues) {
+                queueScores.add(q.snapshot().castTo(w.dataType()).mmul(w));
+            }
+        }
+        LossResult r = SwavLoss.compute(scores, (int) b, lossCfg, queueScores);
+        INDArray grad = Nd4j.concat(1, Nd4j.zeros(zs.dataType(), zs.size(0), d), r.gradient(0));
+        return new LossResult(r.value(), grad);
+    }
+
+    private boolean queuesReady() {
+        return cfg.queueLength() > 0 && queues[0] != null && queued[0] >= cfg.queueLength();
+    }
+
+    @Override
+    public void afterStep(TrainContext ctx, StepInputs in, INDArray zs) {
+        if (cfg.queueLength() == 0 || ctx.epoch() < cfg.queueStartEpoch()) {
+            return;
+        }
+        long b = zs.size(0) / lossCfg.numCrops();
+        for (int c = 0; c < 2; c++) {
+            if (queues[c] == null) {
+                queues[c] = FeatureQueue.random(cfg.queueLength(), cfg.outDim(), zs.dataType(), ctx.config().seed() + c);
+            }
+            queues[c].enqueue(zs.get(NDArrayIndex.interval(c * b, (c + 1) * b), NDArrayIndex.interval(0, cfg.outDim())));
+            queued[c] += b;
+        }
+    }
+
+    @Override
+    public INDArray embeddings(INDArray zs) {
+        return zs.get(NDArrayIndex.all(), NDArrayIndex.interval(0, cfg.outDim()));
+    }
+
+    /** "freeze the prototypes during the first epoch" (main_swav.py: cancel their gradients). */
+    @Override
+    public Set<String> frozenPrefixes(TrainContext ctx) {
+        return ctx.epoch() < cfg.freezePrototypesEpochs() ? Set.of(PROTOTYPES) : Set.of();
+    }
+
+    @Override
+    public Map<String, INDArray> state() {
+        Map<String, INDArray> s = new LinkedHashMap<>();
+        for (int c = 0; c < 2; c++) {
+            if (queues[c] != null) {
+                int cc = c;
+                queues[c].state().forEach((k, v) -> s.put("queue" + cc + "/" + k, v));
+                s.put("queued" + c, Nd4j.scalar((double) queued[c]));
+            }
+        }
+        return s;
+    }
+
+    @Override
+    public void restore(Map<String, INDArray> s) {
+        for (int c = 0; c < 2; c++) {
+            Map<String, INDArray> q = new LinkedHashMap<>();
+            String p = "queue" + c + "/";
+            s.forEach((k, v) -> {
+                if (k.startsWith(p)) {
+                    q.put(k.substring(p.length()), v);
+                }
+            });
+            if (!q.isEmpty()) {
+                queues[c] = FeatureQueue.fromState(q);
+                queued[c] = (long) s.get("queued" + c).getDouble(0);
+            }
+        }
+    }
+
+    @Override
+    public List<String> deviations() {
+        return List.of(
+                "Crops of one resolution are one batch through the network (BN statistics over all global crops, then over all small crops); the official code does the same per GPU.",
+                "Sinkhorn-Knopp runs on one process (no all-reduce of the marginals), as with a single GPU.",
+                "The queue is a ring buffer per assignment crop (order is irrelevant to Sinkhorn); it is used once full, like the official code's 'use_the_queue'.",
+                "CIFAR multi-crop sizes: 2x32 (scale 0.14-1) + Nx16 (scale 0.05-0.14); ResNet-18 CIFAR stem.");
+    }
+}
