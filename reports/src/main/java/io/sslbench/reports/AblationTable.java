@@ -52,10 +52,9 @@ public record AblationTable(AblationSpec spec, String grid, List<String> methods
         }
     }
 
-    /** @return a stable id for files and anchors: "ablation-" + spec id + grid */
+    /** @return a stable id for files and anchors: "ablation-" + the grid name as a slug (grid names are unique) */
     public String id() {
-        String g = Escape.slug(grid);
-        return "ablation-" + spec.id() + (g.equals(spec.id()) ? "" : "-" + g);
+        return "ablation-" + Escape.slug(grid);
     }
 
     /** @return the metrics at least one row has, in main-table order */

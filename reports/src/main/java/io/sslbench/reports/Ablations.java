@@ -164,14 +164,7 @@ public final class Ablations {
                 tech.tablesaw.aggregate.AggregateFunctions.countTrue, key);
         Map<List<String>, Double> dims = ResultsFrame.aggregateBy(runs, EMBEDDING_DIM,
                 tech.tablesaw.aggregate.AggregateFunctions.max, key);
-        Map<List<String>, List<String>> runIds = new LinkedHashMap<>();
-        for (int i = 0; i < runs.rowCount(); i++) {
-            List<String> k = new ArrayList<>();
-            for (String c : key) {
-                k.add(ResultsFrame.cellText(runs.column(c), i));
-            }
-            runIds.computeIfAbsent(List.copyOf(k), x -> new ArrayList<>()).add(runs.stringColumn(RUN_ID).get(i));
-        }
+        Map<List<String>, List<String>> runIds = ResultsFrame.runIdsBy(runs, key);
 
         Map<String, Map<String, Integer>> rank = new HashMap<>();
         for (String a : axes) {

@@ -55,6 +55,7 @@ public record MainTable(List<Entry> entries) {
      * @param backbone      backbone id
      * @param epochs        pretraining epochs (0 for the floor)
      * @param floor         whether this is the random-init floor
+     * @param runIds        the runs averaged, in store order
      * @param runs          number of runs averaged
      * @param seeds         number of distinct seeds among them
      * @param accuracy      per metric: mean ± std of the fraction over runs (absent: not evaluated)
@@ -64,10 +65,12 @@ public record MainTable(List<Entry> entries) {
      * @param collapsedRuns runs whose verdict was "collapsed"
      * @param embeddingDim  d of the embeddings (largest seen in the group), for the 1/sqrt(d) reference
      */
-    public record Entry(String method, String dataset, String backbone, int epochs, boolean floor, int runs, int seeds,
+    public record Entry(String method, String dataset, String backbone, int epochs, boolean floor, List<String> runIds,
+                        int runs, int seeds,
                         Map<Metric, MeanStd> accuracy, MeanStd imgPerSec, MeanStd wallSeconds, MeanStd collapseStd,
                         int collapsedRuns, int embeddingDim) {
         public Entry {
+            runIds = List.copyOf(runIds);
             accuracy = Map.copyOf(accuracy);
         }
 
@@ -136,6 +139,7 @@ public record MainTable(List<Entry> entries) {
             Map<List<String>, Double> nSeeds = ResultsFrame.aggregateBy(runs, SEED, AggregateFunctions.countUnique, key);
             Map<List<String>, Double> nCollapsed = ResultsFrame.aggregateBy(runs, COLLAPSED, AggregateFunctions.countTrue, key);
             Map<List<String>, Double> dim = ResultsFrame.aggregateBy(runs, EMBEDDING_DIM, AggregateFunctions.max, key);
+            Map<List<String>, List<String>> ids = runIdsBy(runs, key);
             for (List<String> k : nRuns.keySet()) {
                 Map<Metric, MeanStd> a = new EnumMap<>(Metric.class);
                 for (Metric m : Metric.values()) {
@@ -145,7 +149,7 @@ public record MainTable(List<Entry> entries) {
                     }
                 }
                 methodEntries.add(new Entry(k.get(0), k.get(1), k.get(2), Integer.parseInt(k.get(3)), false,
-                        nRuns.get(k).intValue(), nSeeds.get(k).intValue(), a, ips.getOrDefault(k, MeanStd.EMPTY),
+                        ids.get(k), nRuns.get(k).intValue(), nSeeds.get(k).intValue(), a, ips.getOrDefault(k, MeanStd.EMPTY),
                         wall.getOrDefault(k, MeanStd.EMPTY), cstd.getOrDefault(k, MeanStd.EMPTY),
                         nCollapsed.get(k).intValue(), dim.get(k).intValue()));
             }
@@ -157,12 +161,13 @@ public record MainTable(List<Entry> entries) {
             Map<List<String>, MeanStd> top1 = ResultsFrame.meanStdBy(floor, TOP1, fk);
             Map<List<String>, Double> nRuns = ResultsFrame.aggregateBy(floor, RUN_ID, AggregateFunctions.countUnique, fk);
             Map<List<String>, Double> nSeeds = ResultsFrame.aggregateBy(floor, SEED, AggregateFunctions.countUnique, fk);
+            Map<List<String>, List<String>> ids = runIdsBy(ResultsFrame.runs(floor), fk);
             for (List<String> k : nRuns.keySet()) {
                 Map<Metric, MeanStd> a = new EnumMap<>(Metric.class);
                 if (top1.containsKey(k)) {
                     a.put(Metric.KNN_TOP1, top1.get(k));
                 }
-                floorEntries.add(new Entry("random-init", k.get(0), k.get(1), 0, true, nRuns.get(k).intValue(),
+                floorEntries.add(new Entry("random-init", k.get(0), k.get(1), 0, true, ids.get(k), nRuns.get(k).intValue(),
                         nSeeds.get(k).intValue(), a, MeanStd.EMPTY, MeanStd.EMPTY, MeanStd.EMPTY, 0, 0));
             }
         }

@@ -198,6 +198,23 @@ public final class ResultsFrame {
         return List.copyOf(k);
     }
 
+    /**
+     * @param runs         a table made by {@link #runs}
+     * @param groupColumns key columns
+     * @return key (group values as strings) to the run ids of the group, in table order
+     */
+    public static Map<List<String>, List<String>> runIdsBy(Table runs, String... groupColumns) {
+        Map<List<String>, List<String>> out = new LinkedHashMap<>();
+        for (int i = 0; i < runs.rowCount(); i++) {
+            List<String> k = new ArrayList<>(groupColumns.length);
+            for (String c : groupColumns) {
+                k.add(cellText(runs.column(c), i));
+            }
+            out.computeIfAbsent(List.copyOf(k), x -> new ArrayList<>()).add(runs.stringColumn(RUN_ID).get(i));
+        }
+        return out;
+    }
+
     /** Locale-free text of a categorical cell (Tablesaw's own number formatting follows the default locale). */
     static String cellText(Column<?> c, int row) {
         if (c instanceof IntColumn ic) {

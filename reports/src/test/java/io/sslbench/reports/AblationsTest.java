@@ -101,6 +101,6 @@ class AblationsTest {
         assertEquals(List.of("simclr", "byol"), t.methods());
         assertEquals(List.of("SimCLR, optimizer.lr 0.05", "SimCLR, optimizer.lr 0.3", "BYOL, optimizer.lr 0.05",
                 "BYOL, optimizer.lr 0.3"), t.rowLabels());
-        assertEquals("ablation-grid-lr-sweep", t.id());
+        assertEquals("ablation-lr-sweep", t.id());
     }
 }

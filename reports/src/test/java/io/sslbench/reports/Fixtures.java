@@ -184,4 +184,55 @@ final class Fixtures {
         out.addAll(unknownGridRows());
         return out;
     }
+
+    /** Deviations with every character that needs escaping somewhere. */
+    static final java.util.Map<String, List<String>> DEVIATIONS = java.util.Map.of(
+            "simclr", List.of("Batch 256 instead of 4096 (<script>alert('x')</script> & 50% _under_ | pipe)",
+                    "LARS replaced by SGD with momentum 0.9"),
+            "simsiam", List.of("CIFAR ResNet-18 stem (3x3 conv, no max-pool) as in the paper's CIFAR experiments"));
+
+    /**
+     * Writes {@code runsRoot/<runId>/metrics.jsonl} for the main runs and the SimSiam ablation: 4 epochs of
+     * 25 steps; loss decays, kNN rises per epoch, and SimSiam without stop-gradient collapses (std to 0).
+     */
+    static void writeCurves(java.nio.file.Path runsRoot, List<ResultRow> rows) throws java.io.IOException {
+        java.util.Set<String> done = new java.util.HashSet<>();
+        for (ResultRow r : rows) {
+            boolean main = r.grid().isEmpty();
+            boolean ss = r.grid().equals("simsiam-ablation");
+            if (!(main || ss) || !done.add(r.runId())) {
+                continue;
+            }
+            boolean collapses = "false".equals(r.axes().get("method.stopGradient"));
+            double finalKnn = r.protocol().equals("knn") ? r.metric("top1") : 0.6;
+            StringBuilder sb = new StringBuilder();
+            int epochs = 4;
+            int spe = 25;
+            for (int step = 0; step < epochs * spe; step++) {
+                int epoch = step / spe;
+                double loss = (r.method().equals("byol") ? 1.0 : 5.0) * Math.exp(-step / 60.0) + 0.1;
+                double std = collapses ? 0.088 * Math.exp(-step / 15.0) : 0.088 * (1 - 0.2 * Math.exp(-step / 20.0));
+                sb.append(String.format(java.util.Locale.ROOT,
+                        "{\"step\": %d, \"epoch\": %d, \"loss\": %.6f, \"lr\": 0.06, \"collapseStd\": %.6f", step, epoch,
+                        loss, std));
+                if (step % spe == spe - 1) {
+                    double knn = collapses ? 0.10 : finalKnn * (0.55 + 0.15 * epoch);
+                    sb.append(String.format(java.util.Locale.ROOT, ", \"knnTop1\": %.6f", knn));
+                }
+                sb.append("}\n");
+            }
+            java.nio.file.Path dir = runsRoot.resolve(r.runId());
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Files.writeString(dir.resolve("metrics.jsonl"), sb.toString());
+        }
+    }
+
+    /** All rows plus one main run whose method and run id need escaping. */
+    static List<ResultRow> reportRows() {
+        List<ResultRow> out = new ArrayList<>(allRows());
+        Run evil = run("run-<img src=x onerror=alert(1)>", "", "x-<b>&amp;", Map.of(), 7, 50, 100, 0.05, false);
+        out.add(evil.row("knn", 0.5, Double.NaN));
+        out.add(evil.row("linear", 0.55, Double.NaN));
+        return out;
+    }
 }
