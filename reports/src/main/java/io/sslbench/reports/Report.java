@@ -81,13 +81,14 @@ public final class Report {
             h1{font-size:26px;margin-bottom:4px}h2{font-size:21px;border-bottom:2px solid #333;padding-bottom:3px;margin-top:36px}
             h3{font-size:16px;margin:18px 0 6px}nav a{margin-right:14px}p.summary{color:#444}
             table.results{border-collapse:collapse;margin:14px 0 6px;font-size:13px;border-top:2px solid #000;border-bottom:2px solid #000}
-            table.results caption{caption-side:top;text-align:left;padding:4px 0;font-size:13px}
+            table.results caption{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+            p.tcaption{font-size:13px;margin:18px 0 4px;max-width:1100px}
             table.results th{border-bottom:1px solid #000;padding:4px 8px;text-align:left;vertical-align:bottom}
             table.results td{padding:3px 8px;vertical-align:top;overflow-wrap:anywhere}
             table.results td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
             table.results td.rowhead{font-weight:600}
             table.results tbody tr:nth-child(even){background:#f5f5f5}
-            #tab-provenance{font-size:11px}
+            #tab-provenance table{font-size:11px}
             ul.notes{font-size:12px;color:#444;margin-top:2px}
             figure{margin:16px 0}figure img{max-width:100%;height:auto;border:1px solid #ddd}
             figcaption{font-size:12px;color:#444}

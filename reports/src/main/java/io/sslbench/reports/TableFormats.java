@@ -133,14 +133,18 @@ public final class TableFormats {
         line.append(Escape.csv(value));
     }
 
-    /** An HTML fragment: {@code <table>} with caption, head and body, then the notes; all text escaped. */
+    /**
+     * An HTML fragment: the title and caption as a paragraph (so a narrow table does not squeeze them), then
+     * {@code <table>} with the title as its caption, head and body, then the notes; all text escaped.
+     */
     public static String html(ReportTable t) {
         StringBuilder sb = new StringBuilder();
-        sb.append("<table class=\"results\" id=\"tab-").append(t.id()).append("\">\n<caption><strong>")
-                .append(Escape.html(t.title())).append("</strong>");
+        sb.append("<div class=\"table\" id=\"tab-").append(t.id()).append("\">\n<p class=\"tcaption\"><strong>")
+                .append(Escape.html(t.title())).append(".</strong>");
         if (!t.caption().isEmpty()) {
             sb.append(" ").append(Escape.html(t.caption()));
         }
+        sb.append("</p>\n<table class=\"results\">\n<caption>").append(Escape.html(t.title()));
         sb.append("</caption>\n<thead><tr>");
         for (String h : t.header()) {
             sb.append("<th>").append(Escape.html(h)).append("</th>");
@@ -163,6 +167,7 @@ public final class TableFormats {
             }
             sb.append("</ul>\n");
         }
+        sb.append("</div>\n");
         return sb.toString();
     }
 }

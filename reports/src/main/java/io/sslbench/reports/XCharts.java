@@ -99,8 +99,13 @@ public final class XCharts {
         return chart;
     }
 
+    /** Axis number pattern: a leading zero ("0.088", not XChart's ".088"), up to four decimals, no grouping. */
+    public static final String DECIMAL_PATTERN = "0.####";
+
     private static void style(AxesChartStyler st) {
         st.setLocale(Locale.ROOT);
+        st.setXAxisDecimalPattern(DECIMAL_PATTERN);
+        st.setYAxisDecimalPattern(DECIMAL_PATTERN);
         st.setChartBackgroundColor(Color.WHITE);
         st.setPlotBackgroundColor(Color.WHITE);
         st.setPlotBorderVisible(true);
