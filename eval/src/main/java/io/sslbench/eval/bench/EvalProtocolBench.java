@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One-shot cost of the frozen-feature protocols at CIFAR scale: kNN (k=200, T=0.1) with a 50k x 512 bank and
- * 10k queries, and the L-BFGS linear probe on the same features. Features are synthetic: 10 class centres plus
+ * 10k queries, and the L-BFGS linear probe on the same features. Features are synthetic: 10 class centres (N(0, 0.06^2) per coordinate, so the classes overlap) plus unit
  * Gaussian noise (timings of kNN do not depend on the values; the probe's iteration count does, a little).
  *
  * <p>Run: {@code java -cp <eval classpath> org.openjdk.jmh.Main EvalProtocolBench}.
@@ -52,7 +52,7 @@ public class EvalProtocolBench {
     public void setup() {
         Nd4j.getRandom().setSeed(0);
         Random rnd = new Random(0);
-        INDArray centres = Nd4j.randn(DataType.FLOAT, 10, dim).muli(0.5);
+        INDArray centres = Nd4j.randn(DataType.FLOAT, 10, dim).muli(0.06);
         trainLabels = rnd.ints(numTrain, 0, 10).toArray();
         testLabels = rnd.ints(numTest, 0, 10).toArray();
         train = Nd4j.randn(DataType.FLOAT, numTrain, dim).addi(centres.getRows(trainLabels));

@@ -50,4 +50,25 @@ public final class Accuracy {
         }
         return r;
     }
+
+    /**
+     * @param what   name used in messages, e.g. "trainLabels"
+     * @param labels one label per feature row, each in [0, numClasses)
+     * @param feat   [N, D] features
+     * @throws IllegalArgumentException naming the first offending label or the shape mismatch
+     */
+    static void checkLabels(String what, int[] labels, org.nd4j.linalg.api.ndarray.INDArray feat, int numClasses) {
+        if (feat.rank() != 2) {
+            throw new IllegalArgumentException(what + ": features must be [N, D], got "
+                    + java.util.Arrays.toString(feat.shape()));
+        }
+        if (labels.length != feat.size(0)) {
+            throw new IllegalArgumentException(what + ": " + labels.length + " labels for " + feat.size(0) + " feature rows");
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= numClasses) {
+                throw new IllegalArgumentException(what + "[" + i + "] = " + labels[i] + " outside [0, " + numClasses + ")");
+            }
+        }
+    }
 }

@@ -1,6 +1,8 @@
 package io.sslbench.eval.protocol;
 
+import io.sslbench.core.data.ImageDataset;
 import io.sslbench.core.util.RowNorm;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -48,6 +50,20 @@ public final class Knn {
         }
     }
 
+    /**
+     * Extracts train and test features once ({@link FeatureExtractor}: inference mode, no augmentation), runs the
+     * kNN monitor, then checks that no encoder parameter or BN statistic changed ({@link SanityCheck}).
+     */
+    public static Result evaluate(ComputationGraph encoder, ImageDataset train, ImageDataset test, float[] mean,
+                                  float[] std, int batchSize, int k, double temperature) {
+        INDArray before = encoder.params().dup();
+        INDArray ftr = FeatureExtractor.extract(encoder, train, mean, std, batchSize);
+        INDArray fte = FeatureExtractor.extract(encoder, test, mean, std, batchSize);
+        Result r = evaluate(ftr, train.labels(), fte, test.labels(), train.numClasses(), k, temperature);
+        SanityCheck.assertUnchanged(before, encoder);
+        return r;
+    }
+
     /** {@link #evaluate(INDArray, int[], INDArray, int[], int, int, double)} with k=200, T=0.1. */
     public static Result evaluate(INDArray trainFeat, int[] trainLabels, INDArray testFeat, int[] testLabels,
                                   int numClasses) {
@@ -68,7 +84,7 @@ public final class Knn {
      */
     public static Result evaluate(INDArray trainFeat, int[] trainLabels, INDArray testFeat, int[] testLabels,
                                   int numClasses, int k, double temperature) {
-        checkLabels("testLabels", testLabels, testFeat, numClasses);
+        Accuracy.checkLabels("testLabels", testLabels, testFeat, numClasses);
         double[][] s = scores(trainFeat, trainLabels, testFeat, numClasses, k, temperature);
         return new Result(Accuracy.topK(s, testLabels, 1), Accuracy.topK(s, testLabels, 5), k, temperature,
                 trainLabels.length, testLabels.length);
@@ -91,7 +107,7 @@ public final class Knn {
         if (numClasses < 2) {
             throw new IllegalArgumentException("numClasses must be >= 2, got " + numClasses);
         }
-        checkLabels("trainLabels", trainLabels, trainFeat, numClasses);
+        Accuracy.checkLabels("trainLabels", trainLabels, trainFeat, numClasses);
         if (testFeat.rank() != 2 || testFeat.size(1) != trainFeat.size(1)) {
             throw new IllegalArgumentException("test features " + java.util.Arrays.toString(testFeat.shape())
                     + " do not match train features " + java.util.Arrays.toString(trainFeat.shape()));
@@ -189,20 +205,5 @@ public final class Knn {
         int ti = idx[a];
         idx[a] = idx[b];
         idx[b] = ti;
-    }
-
-    static void checkLabels(String what, int[] labels, INDArray feat, int numClasses) {
-        if (feat.rank() != 2) {
-            throw new IllegalArgumentException(what + ": features must be [N, D], got "
-                    + java.util.Arrays.toString(feat.shape()));
-        }
-        if (labels.length != feat.size(0)) {
-            throw new IllegalArgumentException(what + ": " + labels.length + " labels for " + feat.size(0) + " feature rows");
-        }
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0 || labels[i] >= numClasses) {
-                throw new IllegalArgumentException(what + "[" + i + "] = " + labels[i] + " outside [0, " + numClasses + ")");
-            }
-        }
     }
 }

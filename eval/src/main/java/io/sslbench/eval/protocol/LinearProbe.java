@@ -113,7 +113,7 @@ public final class LinearProbe {
      */
     public static Result evaluate(INDArray trainFeat, int[] trainLabels, INDArray testFeat, int[] testLabels,
                                   int numClasses, LinearProbeConfig cfg) {
-        Knn.checkLabels("testLabels", testLabels, testFeat, numClasses);
+        Accuracy.checkLabels("testLabels", testLabels, testFeat, numClasses);
         Model m = fit(trainFeat, trainLabels, numClasses, cfg);
         double[][] test = m.logits(testFeat);
         double[][] train = m.logits(trainFeat);
@@ -132,7 +132,7 @@ public final class LinearProbe {
         if (numClasses < 2) {
             throw new IllegalArgumentException("numClasses must be >= 2, got " + numClasses);
         }
-        Knn.checkLabels("trainLabels", trainLabels, trainFeat, numClasses);
+        Accuracy.checkLabels("trainLabels", trainLabels, trainFeat, numClasses);
         INDArray x = trainFeat.castTo(DataType.DOUBLE);
         double[] mean = x.mean(0).toDoubleVector();
         double[] std = x.std(false, 0).toDoubleVector();

@@ -23,11 +23,16 @@ public final class SanityCheck {
      *
      * @param paramsBefore a copy of {@code graph.params()} taken before the evaluation ({@code params().dup()})
      * @param after        the graph after the evaluation (same architecture)
+     * @throws IllegalArgumentException if {@code paramsBefore} is the live parameter vector rather than a copy
      * @throws IllegalStateException naming the first changed parameter (in parameter-vector order) by its
      *                               {@code paramTable()} key, the first changed element and both values
      */
     public static void assertUnchanged(INDArray paramsBefore, ComputationGraph after) {
         INDArray flat = after.params();
+        if (paramsBefore.data().originalDataBuffer() == flat.data().originalDataBuffer()) {
+            throw new IllegalArgumentException("sanity check: paramsBefore is the graph's live parameter vector; "
+                    + "pass a copy taken before the evaluation (graph.params().dup())");
+        }
         if (paramsBefore.length() != flat.length()) {
             throw new IllegalStateException("sanity check: parameter count changed from " + paramsBefore.length()
                     + " to " + flat.length());

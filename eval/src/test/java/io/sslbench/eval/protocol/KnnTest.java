@@ -191,10 +191,10 @@ class KnnTest {
         ImageDataset train = TestData.cifar("train", classes, 100);
         ImageDataset test = TestData.cifar("test", classes, 50);
         ComputationGraph enc = TestData.tinyEncoder(32, 32, 3, 32, 42);
-        INDArray ftr = FeatureExtractor.extract(enc, train, TestData.CIFAR_MEAN, TestData.CIFAR_STD, 50);
-        INDArray fte = FeatureExtractor.extract(enc, test, TestData.CIFAR_MEAN, TestData.CIFAR_STD, 50);
+        INDArray before = enc.params().dup();
         // k = 20: the bank has only 200 images, k = 200 would let every training image vote
-        Knn.Result r = Knn.evaluate(ftr, train.labels(), fte, test.labels(), 2, 20, 0.1);
+        Knn.Result r = Knn.evaluate(enc, train, test, TestData.CIFAR_MEAN, TestData.CIFAR_STD, 50, 20, 0.1);
+        assertEquals(before, enc.params());
         System.out.println("airplane vs frog, random conv encoder: " + r.describe());
         // chance is 0.5 with a binomial std of 0.05 on 100 test images: 0.7 is 4 std above it
         assertTrue(r.top1() > 0.7, r.describe());

@@ -42,4 +42,12 @@ class SanityCheckTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> SanityCheck.assertUnchanged(before, g));
         assertTrue(e.getMessage().contains("'bn_gamma'"), e.getMessage());
     }
+
+    @Test
+    void refusesTheLiveParameterVectorAsSnapshot() {
+        ComputationGraph g = TestData.tinyEncoder(4, 4, 3, 4, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SanityCheck.assertUnchanged(g.params(), g));
+        assertTrue(e.getMessage().contains("dup()"), e.getMessage());
+    }
 }

@@ -1,0 +1,184 @@
+package io.sslbench.reports;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The data of one ablation table (numbers as fractions / raw values), and its rendering in the paper's shape.
+ *
+ * @param spec      the layout
+ * @param grid      grid name the rows came from
+ * @param methods   method ids in the grid
+ * @param rowAxes   axes whose values form the rows (the spec's primary axis, then any axis the spec does not lay out)
+ * @param colAxis   the pivot axis (the spec's second axis) or null for a one-axis table
+ * @param rows      one entry per combination of axis values present, in display order
+ * @param colValues raw values of {@code colAxis} in display order (empty without a pivot)
+ */
+public record AblationTable(AblationSpec spec, String grid, List<String> methods, List<String> rowAxes, String colAxis,
+                            List<AblationRow> rows, List<String> colValues) {
+    public AblationTable {
+        methods = List.copyOf(methods);
+        rowAxes = List.copyOf(rowAxes);
+        rows = List.copyOf(rows);
+        colValues = List.copyOf(colValues);
+    }
+
+    /**
+     * One combination of axis values.
+     *
+     * @param method        method id of the row's runs
+     * @param axes          axis key to raw value for every axis of the grid
+     * @param label         the row label (row axes' value labels joined)
+     * @param runIds        runs averaged
+     * @param seeds         distinct seeds among them
+     * @param accuracy      per main-table metric, mean ± std of the fraction
+     * @param outputStd     std of the l2-normalised embeddings at the end of pretraining
+     * @param collapsedRuns runs judged collapsed
+     * @param embeddingDim  d of the embeddings
+     */
+    public record AblationRow(String method, Map<String, String> axes, String label, List<String> runIds, int seeds,
+                              Map<MainTable.Metric, MeanStd> accuracy, MeanStd outputStd, int collapsedRuns,
+                              int embeddingDim) {
+        public AblationRow {
+            axes = Map.copyOf(axes);
+            runIds = List.copyOf(runIds);
+            accuracy = Map.copyOf(accuracy);
+        }
+
+        public MeanStd accuracy(MainTable.Metric m) {
+            return accuracy.getOrDefault(m, MeanStd.EMPTY);
+        }
+    }
+
+    /** @return a stable id for files and anchors: "ablation-" + the grid name as a slug (grid names are unique) */
+    public String id() {
+        return "ablation-" + Escape.slug(grid);
+    }
+
+    /** @return the metrics at least one row has, in main-table order */
+    public List<MainTable.Metric> metricsPresent() {
+        return java.util.Arrays.stream(MainTable.Metric.values())
+                .filter(m -> rows.stream().anyMatch(r -> !r.accuracy(m).isEmpty())).toList();
+    }
+
+    /** @return the metric a pivot shows: linear top-1 when present, else kNN top-1, else the first present */
+    public MainTable.Metric primaryMetric() {
+        List<MainTable.Metric> present = metricsPresent();
+        if (present.contains(MainTable.Metric.LINEAR_TOP1)) {
+            return MainTable.Metric.LINEAR_TOP1;
+        }
+        if (present.contains(MainTable.Metric.KNN_TOP1) || present.isEmpty()) {
+            return MainTable.Metric.KNN_TOP1;
+        }
+        return present.get(0);
+    }
+
+    /** @return run id to the label of its row (the series name a curve of that run belongs to) */
+    public Map<String, String> runLabels() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (AblationRow r : rows) {
+            String label = colAxis == null ? r.label() : r.label() + ", " + spec.axisTitle(colAxis) + " "
+                    + spec.valueLabel(colAxis, r.axes().getOrDefault(colAxis, ""));
+            r.runIds().forEach(id -> out.put(id, label));
+        }
+        return out;
+    }
+
+    /** @return the row labels in display order, without duplicates (pivot tables repeat them per column value) */
+    public List<String> rowLabels() {
+        return rows.stream().map(AblationRow::label).distinct().toList();
+    }
+
+    /** Renders the table: vertical, horizontal (axis values as columns) or pivot, as the spec says. */
+    public ReportTable toReportTable() {
+        String title = spec.title() + (grid.isEmpty() || grid.equals(spec.id()) ? "" : " (grid " + grid + ")");
+        List<String> notes = new ArrayList<>();
+        notes.add("Mean ± sample std over seeds (one seed: no ±); accuracies in percent. Methods: "
+                + String.join(", ", methods.stream().map(Methods::displayName).toList()) + ".");
+        if (colAxis != null) {
+            return pivot(title, notes);
+        }
+        return spec.horizontal() ? horizontal(title, notes) : vertical(title, notes);
+    }
+
+    private String rowHeader() {
+        return String.join(", ", rowAxes.stream().map(spec::axisTitle).toList());
+    }
+
+    private int dim() {
+        return rows.stream().mapToInt(AblationRow::embeddingDim).max().orElse(0);
+    }
+
+    private String outputStdHeader() {
+        int d = dim();
+        return d > 0 ? "Output std (1/√d = " + Fmt.fixed(1 / Math.sqrt(d), 4) + ")" : "Output std";
+    }
+
+    private ReportTable vertical(String title, List<String> notes) {
+        List<MainTable.Metric> metrics = metricsPresent();
+        List<String> header = new ArrayList<>(List.of(rowHeader(), "Seeds"));
+        metrics.forEach(m -> header.add(m.header));
+        if (spec.showOutputStd()) {
+            header.add(outputStdHeader());
+        }
+        header.add("Collapsed");
+        List<List<Cell>> out = new ArrayList<>();
+        for (AblationRow r : rows) {
+            List<Cell> row = new ArrayList<>(List.of(Cell.text(r.label()), Cell.text(Integer.toString(r.seeds()))));
+            metrics.forEach(m -> row.add(Cell.stat(r.accuracy(m).scaled(100), 1)));
+            if (spec.showOutputStd()) {
+                row.add(Cell.stat(r.outputStd(), 4));
+            }
+            row.add(Cell.text(collapsedText(r)));
+            out.add(row);
+        }
+        return new ReportTable(id(), title, spec.caption(), header, out, notes);
+    }
+
+    private ReportTable horizontal(String title, List<String> notes) {
+        List<String> header = new ArrayList<>(List.of(rowHeader()));
+        rows.forEach(r -> header.add(r.label()));
+        List<List<Cell>> out = new ArrayList<>();
+        for (MainTable.Metric m : metricsPresent()) {
+            List<Cell> row = new ArrayList<>(List.of(Cell.text(m.header)));
+            rows.forEach(r -> row.add(Cell.stat(r.accuracy(m).scaled(100), 1)));
+            out.add(row);
+        }
+        if (spec.showOutputStd()) {
+            List<Cell> row = new ArrayList<>(List.of(Cell.text(outputStdHeader())));
+            rows.forEach(r -> row.add(Cell.stat(r.outputStd(), 4)));
+            out.add(row);
+        }
+        List<Cell> seeds = new ArrayList<>(List.of(Cell.text("Seeds")));
+        rows.forEach(r -> seeds.add(Cell.text(Integer.toString(r.seeds()))));
+        out.add(seeds);
+        List<Cell> collapsed = new ArrayList<>(List.of(Cell.text("Collapsed")));
+        rows.forEach(r -> collapsed.add(Cell.text(collapsedText(r))));
+        out.add(collapsed);
+        return new ReportTable(id(), title, spec.caption(), header, out, notes);
+    }
+
+    private ReportTable pivot(String title, List<String> notes) {
+        MainTable.Metric m = primaryMetric();
+        List<String> header = new ArrayList<>(List.of(rowHeader() + " / " + spec.axisTitle(colAxis)));
+        colValues.forEach(v -> header.add(spec.valueLabel(colAxis, v)));
+        List<List<Cell>> out = new ArrayList<>();
+        for (String label : rowLabels()) {
+            List<Cell> row = new ArrayList<>(List.of(Cell.text(label)));
+            for (String v : colValues) {
+                row.add(rows.stream().filter(r -> r.label().equals(label) && r.axes().getOrDefault(colAxis, "").equals(v))
+                        .findFirst().map(r -> Cell.stat(r.accuracy(m).scaled(100), 1)).orElse(Cell.MISSING));
+            }
+            out.add(row);
+        }
+        notes.add("Cells: " + m.header + ".");
+        return new ReportTable(id(), title, spec.caption(), header, out, notes);
+    }
+
+    private static String collapsedText(AblationRow r) {
+        int n = r.runIds().size();
+        return r.collapsedRuns() == 0 ? "no" : r.collapsedRuns() == n ? "yes" : r.collapsedRuns() + " of " + n;
+    }
+}

@@ -1,0 +1,264 @@
+package io.sslbench.reports;
+
+import io.sslbench.core.results.ResultRow;
+import tech.tablesaw.api.Table;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import static io.sslbench.reports.ResultsFrame.*;
+
+/**
+ * Ablation tables in the papers' shapes, one per grid of the results store. The layout of each grid is
+ * chosen from its name and the axes its rows vary (see {@link AblationSpec}); a grid no spec matches
+ * still gets a plain table over its axes.
+ */
+public final class Ablations {
+    private Ablations() {}
+
+    public static final String STOP_GRADIENT = "method.stopGradient";
+    public static final String PREDICTOR = "method.predictor";
+    public static final String MOMENTUM = "method.momentum";
+    public static final String HEAD = "method.head";
+    public static final String TEMPERATURE = "method.temperature";
+    public static final String MULTI_CROP = "method.multiCrop";
+    public static final String TARGET_DECAY = "method.targetDecay";
+
+    /** The paper layouts, in priority order. */
+    public static final List<AblationSpec> SPECS = List.of(
+            new AblationSpec("simsiam-stop-gradient", "SimSiam: stop-gradient and predictor",
+                    "Shape of Chen & He (CVPR 2021), Fig. 2 and Table 1: accuracy and the per-channel std of the "
+                            + "l2-normalised output. The paper finds that without stop-gradient (or without the predictor) "
+                            + "the output collapses to a constant (std → 0, accuracy 0.1%), while with it the std stays near 1/√d.",
+                    Set.of("simsiam"), List.of(STOP_GRADIENT, PREDICTOR),
+                    Map.of(STOP_GRADIENT, "stop-gradient", PREDICTOR, "predictor"),
+                    Map.of(STOP_GRADIENT, Map.of("true", "w/ stop-grad", "false", "w/o stop-grad"),
+                            PREDICTOR, Map.of("true", "w/ predictor", "false", "w/o predictor", "none", "no predictor",
+                                    "mlp", "MLP predictor")),
+                    Map.of(PREDICTOR, List.of("mlp", "true", "none", "false")), false, true),
+            new AblationSpec("moco-momentum", "MoCo: momentum of the key encoder",
+                    "Shape of He et al. (CVPR 2020), momentum ablation (m from 0 to 0.9999 as columns). The paper "
+                            + "finds that m = 0 (key encoder = query encoder) fails to train and that a slowly moving "
+                            + "key encoder (m = 0.999) works best.",
+                    Set.of("moco-v1", "moco-v2"), List.of(MOMENTUM), Map.of(MOMENTUM, "momentum m"), Map.of(), Map.of(),
+                    true, false),
+            new AblationSpec("simclr-head", "SimCLR: projection head (and temperature)",
+                    "Shape of Chen et al. (ICML 2020), Fig. 8: linear evaluation of the representation before the head "
+                            + "with no projection head, a linear one and a non-linear (MLP) one. The paper finds the MLP "
+                            + "head about 3 points above the linear one and more than 10 above none.",
+                    Set.of("simclr", "simclr-v2"), List.of(HEAD, TEMPERATURE),
+                    Map.of(HEAD, "projection head", TEMPERATURE, "temperature τ"),
+                    Map.of(HEAD, Map.of("none", "none", "linear", "linear", "mlp", "non-linear (MLP)")),
+                    Map.of(HEAD, List.of("none", "identity", "linear", "mlp", "nonlinear")), false, false),
+            new AblationSpec("simclr-temperature", "SimCLR: temperature of NT-Xent",
+                    "Shape of Chen et al. (ICML 2020), Table 5: NT-Xent with l2-normalised embeddings at several "
+                            + "temperatures τ; the paper finds a well-tuned τ matters and its best lies at the low end of the range it tried.",
+                    Set.of("simclr", "simclr-v2"), List.of(TEMPERATURE), Map.of(TEMPERATURE, "temperature τ"), Map.of(),
+                    Map.of(), false, false),
+            new AblationSpec("swav-multi-crop", "SwAV: multi-crop",
+                    "Shape of Caron et al. (NeurIPS 2020), multi-crop ablation: two full-resolution crops versus two "
+                            + "plus several small crops. The official model zoo lists 70.1% (2x224) versus 74.6% "
+                            + "(2x224 + 6x96) at 400 epochs, batch 4096, ImageNet, ResNet-50.",
+                    Set.of("swav"), List.of(MULTI_CROP), Map.of(MULTI_CROP, "crops"),
+                    Map.of(MULTI_CROP, Map.of("false", "2 crops (no multi-crop)", "true", "multi-crop")),
+                    Map.of(MULTI_CROP, List.of("false", "true")), false, false),
+            new AblationSpec("byol-target-decay", "BYOL: target network decay rate",
+                    "Shape of Grill et al. (NeurIPS 2020), Table 5a: base decay τ_base of the exponential moving "
+                            + "average of the target network. The paper finds both extremes fail: τ = 0 (target = online "
+                            + "network) collapses and τ = 1 (target frozen at its random init) learns far less; values "
+                            + "between 0.9 and 0.999 work well.",
+                    Set.of("byol"), List.of(TARGET_DECAY), Map.of(TARGET_DECAY, "τ_base"), Map.of(), Map.of(), false, true));
+
+    /**
+     * @param rows all rows of the results store; rows outside grids are ignored
+     * @return one table per grid that varies at least one axis, grids sorted by name
+     */
+    public static List<AblationTable> build(List<ResultRow> rows) {
+        Map<String, List<ResultRow>> byGrid = new TreeMap<>();
+        for (ResultRow r : ResultsFrame.dedupe(rows)) {
+            if (!r.grid().isEmpty()) {
+                byGrid.computeIfAbsent(r.grid(), g -> new ArrayList<>()).add(r);
+            }
+        }
+        List<AblationTable> out = new ArrayList<>();
+        byGrid.forEach((grid, gridRows) -> buildOne(grid, gridRows).ifPresent(out::add));
+        return out;
+    }
+
+    /** @return the spec a grid is laid out with, or empty when only the generic layout fits */
+    public static Optional<AblationSpec> choose(String grid, Set<String> methods, Set<String> axes) {
+        Optional<AblationSpec> byName = SPECS.stream().filter(s -> s.id().equals(grid)).findFirst();
+        if (byName.isPresent()) {
+            return byName;
+        }
+        AblationSpec best = null;
+        long bestScore = 0;
+        for (AblationSpec s : SPECS) {
+            if (!s.methods().containsAll(methods) || !axes.contains(s.axes().get(0))) {
+                continue;
+            }
+            long score = s.axes().stream().filter(axes::contains).count();
+            if (score > bestScore) {
+                best = s;
+                bestScore = score;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private static Optional<AblationTable> buildOne(String grid, List<ResultRow> gridRows) {
+        Set<String> axes = new TreeSet<>();
+        Set<String> methods = new TreeSet<>(Methods.COMPARATOR);
+        gridRows.forEach(r -> {
+            axes.addAll(r.axes().keySet());
+            methods.add(r.method());
+        });
+        if (axes.isEmpty()) {
+            return Optional.empty();
+        }
+        AblationSpec chosen = choose(grid, methods, axes).orElseGet(() -> generic(grid, methods, axes));
+        if (chosen.axes().stream().noneMatch(axes::contains)) {
+            chosen = generic(grid, methods, axes);
+        }
+        final AblationSpec spec = chosen;
+        List<String> laidOut = spec.axes().stream().filter(axes::contains).toList();
+        String colAxis = laidOut.size() >= 2 ? laidOut.get(1) : null;
+        List<String> rowAxes = new ArrayList<>();
+        rowAxes.add(laidOut.get(0));
+        laidOut.stream().skip(2).forEach(rowAxes::add);
+        axes.stream().filter(a -> !laidOut.contains(a)).forEach(rowAxes::add);
+        boolean byMethod = methods.size() > 1;
+
+        Table t = ResultsFrame.of(gridRows);
+        List<String> keyCols = new ArrayList<>();
+        if (byMethod) {
+            keyCols.add(METHOD);
+        }
+        rowAxes.forEach(a -> keyCols.add(AXIS_PREFIX + a));
+        if (colAxis != null) {
+            keyCols.add(AXIS_PREFIX + colAxis);
+        }
+        String[] key = keyCols.toArray(String[]::new);
+
+        Map<MainTable.Metric, Map<List<String>, MeanStd>> acc = new EnumMap<>(MainTable.Metric.class);
+        for (MainTable.Metric m : MainTable.Metric.values()) {
+            Table p = t.where(t.stringColumn(PROTOCOL).isEqualTo(m.protocol));
+            acc.put(m, p.isEmpty() ? Map.of() : ResultsFrame.meanStdBy(p, m.metric, key));
+        }
+        Table runs = ResultsFrame.runs(t);
+        Map<List<String>, MeanStd> outStd = ResultsFrame.meanStdBy(runs, COLLAPSE_STD, key);
+        Map<List<String>, Double> seeds = ResultsFrame.aggregateBy(runs, SEED,
+                tech.tablesaw.aggregate.AggregateFunctions.countUnique, key);
+        Map<List<String>, Double> collapsed = ResultsFrame.aggregateBy(runs, COLLAPSED,
+                tech.tablesaw.aggregate.AggregateFunctions.countTrue, key);
+        Map<List<String>, Double> dims = ResultsFrame.aggregateBy(runs, EMBEDDING_DIM,
+                tech.tablesaw.aggregate.AggregateFunctions.max, key);
+        Map<List<String>, List<String>> runIds = ResultsFrame.runIdsBy(runs, key);
+
+        Map<String, Map<String, Integer>> rank = new HashMap<>();
+        for (String a : axes) {
+            Set<String> values = new LinkedHashSet<>();
+            gridRows.forEach(r -> values.add(r.axes().getOrDefault(a, "")));
+            List<String> ordered = orderValues(spec, a, values);
+            Map<String, Integer> rk = new HashMap<>();
+            for (int i = 0; i < ordered.size(); i++) {
+                rk.put(ordered.get(i), i);
+            }
+            rank.put(a, rk);
+        }
+        final AblationSpec s = spec;
+        List<AblationTable.AblationRow> tableRows = new ArrayList<>();
+        for (Map.Entry<List<String>, List<String>> e : runIds.entrySet()) {
+            List<String> k = e.getKey();
+            Map<String, String> axisValues = new LinkedHashMap<>();
+            int off = byMethod ? 1 : 0;
+            for (int i = 0; i < rowAxes.size(); i++) {
+                axisValues.put(rowAxes.get(i), k.get(off + i));
+            }
+            if (colAxis != null) {
+                axisValues.put(colAxis, k.get(k.size() - 1));
+            }
+            List<String> parts = new ArrayList<>();
+            if (byMethod) {
+                parts.add(Methods.displayName(k.get(0)));
+            }
+            for (int i = 0; i < rowAxes.size(); i++) {
+                String a = rowAxes.get(i);
+                String label = s.valueLabel(a, axisValues.get(a));
+                parts.add(i == 0 && !byMethod ? label : s.axisTitle(a) + " " + label);
+            }
+            Map<MainTable.Metric, MeanStd> a = new EnumMap<>(MainTable.Metric.class);
+            for (MainTable.Metric m : MainTable.Metric.values()) {
+                MeanStd v = acc.get(m).get(k);
+                if (v != null) {
+                    a.put(m, v);
+                }
+            }
+            String method = byMethod ? k.get(0) : methods.iterator().next();
+            tableRows.add(new AblationTable.AblationRow(method, axisValues, String.join(", ", parts), e.getValue(),
+                    seeds.get(k).intValue(), a, outStd.getOrDefault(k, MeanStd.EMPTY), collapsed.get(k).intValue(),
+                    dims.get(k).intValue()));
+        }
+        Comparator<AblationTable.AblationRow> order = Comparator.comparing(AblationTable.AblationRow::method,
+                Methods.COMPARATOR);
+        for (String a : rowAxes) {
+            order = order.thenComparingInt(r -> rank.get(a).get(r.axes().get(a)));
+        }
+        if (colAxis != null) {
+            order = order.thenComparingInt(r -> rank.get(colAxis).get(r.axes().get(colAxis)));
+        }
+        tableRows.sort(order);
+        List<String> colValues = colAxis == null ? List.of()
+                : rank.get(colAxis).entrySet().stream().sorted(Map.Entry.comparingByValue()).map(Map.Entry::getKey).toList();
+        return Optional.of(new AblationTable(spec, grid, List.copyOf(methods), rowAxes, colAxis, tableRows, colValues));
+    }
+
+    /** A layout for a grid no paper spec matches: rows over all its axes, the first two as a pivot. */
+    static AblationSpec generic(String grid, Set<String> methods, Set<String> axes) {
+        return new AblationSpec("grid", "Ablation grid '" + grid + "'",
+                "No paper layout matched this grid's axes (" + String.join(", ", axes) + "); one row per combination.",
+                methods, List.copyOf(axes), Map.of(), Map.of(), Map.of(), false, true);
+    }
+
+    /**
+     * Display order of an axis' values: numeric when every value is a number, else the spec's preferred
+     * order, else "true" before "false", else alphabetical; the empty value ("not set") last.
+     */
+    static List<String> orderValues(AblationSpec spec, String axis, Collection<String> values) {
+        List<String> present = values.stream().filter(v -> !v.isEmpty()).distinct().toList();
+        List<String> sorted;
+        if (!present.isEmpty() && present.stream().allMatch(Ablations::isNumber)) {
+            sorted = present.stream().sorted(Comparator.comparingDouble(Double::parseDouble)).toList();
+        } else {
+            List<String> pref = spec.valueOrder().getOrDefault(axis, List.of("true", "false"));
+            sorted = present.stream().sorted(Comparator
+                    .comparingInt((String v) -> pref.contains(v) ? pref.indexOf(v) : pref.size())
+                    .thenComparing(Comparator.naturalOrder())).toList();
+        }
+        List<String> out = new ArrayList<>(sorted);
+        if (values.contains("")) {
+            out.add("");
+        }
+        return out;
+    }
+
+    private static boolean isNumber(String s) {
+        try {
+            double d = Double.parseDouble(s);
+            return Double.isFinite(d);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+}

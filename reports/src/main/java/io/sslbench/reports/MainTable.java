@@ -1,0 +1,239 @@
+package io.sslbench.reports;
+
+import io.sslbench.core.results.ResultRow;
+import tech.tablesaw.aggregate.AggregateFunctions;
+import tech.tablesaw.api.Table;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.sslbench.reports.ResultsFrame.*;
+
+/**
+ * The main results table: method x protocol, mean ± sample std over seeds, with cost, the collapse
+ * verdict, the papers' own numbers (from {@link PaperNumbers}) and the random-init floor.
+ *
+ * <p>Which rows go in: runs outside any ablation grid ({@code grid == ""}), grouped by
+ * (method, dataset, backbone, epochs) so that different scales never share a mean. The floor rows come
+ * from every {@code random-init-knn} row (the untrained backbone, any grid), grouped by (dataset, backbone).
+ *
+ * @param entries method rows and floor rows, in display order (per setting: floor first, then methods)
+ */
+public record MainTable(List<Entry> entries) {
+    /** Protocol name of the random-init floor (see ResultRow). */
+    public static final String RANDOM_INIT = "random-init-knn";
+
+    /** The accuracy columns: protocol and metric as stored, header as shown. */
+    public enum Metric {
+        KNN_TOP1("knn", "top1", "kNN top-1 (%)"),
+        LINEAR_TOP1("linear", "top1", "Linear top-1 (%)"),
+        LINEAR_TOP5("linear", "top5", "Linear top-5 (%)"),
+        SEMI1_TOP1("semi1", "top1", "1% labels top-1 (%)"),
+        SEMI10_TOP1("semi10", "top1", "10% labels top-1 (%)");
+
+        public final String protocol;
+        public final String metric;
+        public final String header;
+
+        Metric(String protocol, String metric, String header) {
+            this.protocol = protocol;
+            this.metric = metric;
+            this.header = header;
+        }
+    }
+
+    /**
+     * One row of the table.
+     *
+     * @param method        method id, or {@code "random-init"} for a floor row
+     * @param dataset       data set id
+     * @param backbone      backbone id
+     * @param epochs        pretraining epochs (0 for the floor)
+     * @param floor         whether this is the random-init floor
+     * @param runIds        the runs averaged, in store order
+     * @param runs          number of runs averaged
+     * @param seeds         number of distinct seeds among them
+     * @param accuracy      per metric: mean ± std of the fraction over runs (absent: not evaluated)
+     * @param imgPerSec     pretraining throughput over runs
+     * @param wallSeconds   pretraining wall time over runs
+     * @param collapseStd   std of the l2-normalised embeddings at the end of pretraining, over runs
+     * @param collapsedRuns runs whose verdict was "collapsed"
+     * @param embeddingDim  d of the embeddings (largest seen in the group), for the 1/sqrt(d) reference
+     */
+    public record Entry(String method, String dataset, String backbone, int epochs, boolean floor, List<String> runIds,
+                        int runs, int seeds,
+                        Map<Metric, MeanStd> accuracy, MeanStd imgPerSec, MeanStd wallSeconds, MeanStd collapseStd,
+                        int collapsedRuns, int embeddingDim) {
+        public Entry {
+            runIds = List.copyOf(runIds);
+            accuracy = Map.copyOf(accuracy);
+        }
+
+        /** @return the accuracy of {@code m}, {@link MeanStd#EMPTY} when not evaluated */
+        public MeanStd accuracy(Metric m) {
+            return accuracy.getOrDefault(m, MeanStd.EMPTY);
+        }
+
+        /** @return e.g. "cifar10 · resnet18-cifar · 200 ep" */
+        public String setting() {
+            return dataset + " · " + backbone + (floor ? " · untrained" : " · " + epochs + " ep");
+        }
+
+        /** @return the row label: the method's display name, or "random init (floor)" */
+        public String label() {
+            return floor ? "random init (floor)" : Methods.displayName(method);
+        }
+
+        public Optional<PaperNumber> paperImagenetLinear() {
+            return floor ? Optional.empty() : PaperNumbers.imagenetLinearTop1(method);
+        }
+
+        public Optional<PaperNumber> lightlyCifarKnn() {
+            return floor ? Optional.empty() : PaperNumbers.cifar10KnnTop1(method);
+        }
+    }
+
+    public MainTable {
+        entries = List.copyOf(entries);
+    }
+
+    /** @return the method rows (no floor rows) */
+    public List<Entry> methods() {
+        return entries.stream().filter(e -> !e.floor()).toList();
+    }
+
+    /** @return the floor rows */
+    public List<Entry> floors() {
+        return entries.stream().filter(Entry::floor).toList();
+    }
+
+    /**
+     * Builds the table from the results store's rows.
+     *
+     * @param rows all rows; grid rows and other protocols are filtered as described on the class
+     */
+    public static MainTable from(List<ResultRow> rows) {
+        Table all = ResultsFrame.of(rows);
+        if (all.isEmpty()) {
+            return new MainTable(List.of());
+        }
+        Table main = all.where(all.stringColumn(GRID).isEqualTo("").and(all.stringColumn(PROTOCOL).isNotEqualTo(RANDOM_INIT)));
+        String[] key = {METHOD, DATASET, BACKBONE, EPOCHS};
+        List<Entry> methodEntries = new ArrayList<>();
+        if (!main.isEmpty()) {
+            Map<Metric, Map<List<String>, MeanStd>> acc = new EnumMap<>(Metric.class);
+            for (Metric m : Metric.values()) {
+                Table p = main.where(main.stringColumn(PROTOCOL).isEqualTo(m.protocol));
+                acc.put(m, p.isEmpty() ? Map.of() : ResultsFrame.meanStdBy(p, m.metric, key));
+            }
+            Table runs = ResultsFrame.runs(main);
+            Map<List<String>, MeanStd> ips = ResultsFrame.meanStdBy(runs, IMG_PER_SEC, key);
+            Map<List<String>, MeanStd> wall = ResultsFrame.meanStdBy(runs, WALL_SECONDS, key);
+            Map<List<String>, MeanStd> cstd = ResultsFrame.meanStdBy(runs, COLLAPSE_STD, key);
+            Map<List<String>, Double> nRuns = ResultsFrame.aggregateBy(runs, RUN_ID, AggregateFunctions.countUnique, key);
+            Map<List<String>, Double> nSeeds = ResultsFrame.aggregateBy(runs, SEED, AggregateFunctions.countUnique, key);
+            Map<List<String>, Double> nCollapsed = ResultsFrame.aggregateBy(runs, COLLAPSED, AggregateFunctions.countTrue, key);
+            Map<List<String>, Double> dim = ResultsFrame.aggregateBy(runs, EMBEDDING_DIM, AggregateFunctions.max, key);
+            Map<List<String>, List<String>> ids = runIdsBy(runs, key);
+            for (List<String> k : nRuns.keySet()) {
+                Map<Metric, MeanStd> a = new EnumMap<>(Metric.class);
+                for (Metric m : Metric.values()) {
+                    MeanStd s = acc.get(m).get(k);
+                    if (s != null) {
+                        a.put(m, s);
+                    }
+                }
+                methodEntries.add(new Entry(k.get(0), k.get(1), k.get(2), Integer.parseInt(k.get(3)), false,
+                        ids.get(k), nRuns.get(k).intValue(), nSeeds.get(k).intValue(), a, ips.getOrDefault(k, MeanStd.EMPTY),
+                        wall.getOrDefault(k, MeanStd.EMPTY), cstd.getOrDefault(k, MeanStd.EMPTY),
+                        nCollapsed.get(k).intValue(), dim.get(k).intValue()));
+            }
+        }
+        List<Entry> floorEntries = new ArrayList<>();
+        Table floor = all.where(all.stringColumn(PROTOCOL).isEqualTo(RANDOM_INIT));
+        if (!floor.isEmpty()) {
+            String[] fk = {DATASET, BACKBONE};
+            Map<List<String>, MeanStd> top1 = ResultsFrame.meanStdBy(floor, TOP1, fk);
+            Map<List<String>, Double> nRuns = ResultsFrame.aggregateBy(floor, RUN_ID, AggregateFunctions.countUnique, fk);
+            Map<List<String>, Double> nSeeds = ResultsFrame.aggregateBy(floor, SEED, AggregateFunctions.countUnique, fk);
+            Map<List<String>, List<String>> ids = runIdsBy(ResultsFrame.runs(floor), fk);
+            for (List<String> k : nRuns.keySet()) {
+                Map<Metric, MeanStd> a = new EnumMap<>(Metric.class);
+                if (top1.containsKey(k)) {
+                    a.put(Metric.KNN_TOP1, top1.get(k));
+                }
+                floorEntries.add(new Entry("random-init", k.get(0), k.get(1), 0, true, ids.get(k), nRuns.get(k).intValue(),
+                        nSeeds.get(k).intValue(), a, MeanStd.EMPTY, MeanStd.EMPTY, MeanStd.EMPTY, 0, 0));
+            }
+        }
+        List<Entry> ordered = new ArrayList<>(floorEntries);
+        ordered.addAll(methodEntries);
+        ordered.sort(Comparator.comparing(Entry::dataset).thenComparing(Entry::backbone)
+                .thenComparing(e -> !e.floor()).thenComparing(Entry::method, Methods.COMPARATOR)
+                .thenComparingInt(Entry::epochs));
+        return new MainTable(ordered);
+    }
+
+    /** @return the collapse verdict text: "no", "yes", or "k of n runs", with the mean output std */
+    static String collapseText(Entry e) {
+        if (e.floor() || e.runs() == 0) {
+            return "—";
+        }
+        String verdict = e.collapsedRuns() == 0 ? "no" : e.collapsedRuns() == e.runs() ? "yes"
+                : e.collapsedRuns() + " of " + e.runs() + " runs";
+        if (e.collapseStd().isEmpty()) {
+            return verdict;
+        }
+        String ref = e.embeddingDim() > 0 ? " vs 1/√d " + Fmt.fixed(1 / Math.sqrt(e.embeddingDim()), 3) : "";
+        return verdict + " (std " + Fmt.fixed(e.collapseStd().mean(), 3) + ref + ")";
+    }
+
+    /** The table in the paper shape described on the class. Accuracies in percent with one decimal. */
+    public ReportTable toReportTable() {
+        List<String> header = new ArrayList<>(List.of("Method", "Setting", "Seeds"));
+        for (Metric m : Metric.values()) {
+            header.add(m.header);
+        }
+        header.addAll(List.of("img/s", "Wall time (min)", "Collapsed", "Paper: ImageNet R50 linear top-1 (%)",
+                "lightly: CIFAR-10 R18 kNN top-1 (%)"));
+        Map<PaperNumber, Integer> noteIds = new LinkedHashMap<>();
+        List<List<Cell>> rows = new ArrayList<>();
+        for (Entry e : entries) {
+            List<Cell> row = new ArrayList<>();
+            row.add(Cell.text(e.label()));
+            row.add(Cell.text(e.setting()));
+            row.add(Cell.text(e.runs() == e.seeds() ? Integer.toString(e.seeds()) : e.seeds() + " (" + e.runs() + " runs)"));
+            for (Metric m : Metric.values()) {
+                row.add(Cell.stat(e.accuracy(m).scaled(100), 1));
+            }
+            row.add(e.floor() ? Cell.MISSING : Cell.stat(e.imgPerSec(), 1));
+            row.add(e.floor() || e.wallSeconds().isEmpty() ? Cell.MISSING : Cell.stat(e.wallSeconds().scaled(1 / 60.0), 1));
+            row.add(Cell.text(collapseText(e)));
+            row.add(paperCell(e.paperImagenetLinear(), noteIds));
+            row.add(paperCell(e.lightlyCifarKnn(), noteIds));
+            rows.add(row);
+        }
+        List<String> notes = new ArrayList<>();
+        notes.add("Mean ± sample std over runs with different seeds (one run: no ±). Floor: the same backbone, untrained, "
+                + "evaluated with kNN. Collapsed: std of the l2-normalised embeddings below the threshold; a healthy "
+                + "embedding has std ≈ 1/√d.");
+        noteIds.forEach((p, id) -> notes.add("[" + id + "] " + p.model() + " " + p.percentText() + "%: " + p.scale()
+                + ". " + p.source() + "."));
+        return new ReportTable("main", "Main results",
+                "Our runs next to each paper's own number. The paper columns are at the papers' scale (see notes), "
+                        + "not the scale of these runs.", header, rows, notes);
+    }
+
+    private static Cell paperCell(Optional<PaperNumber> p, Map<PaperNumber, Integer> noteIds) {
+        if (p.isEmpty()) {
+            return Cell.MISSING;
+        }
+        int id = noteIds.computeIfAbsent(p.get(), k -> noteIds.size() + 1);
+        return Cell.text(p.get().percentText() + " [" + id + "]");
+    }
+}

@@ -1,0 +1,106 @@
+package io.sslbench.reports;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class AblationsTest {
+    private static AblationTable byGrid(List<AblationTable> ts, String grid) {
+        return ts.stream().filter(t -> t.grid().equals(grid)).findFirst().orElseThrow(() -> new AssertionError("no " + grid));
+    }
+
+    @Test
+    void eachGridGetsThePaperLayoutOfItsAxes() {
+        List<AblationTable> ts = Ablations.build(Fixtures.allRows());
+        assertEquals(List.of("byol-decay", "lr-sweep", "moco-momentum-sweep", "simclr-head-x-tau", "simsiam-ablation",
+                "swav-crops"), ts.stream().map(AblationTable::grid).toList());
+        assertEquals("byol-target-decay", byGrid(ts, "byol-decay").spec().id());
+        assertEquals("grid", byGrid(ts, "lr-sweep").spec().id());
+        assertEquals("moco-momentum", byGrid(ts, "moco-momentum-sweep").spec().id());
+        assertEquals("simclr-head", byGrid(ts, "simclr-head-x-tau").spec().id());
+        assertEquals("simsiam-stop-gradient", byGrid(ts, "simsiam-ablation").spec().id());
+        assertEquals("swav-multi-crop", byGrid(ts, "swav-crops").spec().id());
+    }
+
+    @Test
+    void choosingFollowsPrimaryAxisMethodAndGridName() {
+        assertEquals("simclr-temperature", Ablations.choose("g", Set.of("simclr"), Set.of("method.temperature")).orElseThrow().id());
+        assertEquals("simclr-head", Ablations.choose("g", Set.of("simclr"), Set.of("method.head")).orElseThrow().id());
+        // a temperature grid of MoCo is not SimCLR's layout
+        assertTrue(Ablations.choose("g", Set.of("moco-v2"), Set.of("method.temperature")).isEmpty());
+        // the grid name selects a spec directly
+        assertEquals("moco-momentum", Ablations.choose("moco-momentum", Set.of("moco-v1"), Set.of("x")).orElseThrow().id());
+    }
+
+    @Test
+    void simsiamStopGradientTableShowsAccuracyAndOutputStd() {
+        AblationTable t = byGrid(Ablations.build(Fixtures.allRows()), "simsiam-ablation");
+        assertEquals(List.of("w/ stop-grad", "w/o stop-grad"), t.rowLabels());
+        AblationTable.AblationRow with = t.rows().get(0);
+        assertEquals(0.75, with.accuracy(MainTable.Metric.KNN_TOP1).mean(), 1e-12);
+        assertEquals(0.01 * Math.sqrt(2), with.accuracy(MainTable.Metric.KNN_TOP1).std(), 1e-12);
+        assertEquals(0.088, with.outputStd().mean(), 1e-12);
+        assertEquals(0.001 * Math.sqrt(2), with.outputStd().std(), 1e-12);
+        assertEquals(2, t.rows().get(1).collapsedRuns());
+        ReportTable rt = t.toReportTable();
+        String stdHeader = "Output std (1/√d = " + Fmt.fixed(1 / Math.sqrt(Fixtures.DIM), 4) + ")";
+        assertEquals(List.of("stop-gradient", "Seeds", "kNN top-1 (%)", "Linear top-1 (%)", "Linear top-5 (%)", stdHeader,
+                "Collapsed"), rt.header());
+        assertEquals("0.0880 ± 0.0014", rt.cell("w/ stop-grad", stdHeader).display());
+        assertEquals("yes", rt.cell("w/o stop-grad", "Collapsed").display());
+        assertEquals("10.0 ± 0.0", rt.cell("w/o stop-grad", "kNN top-1 (%)").display());
+    }
+
+    @Test
+    void mocoMomentumIsLaidOutHorizontallyInNumericOrder() {
+        ReportTable rt = byGrid(Ablations.build(Fixtures.allRows()), "moco-momentum-sweep").toReportTable();
+        assertEquals(List.of("momentum m", "0", "0.9", "0.99", "0.999"), rt.header());
+        assertEquals("kNN top-1 (%)", rt.rows().get(0).get(0).display());
+        assertEquals(List.of("10.0", "74.0", "78.0", "80.0"),
+                rt.rows().get(0).subList(1, 5).stream().map(Cell::display).toList());
+        assertEquals("yes", rt.cell("Collapsed", "0").display());
+        assertEquals("no", rt.cell("Collapsed", "0.999").display());
+    }
+
+    @Test
+    void simclrHeadByTemperatureIsAPivot() {
+        AblationTable t = byGrid(Ablations.build(Fixtures.allRows()), "simclr-head-x-tau");
+        assertEquals("method.temperature", t.colAxis());
+        assertEquals(List.of("0.1", "0.5"), t.colValues());
+        assertEquals(MainTable.Metric.LINEAR_TOP1, t.primaryMetric());
+        ReportTable rt = t.toReportTable();
+        assertEquals(List.of("projection head / temperature τ", "0.1", "0.5"), rt.header());
+        assertEquals(List.of("none", "linear", "non-linear (MLP)"), rt.rows().stream().map(r -> r.get(0).display()).toList());
+        for (String head : List.of("none", "linear", "mlp")) {
+            for (String tau : Fixtures.TAUS) {
+                String label = head.equals("mlp") ? "non-linear (MLP)" : head;
+                Cell c = rt.cell(label, tau);
+                assertEquals(Fixtures.simclrHeadTauLinear(head, tau) * 100, c.stat().mean(), 1e-9);
+                assertEquals(Math.sqrt(2), c.stat().std(), 1e-9);
+            }
+        }
+    }
+
+    @Test
+    void byolAndSwavTables() {
+        List<AblationTable> ts = Ablations.build(Fixtures.allRows());
+        ReportTable byol = byGrid(ts, "byol-decay").toReportTable();
+        assertEquals(List.of("0", "0.99", "0.996", "1"), byol.rows().stream().map(r -> r.get(0).display()).toList());
+        assertEquals("τ_base", byol.header().get(0));
+        ReportTable swav = byGrid(ts, "swav-crops").toReportTable();
+        assertEquals(List.of("2 crops (no multi-crop)", "multi-crop"), swav.rows().stream().map(r -> r.get(0).display()).toList());
+        assertEquals("74.0", swav.cell("multi-crop", "kNN top-1 (%)").display());
+    }
+
+    @Test
+    void unknownGridGetsAGenericTableSplitByMethod() {
+        AblationTable t = byGrid(Ablations.build(Fixtures.allRows()), "lr-sweep");
+        assertEquals(List.of("simclr", "byol"), t.methods());
+        assertEquals(List.of("SimCLR, optimizer.lr 0.05", "SimCLR, optimizer.lr 0.3", "BYOL, optimizer.lr 0.05",
+                "BYOL, optimizer.lr 0.3"), t.rowLabels());
+        assertEquals("ablation-lr-sweep", t.id());
+    }
+}
