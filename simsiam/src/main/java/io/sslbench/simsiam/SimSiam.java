@@ -62,8 +62,8 @@ public final class SimSiam implements SslMethod {
     @Override
     public LossResult loss(INDArray zp, INDArray targets, TrainContext ctx) {
         long d = cfg.dim();
-        INDArray z = zp.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d));
-        INDArray p = zp.get(NDArrayIndex.all(), NDArrayIndex.interval(d, 2 * d));
+        INDArray z = zp.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d)).dup();
+        INDArray p = zp.get(NDArrayIndex.all(), NDArrayIndex.interval(d, 2 * d)).dup();
         LossResult r = SimSiamLoss.compute(p, z, cfg.stopGradient());
         INDArray gz = r.gradient(1) == null ? Nd4j.zeros(z.dataType(), z.shape()) : r.gradient(1);
         INDArray gp = r.gradient(0);

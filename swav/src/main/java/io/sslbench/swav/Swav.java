@@ -92,7 +92,7 @@ public final class Swav implements SslMethod {
     public LossResult loss(INDArray zs, INDArray targets, TrainContext ctx) {
         long d = cfg.outDim();
         long b = zs.size(0) / lossCfg.numCrops();
-        INDArray scores = zs.get(NDArrayIndex.all(), NDArrayIndex.interval(d, zs.size(1)));
+        INDArray scores = zs.get(NDArrayIndex.all(), NDArrayIndex.interval(d, zs.size(1))).dup();
         List<INDArray> queueScores = null;
         if (queuesReady()) {
             INDArray w = ctx.online().getParam(PROTOTYPES + "_W");
