@@ -35,7 +35,7 @@ class SplitBatchNormalizationGradientTest {
     @Test
     void layerGradientsMatchFiniteDifferences() {
         Nd4j.getRandom().setSeed(21);
-        for (Object[] cse : new Object[][]{{new long[]{9, 4}, 3}, {new long[]{4, 3, 3, 3}, 2}, {new long[]{6, 2, 2, 3}, 1}}) {
+        for (Object[] cse : new Object[][]{{new long[]{9, 3}, 3}, {new long[]{4, 2, 3, 3}, 2}}) {
             long[] shape = (long[]) cse[0];
             int groups = (int) cse[1];
             long c = shape[1];
@@ -82,7 +82,7 @@ class SplitBatchNormalizationGradientTest {
     void dl4jGradientCheckOnConvGraph() {
         Nd4j.getRandom().setSeed(22);
         ComputationGraphConfiguration conf = doubleNoOp().graphBuilder()
-                .addInputs("in").setInputTypes(InputType.convolutional(5, 5, 2))
+                .addInputs("in").setInputTypes(InputType.convolutional(4, 4, 1))
                 .addLayer("conv", new ConvolutionLayer.Builder(3, 3).nOut(3).activation(Activation.IDENTITY).build(), "in")
                 .addLayer("bn", new SplitBatchNormalization.Builder().groups(2).build(), "conv")
                 .addLayer("act", new ActivationLayer.Builder().activation(Activation.TANH).build(), "bn")
@@ -93,22 +93,22 @@ class SplitBatchNormalizationGradientTest {
         ComputationGraph g = new ComputationGraph(conf);
         g.init();
         setAffine(g.getLayer("bn"), Nd4j.rand(DataType.DOUBLE, 3).addi(0.5), Nd4j.randn(DataType.DOUBLE, 3).muli(0.3));
-        assertTrue(gradientCheck(g, Nd4j.randn(DataType.DOUBLE, 6, 2, 5, 5), Nd4j.randn(DataType.DOUBLE, 6, 2)));
+        assertTrue(gradientCheck(g, Nd4j.randn(DataType.DOUBLE, 6, 1, 4, 4), Nd4j.randn(DataType.DOUBLE, 6, 2)));
     }
 
     @Test
     void dl4jGradientCheckOnDenseGraph() {
         Nd4j.getRandom().setSeed(23);
         ComputationGraphConfiguration conf = doubleNoOp().graphBuilder()
-                .addInputs("in").setInputTypes(InputType.feedForward(4))
-                .addLayer("fc", new DenseLayer.Builder().nOut(5).activation(Activation.IDENTITY).build(), "in")
+                .addInputs("in").setInputTypes(InputType.feedForward(3))
+                .addLayer("fc", new DenseLayer.Builder().nOut(3).activation(Activation.IDENTITY).build(), "in")
                 .addLayer("bn", new SplitBatchNormalization.Builder().groups(3).build(), "fc")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(3)
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2)
                         .activation(Activation.TANH).build(), "bn")
                 .setOutputs("out").build();
         ComputationGraph g = new ComputationGraph(conf);
         g.init();
-        setAffine(g.getLayer("bn"), Nd4j.rand(DataType.DOUBLE, 5).addi(0.5), Nd4j.randn(DataType.DOUBLE, 5).muli(0.3));
-        assertTrue(gradientCheck(g, Nd4j.randn(DataType.DOUBLE, 9, 4), Nd4j.randn(DataType.DOUBLE, 9, 3)));
+        setAffine(g.getLayer("bn"), Nd4j.rand(DataType.DOUBLE, 3).addi(0.5), Nd4j.randn(DataType.DOUBLE, 3).muli(0.3));
+        assertTrue(gradientCheck(g, Nd4j.randn(DataType.DOUBLE, 9, 3), Nd4j.randn(DataType.DOUBLE, 9, 2)));
     }
 }

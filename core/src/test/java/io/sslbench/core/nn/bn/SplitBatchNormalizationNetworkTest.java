@@ -68,6 +68,7 @@ class SplitBatchNormalizationNetworkTest {
         assertEquals(0.1, bn.getBetaInit());
         assertEquals(4, bn.getNOut());
         assertEquals(conf.toJson(), back.toJson());
+        assertNotNull(conf.getMemoryReport(InputType.convolutional(6, 6, 2)));
     }
 
     @Test

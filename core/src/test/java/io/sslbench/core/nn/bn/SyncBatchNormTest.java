@@ -135,6 +135,33 @@ class SyncBatchNormTest {
         }
     }
 
+    @Test
+    void collectivesSumAndGatherInRankOrder() throws Exception {
+        INDArray a = Nd4j.createFromArray(new double[][]{{1, 2}});
+        assertEquals(1, LocalCollective.INSTANCE.worldSize());
+        assertEquals(a, LocalCollective.INSTANCE.allReduceSum(a));
+        assertEquals(a, LocalCollective.INSTANCE.allGather(a));
+        assertNotSame(a, LocalCollective.INSTANCE.allGather(a));
+
+        InMemoryCollective coll = new InMemoryCollective(3);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<INDArray[]>> fs = new ArrayList<>();
+            for (int k = 0; k < 3; k++) {
+                Collective ck = coll.worker(k);
+                INDArray mine = Nd4j.createFromArray(new double[][]{{k, 10.0 * k}});
+                fs.add(pool.submit(() -> new INDArray[]{ck.allReduceSum(mine), ck.allGather(mine)}));
+            }
+            for (Future<INDArray[]> f : fs) {
+                INDArray[] r = f.get(30, TimeUnit.SECONDS);
+                assertEquals(Nd4j.createFromArray(new double[][]{{3, 30}}), r[0]);
+                assertEquals(Nd4j.createFromArray(new double[][]{{0, 0}, {1, 10}, {2, 20}}), r[1]);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static INDArray rowsView(INDArray x, long from, long to) {
         org.nd4j.linalg.indexing.INDArrayIndex[] idx = new org.nd4j.linalg.indexing.INDArrayIndex[x.rank()];
         idx[0] = org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to);

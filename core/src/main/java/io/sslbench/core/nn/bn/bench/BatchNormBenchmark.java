@@ -89,6 +89,13 @@ public class BatchNormBenchmark {
         System.out.println("# " + impl + " helper=" + (layer.getHelper() == null ? "none" : layer.getHelper().getClass().getSimpleName()));
     }
 
+    /** Training forward only (ShuffleBN's key encoder); returns the output. */
+    @Benchmark
+    public INDArray forwardTrain() {
+        layer.setInput(x, ws);
+        return layer.activate(true, ws);
+    }
+
     /** Training forward then backward; returns dL/dx. */
     @Benchmark
     public INDArray forwardBackward() {
