@@ -234,6 +234,14 @@ public final class Functional {
         return out;
     }
 
+    /**
+     * In-place hue shift. Same values as torchvision's {@code _rgb2hsv} / {@code _hsv2rgb} round trip,
+     * written in a cheaper equivalent form: with {@code cr = max - min}, the hue in sixths of a turn is
+     * {@code (g-b)/cr}, {@code 2 + (b-r)/cr} or {@code 4 + (r-g)/cr} (max channel r, g, b), and
+     * {@code hsv2rgb} is {@code out_n = v - v*s*clamp(min(k_n, 4 - k_n), 0, 1)} with
+     * {@code k_n = (n + 6h) mod 6}, n = 5, 3, 1 for R, G, B, and {@code v*s = cr}. Grey pixels
+     * ({@code cr = 0}) are unchanged, as in torchvision.
+     */
     static void hueInPlace(FloatImage img, double factor) {
         if (!(factor >= -0.5 && factor <= 0.5)) {
             throw new IllegalArgumentException("hue factor must be in [-0.5, 0.5], got " + factor);
@@ -241,50 +249,49 @@ public final class Functional {
         if (img.channels() == 1) {
             return;
         }
-        float shift = (float) factor;
+        float shift6 = (float) (6 * factor);
         float[] d = img.data();
         for (int k = 0; k < d.length; k += 3) {
             float r = d[k], g = d[k + 1], b = d[k + 2];
-            float maxc = Math.max(r, Math.max(g, b));
-            float minc = Math.min(r, Math.min(g, b));
+            // plain comparisons: Math.max/min's NaN and -0.0 handling costs more here and [0,1] data has neither
+            float mgb = g > b ? g : b, ngb = g < b ? g : b;
+            float maxc = r > mgb ? r : mgb;
+            float minc = r < ngb ? r : ngb;
             float cr = maxc - minc;
-            float h;
-            float s;
             if (cr == 0f) {
-                h = 0f;
-                s = 0f;
+                continue;
+            }
+            float inv = 1f / cr;
+            float h6;
+            if (maxc == r) {
+                h6 = (g - b) * inv;
+            } else if (maxc == g) {
+                h6 = 2f + (b - r) * inv;
             } else {
-                s = cr / maxc;
-                float rc = (maxc - r) / cr, gc = (maxc - g) / cr, bc = (maxc - b) / cr;
-                if (maxc == r) {
-                    h = bc - gc;
-                } else if (maxc == g) {
-                    h = 2f + rc - bc;
-                } else {
-                    h = 4f + gc - rc;
-                }
-                h = h / 6f + 1f;
-                h -= (float) Math.floor(h);
+                h6 = 4f + (r - g) * inv;
             }
-            h += shift;
-            h -= (float) Math.floor(h); // Python's % 1.0: result in [0, 1)
-            float v = maxc;
-            float h6 = h * 6f;
-            int i = (int) Math.floor(h6);
-            float f = h6 - i;
-            i %= 6;
-            float p = clamp01(v * (1f - s));
-            float q = clamp01(v * (1f - s * f));
-            float t = clamp01(v * (1f - s * (1f - f)));
-            switch (i) {
-                case 0 -> { d[k] = v; d[k + 1] = t; d[k + 2] = p; }
-                case 1 -> { d[k] = q; d[k + 1] = v; d[k + 2] = p; }
-                case 2 -> { d[k] = p; d[k + 1] = v; d[k + 2] = t; }
-                case 3 -> { d[k] = p; d[k + 1] = q; d[k + 2] = v; }
-                case 4 -> { d[k] = t; d[k + 1] = p; d[k + 2] = v; }
-                default -> { d[k] = v; d[k + 1] = p; d[k + 2] = q; }
+            // h6 in [-1, 5], shift6 in [-3, 3]: one wrap each way brings it into [0, 6)
+            h6 += shift6;
+            if (h6 < 0f) {
+                h6 += 6f;
             }
+            if (h6 >= 6f) {
+                h6 -= 6f;
+            }
+            d[k] = maxc - cr * hsvRamp(5f + h6);
+            d[k + 1] = maxc - cr * hsvRamp(3f + h6);
+            d[k + 2] = maxc - cr * hsvRamp(1f + h6);
         }
+    }
+
+    /** {@code clamp(min(k, 4 - k), 0, 1)} for {@code k mod 6}, k in [0, 12) */
+    private static float hsvRamp(float k) {
+        if (k >= 6f) {
+            k -= 6f;
+        }
+        float j = 4f - k;
+        float m = k < j ? k : j;
+        return m < 0f ? 0f : (m > 1f ? 1f : m);
     }
 
     /**
