@@ -147,10 +147,10 @@ class BackbonesTest {
 
     @Test
     void outputShapesPerVariant() {
-        // {id, image size, batch}; resnet50 at 64px only (shape check, no 224px forward)
+        // {id, image size, batch}; the ImageNet-stem ResNets at 32px only (shape check, no 224px forward)
         Object[][] cases = {{"small-cifar", 32, 2}, {"small-cifar-gray", 28, 2}, {"smallx2-cifar", 32, 2},
-                {"small-imagenet", 32, 2}, {"resnet18-cifar", 32, 2}, {"resnet18-imagenet", 64, 2},
-                {"resnet34-imagenet", 64, 1}, {"resnet50-imagenet", 64, 1}};
+                {"small-imagenet", 32, 2}, {"resnet18-cifar", 32, 2}, {"resnet18-imagenet", 32, 2},
+                {"resnet34-imagenet", 32, 1}, {"resnet50-imagenet", 32, 1}};
         for (Object[] c : cases) {
             BackboneSpec spec = BackboneSpec.parse((String) c[0]);
             int size = (Integer) c[1], n = (Integer) c[2];
