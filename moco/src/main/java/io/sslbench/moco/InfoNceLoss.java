@@ -3,6 +3,8 @@ package io.sslbench.moco;
 import io.sslbench.core.loss.CosineLogits;
 import io.sslbench.core.loss.L2Normalize;
 import io.sslbench.core.loss.LossResult;
+import io.sslbench.core.loss.LossWorkspace;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -30,6 +32,9 @@ import java.util.Arrays;
  * data type (see {@link CosineLogits}), the logits are shifted by their row maximum first.
  */
 public final class InfoNceLoss {
+    /** Workspace of the temporaries (see {@link LossWorkspace}). */
+    private static final String WORKSPACE = "sslbench-infonce";
+
     private InfoNceLoss() {}
 
     /**
@@ -73,12 +78,16 @@ public final class InfoNceLoss {
             throw new IllegalArgumentException("temperature must be finite and > 0, got " + temperature);
         }
         double invTau = 1.0 / temperature;
-        L2Normalize.Normalized qn = L2Normalize.forward(q, "q");
-        INDArray unitK = L2Normalize.forward(k, "k").unit();
         boolean unshifted = allowUnshifted
                 && CosineLogits.unshiftedExpIsSafe(q.dataType(), invTau, queue.rows() + 1);
-        Partial p = unshifted ? unshifted(qn.unit(), unitK, queue, invTau) : rowMaxShifted(qn.unit(), unitK, queue, invTau);
-        return new LossResult(p.value(), L2Normalize.backwardInPlace(qn, p.gradUnit()), null);
+        try (MemoryWorkspace ws = LossWorkspace.open(WORKSPACE)) {
+            L2Normalize.Normalized qn = L2Normalize.forward(q, "q");
+            INDArray unitK = L2Normalize.forward(k, "k").unit();
+            Partial p = unshifted
+                    ? unshifted(qn.unit(), unitK, queue, invTau)
+                    : rowMaxShifted(qn.unit(), unitK, queue, invTau);
+            return new LossResult(p.value(), L2Normalize.backwardInPlace(qn, p.gradUnit()).detach(), null);
+        }
     }
 
     /** The loss value and dL/dq^, before the normalisation's backward pass. */

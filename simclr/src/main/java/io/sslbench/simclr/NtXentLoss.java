@@ -3,6 +3,8 @@ package io.sslbench.simclr;
 import io.sslbench.core.loss.CosineLogits;
 import io.sslbench.core.loss.L2Normalize;
 import io.sslbench.core.loss.LossResult;
+import io.sslbench.core.loss.LossWorkspace;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -37,6 +39,9 @@ import java.util.Arrays;
  * row-max-shifted softmax and two gradient gemms.
  */
 public final class NtXentLoss {
+    /** Workspace of the temporaries (see {@link LossWorkspace}). */
+    private static final String WORKSPACE = "sslbench-ntxent";
+
     private NtXentLoss() {}
 
     /**
@@ -62,11 +67,13 @@ public final class NtXentLoss {
                     + " images), got " + m + " rows, shape " + Arrays.toString(z.shape()));
         }
         double invTau = 1.0 / temperature;
-        L2Normalize.Normalized norm = L2Normalize.forward(z, "z");
-        Partial p = allowUnshifted && CosineLogits.unshiftedExpIsSafe(z.dataType(), invTau, m)
-                ? symmetric(norm.unit(), invTau)
-                : rowMaxShifted(norm.unit(), invTau);
-        return new LossResult(p.value(), L2Normalize.backwardInPlace(norm, p.gradUnit()));
+        try (MemoryWorkspace ws = LossWorkspace.open(WORKSPACE)) {
+            L2Normalize.Normalized norm = L2Normalize.forward(z, "z");
+            Partial p = allowUnshifted && CosineLogits.unshiftedExpIsSafe(z.dataType(), invTau, m)
+                    ? symmetric(norm.unit(), invTau)
+                    : rowMaxShifted(norm.unit(), invTau);
+            return new LossResult(p.value(), L2Normalize.backwardInPlace(norm, p.gradUnit()).detach());
+        }
     }
 
     /** The loss value and dL/du, before the normalisation's backward pass. */
