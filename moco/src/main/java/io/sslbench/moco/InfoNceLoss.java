@@ -99,6 +99,8 @@ public final class InfoNceLoss {
         INDArray lPos = unitQ.mul(unitK).sum(1).muli(invTau);                      // [N]
         INDArray e = Nd4j.createUninitialized(unitQ.dataType(), new long[]{n, queue.rows()}, 'c');
         Nd4j.gemm(unitQ, queue, e, false, true, invTau, 0.0);                    // l_neg / tau [N, K]
+        // DEVIATION: exp of the raw logits, without the row-max shift of torch's cross entropy;
+        // safe here by CosineLogits (|logit| <= 1/tau), same result up to rounding.
         Transforms.exp(e, false);
         INDArray expPos = Transforms.exp(lPos, true);
         INDArray rowSum = e.sum(1).addi(expPos);
