@@ -3,6 +3,8 @@ package io.sslbench.moco;
 import io.sslbench.core.loss.CosineLogits;
 import io.sslbench.core.loss.L2Normalize;
 import io.sslbench.core.loss.LossResult;
+import io.sslbench.core.loss.LossWorkspace;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -30,6 +32,9 @@ import java.util.Arrays;
  * data type (see {@link CosineLogits}), the logits are shifted by their row maximum first.
  */
 public final class InfoNceLoss {
+    /** Workspace of the temporaries (see {@link LossWorkspace}). */
+    private static final String WORKSPACE = "sslbench-infonce";
+
     private InfoNceLoss() {}
 
     /**
@@ -73,12 +78,16 @@ public final class InfoNceLoss {
             throw new IllegalArgumentException("temperature must be finite and > 0, got " + temperature);
         }
         double invTau = 1.0 / temperature;
-        L2Normalize.Normalized qn = L2Normalize.forward(q, "q");
-        INDArray unitK = L2Normalize.forward(k, "k").unit();
         boolean unshifted = allowUnshifted
                 && CosineLogits.unshiftedExpIsSafe(q.dataType(), invTau, queue.rows() + 1);
-        Partial p = unshifted ? unshifted(qn.unit(), unitK, queue, invTau) : rowMaxShifted(qn.unit(), unitK, queue, invTau);
-        return new LossResult(p.value(), L2Normalize.backwardInPlace(qn, p.gradUnit()), null);
+        try (MemoryWorkspace ws = LossWorkspace.open(WORKSPACE)) {
+            L2Normalize.Normalized qn = L2Normalize.forward(q, "q");
+            INDArray unitK = L2Normalize.forward(k, "k").unit();
+            Partial p = unshifted
+                    ? unshifted(qn.unit(), unitK, queue, invTau)
+                    : rowMaxShifted(qn.unit(), unitK, queue, invTau);
+            return new LossResult(p.value(), L2Normalize.backwardInPlace(qn, p.gradUnit()).detach(), null);
+        }
     }
 
     /** The loss value and dL/dq^, before the normalisation's backward pass. */
@@ -90,6 +99,8 @@ public final class InfoNceLoss {
         INDArray lPos = unitQ.mul(unitK).sum(1).muli(invTau);                      // [N]
         INDArray e = Nd4j.createUninitialized(unitQ.dataType(), new long[]{n, queue.rows()}, 'c');
         Nd4j.gemm(unitQ, queue, e, false, true, invTau, 0.0);                    // l_neg / tau [N, K]
+        // DEVIATION: exp of the raw logits, without the row-max shift of torch's cross entropy;
+        // safe here by CosineLogits (|logit| <= 1/tau), same result up to rounding.
         Transforms.exp(e, false);
         INDArray expPos = Transforms.exp(lPos, true);
         INDArray rowSum = e.sum(1).addi(expPos);

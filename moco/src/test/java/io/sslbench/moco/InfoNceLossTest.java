@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -228,6 +229,17 @@ class InfoNceLossTest {
         INDArray b = InfoNceLoss.compute(q, k, queue, tau, false).gradient(0);
         double scale = Math.max(1e-3, a.amaxNumber().doubleValue());
         assertTrue(a.sub(b).amaxNumber().doubleValue() < 1e-4 * scale, "paths differ: " + a.sub(b).amaxNumber());
+    }
+
+    @Test
+    void gradientOutlivesTheLossWorkspace() {
+        INDArray queue = array(unitRows(gaussian(8, 4, 3)), DataType.FLOAT);
+        LossResult first = InfoNceLoss.compute(array(gaussian(2, 4, 1), DataType.FLOAT),
+                array(gaussian(2, 4, 2), DataType.FLOAT), queue, 0.2);
+        INDArray kept = first.gradient(0).dup();
+        InfoNceLoss.compute(array(gaussian(2, 4, 4), DataType.FLOAT), array(gaussian(2, 4, 5), DataType.FLOAT), queue, 0.2);
+        assertFalse(first.gradient(0).isAttached(), "gradient must be detached from the loss's workspace");
+        assertEquals(kept, first.gradient(0));
     }
 
     @Test

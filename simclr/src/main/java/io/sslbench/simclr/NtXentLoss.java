@@ -3,6 +3,8 @@ package io.sslbench.simclr;
 import io.sslbench.core.loss.CosineLogits;
 import io.sslbench.core.loss.L2Normalize;
 import io.sslbench.core.loss.LossResult;
+import io.sslbench.core.loss.LossWorkspace;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -37,6 +39,9 @@ import java.util.Arrays;
  * row-max-shifted softmax and two gradient gemms.
  */
 public final class NtXentLoss {
+    /** Workspace of the temporaries (see {@link LossWorkspace}). */
+    private static final String WORKSPACE = "sslbench-ntxent";
+
     private NtXentLoss() {}
 
     /**
@@ -62,11 +67,16 @@ public final class NtXentLoss {
                     + " images), got " + m + " rows, shape " + Arrays.toString(z.shape()));
         }
         double invTau = 1.0 / temperature;
-        L2Normalize.Normalized norm = L2Normalize.forward(z, "z");
-        Partial p = allowUnshifted && CosineLogits.unshiftedExpIsSafe(z.dataType(), invTau, m)
-                ? symmetric(norm.unit(), invTau)
-                : rowMaxShifted(norm.unit(), invTau);
-        return new LossResult(p.value(), L2Normalize.backwardInPlace(norm, p.gradUnit()));
+        try (MemoryWorkspace ws = LossWorkspace.open(WORKSPACE)) {
+            // DEVIATION: norms are clamped at 1e-12 as torch.nn.functional.normalize does; SimCLR's
+            // tf.math.l2_normalize clamps the squared norm at 1e-12 (the norm at 1e-6). Only rows with
+            // ||z_i|| < 1e-6 differ.
+            L2Normalize.Normalized norm = L2Normalize.forward(z, "z");
+            Partial p = allowUnshifted && CosineLogits.unshiftedExpIsSafe(z.dataType(), invTau, m)
+                    ? symmetric(norm.unit(), invTau)
+                    : rowMaxShifted(norm.unit(), invTau);
+            return new LossResult(p.value(), L2Normalize.backwardInPlace(norm, p.gradUnit()).detach());
+        }
     }
 
     /** The loss value and dL/du, before the normalisation's backward pass. */
@@ -79,9 +89,15 @@ public final class NtXentLoss {
         Nd4j.gemm(u, u, e, false, true, invTau, 0.0);                    // S / tau
         double positives = diagonal(e, n, n).sumNumber().doubleValue()   // (i, i + N)
                 + diagonal(e, n * m, n).sumNumber().doubleValue();       // (N + i, i)
+        // DEVIATION: exp of the raw logits without the row-max shift a softmax cross entropy applies;
+        // safe here by CosineLogits (|logit| <= 1/tau), same result up to rounding.
         Transforms.exp(e, false);
+        // DEVIATION: the self-similarity gets weight exactly 0 instead of SimCLR's logit - LARGE_NUM
+        // (1e9), whose exp is also exactly 0.
         diagonal(e, 0, m).assign(0);                                     // k != i
         INDArray rowSum = e.sum(1);
+        // DEVIATION: the mean over the 2N anchors (Algorithm 1). SimCLR's TF add_contrastive_loss
+        // returns loss_a + loss_b, the sum of the two views' means: twice this value and gradient.
         double value = (Transforms.log(rowSum, true).sumNumber().doubleValue() - positives) / m;
 
         // diag(1/r) E u + E diag(1/r) u: two gemms accumulating into one [2N, D] array
@@ -104,8 +120,8 @@ public final class NtXentLoss {
         INDArray self = diagonal(logits, 0, m);
         INDArray pos12 = diagonal(logits, n, n);
         INDArray pos21 = diagonal(logits, n * m, n);
-        // SimCLR's TF code subtracts LARGE_NUM = 1e9 on the diagonal; -inf gives the same softmax
-        // (exactly zero weight) and also keeps the diagonal out of the row maximum.
+        // DEVIATION: SimCLR's TF code subtracts LARGE_NUM = 1e9 on the diagonal; -inf gives the same
+        // softmax (exactly zero weight) and also keeps the diagonal out of the row maximum.
         self.assign(Double.NEGATIVE_INFINITY);
         double positives = pos12.sumNumber().doubleValue() + pos21.sumNumber().doubleValue();
 
@@ -114,6 +130,7 @@ public final class NtXentLoss {
         Transforms.exp(logits, false);
         INDArray rowSum = logits.sum(1);
         double logSumExp = Transforms.log(rowSum, true).addi(rowMax).sumNumber().doubleValue();
+        // DEVIATION: mean over the 2N anchors, half of the TF code's loss_a + loss_b (see symmetric)
         double value = (logSumExp - positives) / m;
 
         // G = (softmax - Y) / 2N in place; dL/du = (G u + G^T u) / tau

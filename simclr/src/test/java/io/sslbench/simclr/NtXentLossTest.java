@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -274,6 +275,15 @@ class NtXentLossTest {
         INDArray copy = z.dup();
         NtXentLoss.compute(z, 0.1);
         assertEquals(copy, z);
+    }
+
+    @Test
+    void gradientOutlivesTheLossWorkspace() {
+        LossResult first = NtXentLoss.compute(array(gaussian(6, 3, 1), DataType.FLOAT), 0.1);
+        INDArray kept = first.gradient(0).dup();
+        NtXentLoss.compute(array(gaussian(6, 3, 2), DataType.FLOAT), 0.1);
+        assertFalse(first.gradient(0).isAttached(), "gradient must be detached from the loss's workspace");
+        assertEquals(kept, first.gradient(0));
     }
 
     @Test

@@ -22,7 +22,9 @@ import java.util.Map;
  * keys enqueued (after the first {@code K / N} batches), oldest at row {@code ptr}.
  *
  * <p>Rows start as random unit vectors (MoCo: {@code randn} then {@code normalize}). Callers enqueue
- * normalised keys; the queue does not normalise. Not thread-safe.
+ * normalised keys ({@code L2Normalize.forward(k, "k").unit()}); the queue does not normalise.
+ * As in MoCo, a step computes its loss against {@link #snapshot()} and enqueues its keys after.
+ * Not thread-safe.
  */
 public final class FeatureQueue {
     /** {@link #state()} key of the [K, D] rows. */
@@ -58,6 +60,8 @@ public final class FeatureQueue {
         if (type == null || !type.isFPType()) {
             throw new IllegalArgumentException("queue data type must be floating point, got " + type);
         }
+        // DEVIATION: MoCo's buffer is randn(dim, K) normalised along dim 0 (keys are columns); here
+        // keys are rows of a [K, D] matrix, drawn from ND4J's generator (other numbers than torch's).
         INDArray gaussian = Nd4j.create(type, new long[]{size, dim}, 'c');
         try (Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed)) {
             Nd4j.randn(0.0, 1.0, gaussian, rng);

@@ -24,10 +24,13 @@ import java.util.concurrent.TimeUnit;
  * MoCo InfoNCE value + query gradient (N = 256 queries, D = 128, K = 4096 negatives by default),
  * next to the floor set by its forward [N, D] x [D, K] gemm, and the queue's snapshot + enqueue.
  *
+ * <p>Sample-time mode: on a shared machine the minimum and median per call say more than a mean
+ * that scheduler stalls dominate. ND4J's own threads follow {@code OMP_NUM_THREADS}.
+ *
  * <p>Run: {@code java -cp <classpath> org.openjdk.jmh.Main InfoNceBench}.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 2)

@@ -23,10 +23,13 @@ import java.util.concurrent.TimeUnit;
  * NT-Xent value + gradient at SimCLR-like sizes (2N = 512 rows of D = 128 by default), next to the
  * floor set by its one unavoidable [2N, D] x [D, 2N] gemm.
  *
+ * <p>Sample-time mode: on a shared machine the minimum and median per call say more than a mean
+ * that scheduler stalls dominate. ND4J's own threads follow {@code OMP_NUM_THREADS}.
+ *
  * <p>Run: {@code java -cp <classpath> org.openjdk.jmh.Main NtXentBench}.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 2)
