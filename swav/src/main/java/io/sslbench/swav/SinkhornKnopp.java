@@ -18,7 +18,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * After the last (column) step the per-sample marginals are exact while the per-prototype marginals are
  * only approximately B/K: equipartition is approached as the iterations grow.
  *
- * <p>Computed in DOUBLE whatever the input type, the result cast back to the input's type.
+ * <p>Computed in DOUBLE whatever the input type, the result cast back to the input's type. The loop
+ * is evaluated on scaling vectors (two matrix-vector products per iteration, see
+ * {@code sinkhornLastRows}); the result equals the official matrix iteration up to rounding.
  */
 public final class SinkhornKnopp {
     private SinkhornKnopp() {}
@@ -107,6 +109,7 @@ public final class SinkhornKnopp {
     private static INDArray sinkhornLastRows(INDArray scores, int batchRows, double epsilon, int iterations) {
         // DEVIATION: computed in DOUBLE; the official code runs in the network's output type (float32).
         INDArray e = scores.dataType() == DataType.DOUBLE ? scores.dup() : scores.castTo(DataType.DOUBLE);
+        // DEVIATION: world size 1: the official all_reduce of the total and of the prototype sums are identities
         long w = e.size(0);
         // DEVIATION: the global maximum is subtracted before exp (the official code does not): a common
         // factor of Q cancels in the first normalisation, so this changes nothing but avoids overflow.
@@ -131,6 +134,7 @@ public final class SinkhornKnopp {
     }
 
     private static INDArray requirePositiveMass(INDArray sums, String what, double epsilon) {
+        // DEVIATION: the official code would silently propagate inf/NaN here
         if (!(sums.minNumber().doubleValue() > 0)) {
             throw new IllegalArgumentException("a " + what + " receives no mass in Sinkhorn-Knopp: its scores are all more than "
                     + "~745*epsilon (epsilon=" + epsilon + ") below the largest score, so exp underflows; are features and "

@@ -137,6 +137,8 @@ public final class SwavLoss {
         INDArray[] codes = new INDArray[assign.length];
         for (int i = 0; i < assign.length; i++) {
             INDArray out = crop(scores, assign[i], batchSize);
+            // DEVIATION: whether the queue is used (official: once its last row is non-zero) and its filling
+            // are decided by the caller, who passes queue scores or null
             INDArray world = queueScores == null ? out : SinkhornKnopp.withQueue(out, requireQueue(queueScores.get(i), i));
             // kept in DOUBLE: they are cast once, when copied into the target matrix
             codes[i] = SinkhornKnopp.codesDouble(world, batchSize, config.epsilon, config.iterations);
