@@ -18,7 +18,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * After the last (column) step the per-sample marginals are exact while the per-prototype marginals are
  * only approximately B/K: equipartition is approached as the iterations grow.
  *
- * <p>Computed in DOUBLE whatever the input type, the result cast back to the input's type.
+ * <p>Computed in DOUBLE whatever the input type, the result cast back to the input's type. The loop
+ * is evaluated on scaling vectors (two matrix-vector products per iteration, see
+ * {@code sinkhornLastRows}); the result equals the official matrix iteration up to rounding.
  */
 public final class SinkhornKnopp {
     private SinkhornKnopp() {}
@@ -48,18 +50,7 @@ public final class SinkhornKnopp {
      * @return [batchRows,K] codes in the input's data type; each row sums to 1
      */
     public static INDArray codes(INDArray worldScores, int batchRows, double epsilon, int iterations) {
-        LossArgs.requireFloatingMatrix("worldScores", worldScores);
-        long w = worldScores.size(0);
-        if (batchRows < 1 || batchRows > w) {
-            throw new IllegalArgumentException("batchRows must be in [1, " + w + "] (rows of worldScores), got " + batchRows);
-        }
-        LossArgs.requirePositive("epsilon", epsilon);
-        if (iterations < 1) {
-            throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
-        }
-        INDArray q = sinkhornDouble(worldScores, epsilon, iterations);
-        INDArray batch = q.get(NDArrayIndex.interval(w - batchRows, w), NDArrayIndex.all());
-        return batch.castTo(worldScores.dataType()).dup();
+        return codesDouble(worldScores, batchRows, epsilon, iterations).castTo(worldScores.dataType());
     }
 
     /**
@@ -73,6 +64,11 @@ public final class SinkhornKnopp {
      * @return [B,K] codes of the batch rows
      */
     public static INDArray codesWithQueue(INDArray scores, INDArray queueScores, double epsilon, int iterations) {
+        return codes(withQueue(scores, queueScores), (int) scores.size(0), epsilon, iterations);
+    }
+
+    /** {@code concat(queueScores, scores)} after checking both. */
+    static INDArray withQueue(INDArray scores, INDArray queueScores) {
         LossArgs.requireFloatingMatrix("scores", scores);
         LossArgs.requireFloatingMatrix("queueScores", queueScores);
         LossArgs.requireSameType("scores", scores, "queueScores", queueScores);
@@ -80,24 +76,70 @@ public final class SinkhornKnopp {
             throw new IllegalArgumentException("queueScores has " + queueScores.size(1) + " prototypes (columns), scores has "
                     + scores.size(1));
         }
-        return codes(Nd4j.concat(0, queueScores, scores), (int) scores.size(0), epsilon, iterations);
+        return Nd4j.concat(0, queueScores, scores);
     }
 
-    /** The official iteration, in DOUBLE, in [W,K] layout (rows: samples, columns: prototypes). */
-    private static INDArray sinkhornDouble(INDArray scores, double epsilon, int iterations) {
+    /** As {@link #codes(INDArray, int, double, int)}, the result left in DOUBLE. */
+    static INDArray codesDouble(INDArray worldScores, int batchRows, double epsilon, int iterations) {
+        LossArgs.requireFloatingMatrix("worldScores", worldScores);
+        long w = worldScores.size(0);
+        if (batchRows < 1 || batchRows > w) {
+            throw new IllegalArgumentException("batchRows must be in [1, " + w + "] (rows of worldScores), got " + batchRows);
+        }
+        LossArgs.requirePositive("epsilon", epsilon);
+        if (iterations < 1) {
+            throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
+        }
+        return sinkhornLastRows(worldScores, batchRows, epsilon, iterations);
+    }
+
+    /**
+     * The official iteration in DOUBLE, carried out on scaling vectors instead of the whole matrix.
+     *
+     * <p>Every step of the official loop multiplies Q by a diagonal matrix, so after any number of steps
+     * {@code Q = diag(u) E diag(v)} (in our [W,K] layout, W samples, K prototypes) with
+     * {@code E = exp(S/eps)} (the initial division by the total is absorbed in u). A prototype step sets
+     * {@code v = 1/(K E^T u)} whatever v was, a sample step sets {@code u = 1/(W E v)}, and the final
+     * {@code Q *= W} leaves {@code codes_bk = E_bk v_k / (E v)_b}.
+     * Each iteration is thus two matrix-vector products instead of two reductions and two broadcast
+     * divisions over the whole matrix, and only the returned rows are ever materialised.
+     *
+     * @return [batchRows,K] DOUBLE codes of the last {@code batchRows} rows
+     */
+    private static INDArray sinkhornLastRows(INDArray scores, int batchRows, double epsilon, int iterations) {
         // DEVIATION: computed in DOUBLE; the official code runs in the network's output type (float32).
-        INDArray q = scores.dataType() == DataType.DOUBLE ? scores.dup() : scores.castTo(DataType.DOUBLE);
-        long samples = q.size(0), prototypes = q.size(1);
-        q.divi(epsilon);
+        INDArray e = scores.dataType() == DataType.DOUBLE ? scores.dup() : scores.castTo(DataType.DOUBLE);
+        // DEVIATION: world size 1: the official all_reduce of the total and of the prototype sums are identities
+        long w = e.size(0);
         // DEVIATION: the global maximum is subtracted before exp (the official code does not): a common
         // factor of Q cancels in the first normalisation, so this changes nothing but avoids overflow.
-        q.subi(q.maxNumber());
-        Transforms.exp(q, false);
-        q.divi(q.sumNumber());
+        double max = e.maxNumber().doubleValue();
+        Transforms.exp(e.subi(max).divi(epsilon), false);
+        long k = e.size(1);
+        // the constants K and W keep Q's total at 1 (as in the official loop), so u and v cannot drift
+        // towards under/overflow over many iterations
+        INDArray u = Nd4j.valueArrayOf(new long[]{1, w}, 1.0 / w, DataType.DOUBLE); // sample scaling (row)
+        INDArray v = null;                                                          // prototype scaling (column)
         for (int it = 0; it < iterations; it++) {
-            q.diviRowVector(q.sum(true, 0)).divi(prototypes);   // each prototype's mass: 1/K
-            q.diviColumnVector(q.sum(true, 1)).divi(samples);   // each sample's mass: 1/B
+            // v = 1/(K E^T u), [K,1]
+            v = requirePositiveMass(u.mmul(e), "prototype", epsilon).muli(k).transpose().rdivi(1.0);
+            if (it + 1 < iterations) {
+                // u = 1/(W E v), [1,W]
+                u = requirePositiveMass(e.mmul(v), "sample", epsilon).muli(w).transpose().rdivi(1.0);
+            }
         }
-        return q.muli(samples);
+        // e is ours: the last rows become the codes in place
+        INDArray codes = e.get(NDArrayIndex.interval(w - batchRows, w), NDArrayIndex.all()).muliRowVector(v.reshape(1, k));
+        return codes.diviColumnVector(codes.sum(true, 1));
+    }
+
+    private static INDArray requirePositiveMass(INDArray sums, String what, double epsilon) {
+        // DEVIATION: the official code would silently propagate inf/NaN here
+        if (!(sums.minNumber().doubleValue() > 0)) {
+            throw new IllegalArgumentException("a " + what + " receives no mass in Sinkhorn-Knopp: its scores are all more than "
+                    + "~745*epsilon (epsilon=" + epsilon + ") below the largest score, so exp underflows; are features and "
+                    + "prototypes l2-normalised?");
+        }
+        return sums;
     }
 }

@@ -4,7 +4,7 @@ import io.sslbench.core.loss.LossArgs;
 import io.sslbench.core.loss.LossResult;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.LogSoftMax;
+import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -137,9 +137,11 @@ public final class SwavLoss {
         INDArray[] codes = new INDArray[assign.length];
         for (int i = 0; i < assign.length; i++) {
             INDArray out = crop(scores, assign[i], batchSize);
-            codes[i] = queueScores == null
-                    ? SinkhornKnopp.codes(out, config.epsilon, config.iterations)
-                    : SinkhornKnopp.codesWithQueue(out, requireQueue(queueScores.get(i), i, scores), config.epsilon, config.iterations);
+            // DEVIATION: whether the queue is used (official: once its last row is non-zero) and its filling
+            // are decided by the caller, who passes queue scores or null
+            INDArray world = queueScores == null ? out : SinkhornKnopp.withQueue(out, requireQueue(queueScores.get(i), i));
+            // kept in DOUBLE: they are cast once, when copied into the target matrix
+            codes[i] = SinkhornKnopp.codesDouble(world, batchSize, config.epsilon, config.iterations);
         }
         return swappedPrediction(scores, batchSize, config, codes);
     }
@@ -147,7 +149,8 @@ public final class SwavLoss {
     /**
      * The swapped-prediction part alone, for given (detached) codes.
      *
-     * @param codes one [B,K] code matrix per assignment crop, in the order of {@code cropsForAssign}
+     * @param codes one [B,K] FLOAT or DOUBLE code matrix per assignment crop, in the order of
+     *              {@code cropsForAssign} (not modified)
      * @return value and gradients {@code {dL/dscores, null}}
      */
     public static LossResult swappedPrediction(INDArray scores, int batchSize, Config config, INDArray[] codes) {
@@ -156,37 +159,55 @@ public final class SwavLoss {
         if (codes == null || codes.length != assign.length) {
             throw new IllegalArgumentException("codes must hold one [B,K] matrix per assignment crop (" + assign.length + ")");
         }
-        int c = config.numCrops;
-        double tau = config.temperature;
-        INDArray grad = Nd4j.zeros(scores.dataType(), scores.shape());
-        double loss = 0;
-        double gradScale = 1.0 / (tau * batchSize * (c - 1) * assign.length);
+        long k = scores.size(1);
         for (int i = 0; i < assign.length; i++) {
-            INDArray q = codes[i];
-            LossArgs.requireFloatingMatrix("codes[" + i + "]", q);
-            if (q.size(0) != batchSize || q.size(1) != scores.size(1) || q.dataType() != scores.dataType()) {
-                throw new IllegalArgumentException("codes[" + i + "] must be [" + batchSize + "," + scores.size(1) + "] "
-                        + scores.dataType() + ", got " + Arrays.toString(q.shape()) + " " + q.dataType());
+            LossArgs.requireFloatingMatrix("codes[" + i + "]", codes[i]);
+            if (codes[i].size(0) != batchSize || codes[i].size(1) != k) {
+                throw new IllegalArgumentException("codes[" + i + "] must be [" + batchSize + "," + k + "], got "
+                        + Arrays.toString(codes[i].shape()));
             }
-            double subloss = 0;
-            for (int v = 0; v < c; v++) {
-                if (v == assign[i]) {
-                    continue;
-                }
-                INDArray x = crop(scores, v, batchSize).div(tau);
-                INDArray logP = Nd4j.exec(new LogSoftMax(x, 1))[0];
-                subloss -= q.mul(logP).sumNumber().doubleValue() / batchSize;
-                INDArray p = Transforms.exp(logP, true);
-                INDArray g = p.mulColumnVector(q.sum(true, 1)).subi(q).muli(gradScale);
-                crop(grad, v, batchSize).addi(g);
-            }
-            loss += subloss / (c - 1);
         }
-        loss /= assign.length;
+        int c = config.numCrops;
+        int a = assign.length;
+        double tau = config.temperature;
+        // All (assignment crop, predicted crop) pairs at once. Row block v of the target T holds
+        // sum_{i: assign[i] != v} q_i / (tau B (C-1) A); with z = scores/tau - rowmax and s = rowsum(exp z),
+        // log_softmax = z - log s, so the official double loop equals
+        //   loss = tau (-sum(T * z) + sum_rows rowsum(T) log s)
+        //   dL/dscores = exp(z) * rowsum(T) / s - T
+        // computed on whole matrices: one pass each for exp, the reductions and the gradient.
+        INDArray target = Nd4j.createUninitialized(scores.dataType(), scores.shape());
+        for (int v = 0; v < c; v++) {
+            INDArray block = crop(target, v, batchSize);
+            boolean empty = true;
+            for (int i = 0; i < a; i++) {
+                if (assign[i] != v) {
+                    if (empty) {
+                        block.assign(codes[i]);
+                    } else {
+                        block.addi(codes[i]);
+                    }
+                    empty = false;
+                }
+            }
+            if (empty) {
+                block.assign(0);
+            }
+        }
+        target.muli(1.0 / (tau * batchSize * (c - 1) * a));
+        INDArray targetMass = target.sum(true, 1);                         // [CB,1]
+        INDArray z = scores.mul(1.0 / tau);                                // becomes the gradient
+        z.subiColumnVector(z.max(true, 1));
+        double targetDotZ = Nd4j.getExecutioner().exec(new Dot(target, z)).getDouble(0);
+        INDArray expZ = Transforms.exp(z, false);
+        INDArray rowSum = expZ.sum(true, 1);                               // s, [CB,1]
+        INDArray logS = Transforms.log(rowSum, true);
+        double loss = tau * (-targetDotZ + Nd4j.getExecutioner().exec(new Dot(targetMass, logS)).getDouble(0));
+        INDArray grad = expZ.muliColumnVector(targetMass.divi(rowSum)).subi(target);
         return new LossResult(loss, grad, null);
     }
 
-    private static INDArray requireQueue(INDArray q, int i, INDArray scores) {
+    private static INDArray requireQueue(INDArray q, int i) {
         if (q == null) {
             throw new IllegalArgumentException("queueScores[" + i + "] is null");
         }

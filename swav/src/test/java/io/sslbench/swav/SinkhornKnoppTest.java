@@ -116,6 +116,11 @@ class SinkhornKnoppTest {
         assertTrue(e.getMessage().contains("batchRows must be in [1, 4]"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> SinkhornKnopp.codesWithQueue(s, SwavReference.scores(2, 4, 5, 2), 0.05, 3));
         assertTrue(e.getMessage().contains("prototypes"), e.getMessage());
+        // a sample whose scores are all 2000*eps below the best one: exp underflows to 0 for that whole row
+        INDArray far = s.dup();
+        far.getRow(2).assign(-100.0);
+        e = assertThrows(IllegalArgumentException.class, () -> SinkhornKnopp.codes(far, 0.05, 3));
+        assertTrue(e.getMessage().contains("receives no mass"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> SinkhornKnopp.codes(s.reshape(12), 0.05, 3));
         assertTrue(e.getMessage().contains("scores must be a rank-2 matrix"), e.getMessage());
     }

@@ -1,6 +1,8 @@
 package io.sslbench.core.loss;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -69,9 +71,9 @@ public final class Cosine {
         return new Similarity(cos, na, nb);
     }
 
-    /** Row-wise dot product of two [N,D] matrices, as a [N,1] column. */
+    /** Row-wise dot product of two [N,D] matrices, as a [N,1] column (no [N,D] temporary). */
     static INDArray rowDot(INDArray a, INDArray b) {
-        return a.mul(b).sum(true, 1);
+        return Nd4j.getExecutioner().exec(new Dot(a, b, 1)).reshape(a.size(0), 1);
     }
 
     /**
@@ -95,12 +97,12 @@ public final class Cosine {
          * @return new [N,D] gradient with respect to {@code a}
          */
         public INDArray gradA(double w) {
-            return a.backwardGivenDot(b.unit().mul(w), cos.mul(w));
+            return a.cosineBackward(b.unit(), cos, a.invNorm().mul(w));
         }
 
         /** As {@link #gradA(double)} for the second argument: {@code w (a^_i - cos_i b^_i) / ||b_i||}. */
         public INDArray gradB(double w) {
-            return b.backwardGivenDot(a.unit().mul(w), cos.mul(w));
+            return b.cosineBackward(a.unit(), cos, b.invNorm().mul(w));
         }
 
         /**
@@ -110,14 +112,12 @@ public final class Cosine {
          * @return new [N,D] gradient with respect to {@code a}
          */
         public INDArray gradA(INDArray w) {
-            INDArray col = column(w);
-            return a.backwardGivenDot(b.unit().mulColumnVector(col), cos.mul(col));
+            return a.cosineBackward(b.unit(), cos, column(w).muli(a.invNorm()));
         }
 
         /** As {@link #gradA(INDArray)} for the second argument. */
         public INDArray gradB(INDArray w) {
-            INDArray col = column(w);
-            return b.backwardGivenDot(a.unit().mulColumnVector(col), cos.mul(col));
+            return b.cosineBackward(a.unit(), cos, column(w).muli(b.invNorm()));
         }
 
         private INDArray column(INDArray w) {
@@ -125,7 +125,7 @@ public final class Cosine {
                 throw new IllegalArgumentException("similarity weights have " + w.length()
                         + " entries, expected one per row (" + cos.length() + ")");
             }
-            return w.reshape(cos.length(), 1).castTo(cos.dataType());
+            return w.reshape(cos.length(), 1).castTo(cos.dataType()).dup();
         }
     }
 
@@ -134,30 +134,46 @@ public final class Cosine {
      *
      * @param unit    [N,D] {@code x_i / max(||x_i||, EPS)}
      * @param invNorm [N,1] {@code 1 / max(||x_i||, EPS)}
-     * @param active  [N,1] 1 where {@code ||x_i|| > EPS} (the norm carries gradient), else 0
+     * @param active  [N,1] 1 where {@code ||x_i|| > EPS} (the norm carries gradient), else 0; {@code null}
+     *                when every row is active (the common case, which then skips the masking)
      */
     public record Normalized(INDArray unit, INDArray invNorm, INDArray active) {
         static Normalized of(String name, INDArray x) {
             LossArgs.requireFloatingMatrix(name, x);
             INDArray norms = x.norm2(true, 1);
-            INDArray active = norms.gt(EPS).castTo(x.dataType());
-            INDArray invNorm = Transforms.max(norms, EPS, false).rdivi(1.0);
+            INDArray active = null;
+            if (!(norms.minNumber().doubleValue() > EPS)) {
+                active = norms.gt(EPS).castTo(x.dataType());
+                Transforms.max(norms, EPS, false);
+            }
+            INDArray invNorm = norms.rdivi(1.0);
             return new Normalized(x.mulColumnVector(invNorm), invNorm, active);
         }
 
-        /** {@code dL/dx} from {@code g = dL/d unit}: {@code (g - unit (unit . g) active) / norm}. */
+        /**
+         * {@code dL/dx} from {@code g = dL/d unit}, the Jacobian of the normalisation applied to g:
+         * {@code (g_i - unit_i (unit_i . g_i) active_i) / max(||x_i||, EPS)}.
+         */
         INDArray backward(INDArray g) {
-            return backwardGivenDot(g.dup(), rowDot(unit, g));
+            INDArray dot = rowDot(unit, g);
+            if (active != null) {
+                dot.muli(active);
+            }
+            return g.sub(unit.mulColumnVector(dot)).muliColumnVector(invNorm);
         }
 
         /**
-         * The backward formula when {@code unit_i . g_i} is already known.
+         * {@link #backward} specialised to {@code g_i = s_i other_i} with {@code cos_i = unit_i . other_i}
+         * (so {@code unit_i . g_i = s_i cos_i}), in one allocation:
+         * {@code (other_i - unit_i cos_i active_i) * scale_i} where {@code scale_i = s_i / max(||x_i||, EPS)}.
          *
-         * @param g   [N,D] gradient w.r.t. unit, overwritten with the result
-         * @param dot [N,1] {@code unit_i . g_i}, overwritten
+         * @param other [N,D] the other argument's unit rows
+         * @param cos   [N,1] the similarities
+         * @param scale [N,1] {@code s_i / max(||x_i||, EPS)}
          */
-        INDArray backwardGivenDot(INDArray g, INDArray dot) {
-            return g.subi(unit.mulColumnVector(dot.muli(active))).muliColumnVector(invNorm);
+        INDArray cosineBackward(INDArray other, INDArray cos, INDArray scale) {
+            INDArray c = active == null ? cos : cos.mul(active);
+            return unit.mulColumnVector(c).rsubi(other).muliColumnVector(scale);
         }
     }
 }

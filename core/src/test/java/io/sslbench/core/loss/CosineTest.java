@@ -111,6 +111,21 @@ class CosineTest {
     }
 
     @Test
+    void cosineGradientOfAClampedRowIsTheOtherUnitRowOverEps() {
+        // a zero row: cos = 0 and, as autograd through clamp_min, dcos/da = b^ / EPS (no norm term)
+        INDArray a = Nd4j.create(new double[][]{{0, 0}, {1, 1}});
+        INDArray b = Nd4j.create(new double[][]{{3, 4}, {1, 0}});
+        Cosine.Similarity s = Cosine.rowCosine(a, b);
+        assertEquals(0.0, s.cos().getDouble(0, 0), 0);
+        INDArray g = s.gradA(2.0);
+        assertArrayEquals(new double[]{2 * 0.6e12, 2 * 0.8e12}, g.getRow(0).toDoubleVector(), 1e-2);
+        // the unclamped row keeps the usual formula w (b^ - cos a^) / ||a||
+        double c = Math.sqrt(0.5);
+        assertArrayEquals(new double[]{2 * (1 - c * c) / Math.sqrt(2), 2 * (0 - c * c) / Math.sqrt(2)},
+                g.getRow(1).toDoubleVector(), 1e-12);
+    }
+
+    @Test
     void cosineClosedForms() {
         INDArray a = randn(31, 4, 5);
         assertEquals(4.0, Cosine.rowCosine(a, a.mul(3.0)).sum(), 1e-12);
