@@ -3,7 +3,6 @@ package io.sslbench.core.engine;
 import io.sslbench.core.loss.L2Normalize;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -62,12 +61,8 @@ public final class FeatureQueue {
         }
         // DEVIATION: MoCo's buffer is randn(dim, K) normalised along dim 0 (keys are columns); here
         // keys are rows of a [K, D] matrix, drawn from ND4J's generator (other numbers than torch's).
-        INDArray gaussian = Nd4j.create(type, new long[]{size, dim}, 'c');
-        try (Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed)) {
-            Nd4j.randn(0.0, 1.0, gaussian, rng);
-        } catch (Exception e) {
-            throw new IllegalStateException("could not draw the initial queue", e);
-        }
+        INDArray gaussian = io.sslbench.core.util.Randoms.gaussian(new java.util.SplittableRandom(seed),
+                new long[]{size, dim}, 1.0, type);
         return new FeatureQueue(L2Normalize.forward(gaussian, "initial queue").unit(), 0);
     }
 

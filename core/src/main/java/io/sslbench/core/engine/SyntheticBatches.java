@@ -42,13 +42,14 @@ public final class SyntheticBatches implements BatchSource {
 
     /** @return batch {@code b} of epoch {@code e} */
     public ViewBatch batch(int epoch, int b) {
-        Nd4j.getRandom().setSeed(seed * 1_000_003L + epoch * 1009L + b);
         int base = sizes[0];
-        INDArray img = Nd4j.randn(dataType, batchSize, channels, base, base);
         INDArray[] views = new INDArray[sizes.length];
+        // plain Java randomness: content depends only on (seed, epoch, batch), whatever ND4J's generators do
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed * 1_000_003L + epoch * 1009L + b);
+        INDArray img = gaussian(rng, new long[]{batchSize, channels, base, base}, 1.0);
         for (int v = 0; v < sizes.length; v++) {
             INDArray x = sizes[v] == base ? img.dup() : resizeNearest(img, sizes[v]);
-            views[v] = x.addi(Nd4j.randn(dataType, x.shape()).muli(0.1));
+            views[v] = x.addi(gaussian(rng, x.shape(), 0.1));
         }
         int[] labels = new int[batchSize];
         int[] idx = new int[batchSize];
@@ -57,6 +58,10 @@ public final class SyntheticBatches implements BatchSource {
             labels[i] = classes > 0 ? idx[i] % classes : -1;
         }
         return new ViewBatch(views, labels, idx);
+    }
+
+    private INDArray gaussian(java.util.SplittableRandom rng, long[] shape, double std) {
+        return io.sslbench.core.util.Randoms.gaussian(rng, shape, std, dataType);
     }
 
     private static INDArray resizeNearest(INDArray x, int s) {

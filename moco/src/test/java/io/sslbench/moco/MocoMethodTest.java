@@ -1,0 +1,59 @@
+package io.sslbench.moco;
+
+import io.sslbench.core.config.ConfigException;
+import io.sslbench.core.engine.EmaTarget;
+import io.sslbench.core.engine.Trainer;
+import io.sslbench.core.loss.L2Normalize;
+import io.sslbench.core.testing.MethodHarness;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class MocoMethodTest {
+
+    @Test
+    void queueHoldsTheMomentumEncodersKeysInOrder() {
+        // one ShuffleBN group: the keys are then exactly the key encoder's output on view 2
+        MethodHarness h = MethodHarness.of("moco-v2-cifar10", "batchSize=8", "method.queueSize=24",
+                "method.shuffleGroups=1", "method.momentum=0.5");
+        Moco moco = (Moco) h.method;
+        EmaTarget key = h.trainer.context().emaTarget("key");
+        for (int s = 0; s < 2; s++) {
+            INDArray onlineBefore = h.trainer.context().online().params().dup();
+            INDArray keyBefore = key.params().dup();
+            var batch = h.data.batch(0, s);
+            h.step(s);
+            // momentum update happened before the keys: key = 0.5 key + 0.5 online(before the step)
+            INDArray expectedKeyParams = keyBefore.mul(0.5).addi(onlineBefore.mul(0.5));
+            assertTrue(expectedKeyParams.equalsWithEps(key.params(), 1e-5), "key encoder = EMA of the query encoder");
+            INDArray keys = L2Normalize.forward(key.forward(h.trainer.context().headVertex(), batch.views()[1]), "k").unit();
+            INDArray newest = moco.queueSnapshot().get(NDArrayIndex.interval(s * 8, (s + 1) * 8), NDArrayIndex.all());
+            assertTrue(keys.equalsWithEps(newest, 1e-4), "diff " + keys.sub(newest).amaxNumber() + " views eq " + batch.views()[1].equalsWithEps(h.data.batch(0, s).views()[1], 1e-6) + " queue rows " + s * 8 + ".." + ((s + 1) * 8) + " are this step's keys");
+        }
+    }
+
+    @Test
+    void onlyTheQueryEncoderReceivesGradients() {
+        MethodHarness h = MethodHarness.of("moco-v1-cifar10", "batchSize=8", "method.queueSize=16", "method.shuffleGroups=2");
+        Trainer.StepGradients g = h.step(0);
+        // at init the key encoder is a copy of the query encoder and the synthetic views are near-identical,
+        // so the positive logit (~1/tau) dominates the K=16 random negatives: the loss is small and positive
+        assertTrue(g.loss().value() >= 0 && g.loss().value() < Math.log(17), "loss " + g.loss().value());
+        assertTrue(h.trainer.context().online().getFlattenedGradients().norm2Number().doubleValue() > 0);
+        assertEquals(8, g.onlineOutput().size(0), "queries come from view 1 only");
+    }
+
+    @Test
+    void invalidQueueAndGroupsAreRejectedWithTheKey() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> MethodHarness.of("moco-v2-cifar10", "batchSize=8", "method.queueSize=20"));
+        assertTrue(e.getMessage().contains("method.queueSize"), e.getMessage());
+        e = assertThrows(ConfigException.class,
+                () -> MethodHarness.of("moco-v2-cifar10", "batchSize=8", "method.queueSize=16", "method.shuffleGroups=3"));
+        assertTrue(e.getMessage().contains("method.shuffleGroups"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> MethodHarness.of("moco-v2-cifar10", "method.momentum=1.5"));
+        assertTrue(e.getMessage().contains("method.momentum"), e.getMessage());
+    }
+}

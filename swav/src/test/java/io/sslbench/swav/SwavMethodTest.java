@@ -1,0 +1,40 @@
+package io.sslbench.swav;
+
+import io.sslbench.core.testing.MethodHarness;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class SwavMethodTest {
+    static final String[] SMALL = {"batchSize=8", "method.numPrototypes=10", "method.hidden=16", "method.outDim=8"};
+
+    @Test
+    void multiCropStepKeepsPrototypesUnitNormAndFrozenInTheFirstEpoch() {
+        MethodHarness h = MethodHarness.of("swav-cifar10", SMALL);
+        INDArray before = h.trainer.context().online().getParam(Swav.PROTOTYPES + "_W").dup();
+        var g = h.step(0);
+        assertEquals(8 * 4, g.onlineOutput().size(0), "2 global + 2 small crops, 8 images each");
+        assertTrue(Double.isFinite(g.loss().value()) && g.loss().value() > 0);
+        INDArray w = h.trainer.context().online().getParam(Swav.PROTOTYPES + "_W");
+        INDArray norms = w.norm2(0);
+        for (int k = 0; k < norms.length(); k++) {
+            assertEquals(1.0, norms.getDouble(k), 1e-5, "prototype " + k + " is unit norm");
+        }
+        assertTrue(before.equalsWithEps(w, 1e-5), "prototypes are frozen during epoch 1 (init is already normalised)");
+        assertTrue(h.trainer.context().online().getFlattenedGradients().norm2Number().doubleValue() > 0);
+    }
+
+    @Test
+    void prototypesTrainAfterTheFreezeAndTheQueueFillsAndIsUsed() {
+        MethodHarness h = MethodHarness.of("swav-cifar10", SMALL[0], SMALL[1], SMALL[2], SMALL[3],
+                "method.freezePrototypesEpochs=0", "method.smallCrops=0", "method.queueLength=16", "method.queueStartEpoch=0");
+        INDArray before = h.trainer.context().online().getParam(Swav.PROTOTYPES + "_W").dup();
+        h.step(0);
+        h.step(1);
+        assertFalse(before.equalsWithEps(h.trainer.context().online().getParam(Swav.PROTOTYPES + "_W"), 1e-7));
+        assertEquals(4, h.method.state().size(), "two queues and their fill counters");
+        var g = h.step(2); // queue full (2 steps x 8 rows = 16): the loss now uses it
+        assertTrue(Double.isFinite(g.loss().value()));
+    }
+}
