@@ -13,5 +13,10 @@
  *   <li>the loss is computed as {@code 2 - 2 cos} rather than {@code ||p^ - z^||^2}: equal for unit rows;
  *       they differ only for clamped (near-zero) rows, and the cosine form has the cheaper backward.</li>
  * </ul>
+ *
+ * <h2>Method-level deviations (the method class {@link io.sslbench.byol.Byol}; also reported with every result via {@code deviations()})</h2>
+ * <ul>
+ *   <li>Both views pass through the online and target networks as one batch, so BN statistics are over 2N rows; the official JAX code forwards each view separately.</li>
+ * </ul>
  */
 package io.sslbench.byol;

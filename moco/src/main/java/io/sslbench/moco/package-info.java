@@ -34,5 +34,10 @@
  *       (MoCo does it in {@code forward} with the same {@code normalize}, eps 1e-12); the caller
  *       enqueues normalised keys itself.</li>
  * </ul>
+ *
+ * <h2>Method-level deviations (the method class {@link io.sslbench.moco.Moco}; also reported with every result via {@code deviations()})</h2>
+ * <ul>
+ *   <li>Queries use BN statistics over the whole batch; the official code's per-GPU BN (8 GPUs x 32) is simulated only on the key encoder, by ShuffleBN with method.shuffleGroups groups.</li>
+ * </ul>
  */
 package io.sslbench.moco;

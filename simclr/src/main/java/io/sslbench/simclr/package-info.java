@@ -30,5 +30,13 @@
  *   <li><b>Fixed options.</b> {@code hidden_norm} is always on (the official default) and there is
  *       no per-example {@code weights} argument (the official default 1.0).</li>
  * </ul>
+ *
+ * <h2>Method-level deviations (the method class {@link io.sslbench.simclr.SimClr}; also reported with every result via {@code deviations()})</h2>
+ * <ul>
+ *   <li>BN statistics of the projection head are computed over both views together (2N rows), as the official TF code's concatenated batch; the encoder likewise (no per-replica BN).</li>
+ *   <li>The final projection layer is followed by a BN with scale/shift as in the official code's proj_out; lightly's head omits it.</li>
+ *   <li>CIFAR presets use ResNet-18 (CIFAR stem) by default instead of ResNet-50; epochs and batch are scaled to CPU budgets in the quick/short suites.</li>
+ *   <li>SimCLR v2's optional MoCo-style memory of negatives is not implemented.</li>
+ * </ul>
  */
 package io.sslbench.simclr;

@@ -12,5 +12,11 @@
  *       as {@code F.normalize} does, through core's {@link io.sslbench.core.loss.Cosine}. Only rows with
  *       norm (or product of norms) below 1e-8 can differ.</li>
  * </ul>
+ *
+ * <h2>Method-level deviations (the method class {@link io.sslbench.simsiam.SimSiam}; also reported with every result via {@code deviations()})</h2>
+ * <ul>
+ *   <li>Both views are one batch through the encoder and heads, so BN statistics are over 2N rows; the official code forwards each view separately (per-view BN).</li>
+ *   <li>CIFAR presets use ResNet-18 with the CIFAR stem and a 2-layer projector, as the paper's CIFAR appendix; quick suites use a smaller backbone and width.</li>
+ * </ul>
  */
 package io.sslbench.simsiam;

@@ -36,5 +36,9 @@
  *
  * <p>Benchmarks: {@code bench.SwavLossBench} (JMH); run with
  * {@code java -cp swav/target/classes:<runtime classpath> org.openjdk.jmh.Main SwavLossBench}.
+ *
+ * <h2>Method-level deviations (the method class {@link io.sslbench.swav.Swav}; also reported with every result via {@code deviations()})</h2>
+ * <ul>
+ * </ul>
  */
 package io.sslbench.swav;
