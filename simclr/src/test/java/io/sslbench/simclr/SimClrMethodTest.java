@@ -8,13 +8,16 @@ import static org.junit.jupiter.api.Assertions.*;
 class SimClrMethodTest {
 
     @Test
-    void stepOnTwoViewsGivesNtXentAroundLog2NMinus1AtInit() {
+    void stepOnTwoViewsGivesAFiniteNtXentBelowItsChanceLevel() {
         MethodHarness h = MethodHarness.of("simclr-cifar10", "batchSize=8", "method.outDim=16");
         var g = h.step(0);
         assertEquals(16, g.onlineOutput().size(0));
         assertEquals(16, g.onlineOutput().size(1));
         double v = g.loss().value();
-        assertTrue(v > 0.5 * Math.log(15) && v < 1.5 * Math.log(15), "NT-Xent at init ~ log(2N-1): " + v);
+        // the synthetic views of one image are near-identical, so even at init the positive pair stands out:
+        // the loss lies between 0 and its chance level log(2N-1) (all similarities equal)
+        assertTrue(v > 0 && v < Math.log(15), "NT-Xent at init " + v);
+        assertTrue(h.trainer.context().online().getFlattenedGradients().norm2Number().doubleValue() > 0);
     }
 
     @Test
