@@ -1,0 +1,72 @@
+package io.sslbench.core.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class RunConfigTest {
+    static final String BASE = """
+            method: {name: simclr, temperature: 0.5}
+            seed: 3
+            epochs: 2
+            batchSize: 64
+            backbone: small-cifar
+            optim: {name: sgd, lr: 0.1}
+            """;
+
+    static RunConfig cfg(String... sets) {
+        return RunConfig.from(ConfigTree.override(ConfigTree.parse(BASE, "test"), List.of(sets)));
+    }
+
+    static void rejects(String key, String... sets) {
+        ConfigException e = assertThrows(ConfigException.class, () -> cfg(sets));
+        assertEquals(key, e.key(), e.getMessage());
+        assertTrue(e.getMessage().contains(key), e.getMessage());
+    }
+
+    @Test
+    void invalidValuesNameTheKeyAndTheAllowedRange() {
+        rejects("optim.lr", "optim.lr=-0.1");
+        rejects("method.name", "method.name=simclrr");
+        rejects("optim.momentum", "optim.momentum=1.5");
+        rejects("epochs", "epochs=0");
+        rejects("data.subset", "data.subset=-1");
+        rejects("optim.name", "optim.name=rmsprop");
+        rejects("optim.tpyo", "optim.tpyo=1");
+        rejects("batchSize", "batchSize=abc");
+        ConfigException e = assertThrows(ConfigException.class, () -> cfg("optim.lr=-0.1"));
+        assertTrue(e.getMessage().contains("> 0"), e.getMessage());
+    }
+
+    @Test
+    void overridesParseYamlScalarsAndNestedKeys() {
+        RunConfig c = cfg("epochs=5", "data.subset=512", "optim.nesterov=true", "method.temperature=0.2");
+        assertEquals(5, c.epochs());
+        assertEquals(512, c.data().subset());
+        assertTrue(c.optim().nesterov());
+        assertEquals(0.2, ((Number) c.method().get("temperature")).doubleValue());
+        assertEquals("cifar10", c.data().dataset(), "unset keys take the defaults");
+    }
+
+    @Test
+    void hashIdentifiesResultsNotPresentation() {
+        assertEquals(cfg().hash(), cfg("engine.quiet=true", "engine.stopAfterSteps=3").hash());
+        assertNotEquals(cfg().hash(), cfg("seed=4").hash());
+        assertNotEquals(cfg().hash(), cfg("method.temperature=0.2").hash());
+        assertEquals(16, cfg().hash().length());
+        // canonical form: key order does not matter
+        Map<String, Object> a = ConfigTree.parse("{x: 1, y: {b: 2.0, a: true}}", "a");
+        Map<String, Object> b = ConfigTree.parse("{y: {a: true, b: 2}, x: 1}", "b");
+        assertEquals(ConfigTree.hash(a), ConfigTree.hash(b));
+    }
+
+    @Test
+    void bundledConfigsLoadAndUnknownNamesFail() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigTree.load("no-such-config"));
+        assertTrue(e.getMessage().contains("no-such-config"));
+        assertThrows(ConfigException.class, () -> ConfigTree.parse("- a\n- b", "list"));
+    }
+}
