@@ -33,7 +33,9 @@ class SwavMethodTest {
         h.step(0);
         h.step(1);
         assertFalse(before.equalsWithEps(h.trainer.context().online().getParam(Swav.PROTOTYPES + "_W"), 1e-7));
-        assertEquals(4, h.method.state().size(), "two queues and their fill counters");
+        assertEquals(java.util.Set.of("queue0/queue", "queue0/ptr", "queued0", "queue1/queue", "queue1/ptr", "queued1"),
+                h.method.state().keySet(), "two queues (rows + pointer) and their fill counters");
+        assertEquals(16.0, h.method.state().get("queued0").getDouble(0), "two steps of 8 rows queued");
         var g = h.step(2); // queue full (2 steps x 8 rows = 16): the loss now uses it
         assertTrue(Double.isFinite(g.loss().value()));
     }
