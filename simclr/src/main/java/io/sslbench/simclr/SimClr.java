@@ -20,7 +20,6 @@ import java.util.List;
 public final class SimClr implements SslMethod {
     private final String id;
     private final SimClrConfig cfg;
-    private String firstProjection;
 
     public SimClr(String id, SimClrConfig cfg) {
         this.id = id;
@@ -49,10 +48,8 @@ public final class SimClr implements SslMethod {
             case "none" -> features;
             case "linear" -> Heads.add(g, features, List.of(Heads.Block.linear(cfg.outDim())), "proj");
             default -> {
-                String out = Heads.add(g, features,
+                yield Heads.add(g, features,
                         Heads.mlp(cfg.projLayers(), hidden, Heads.Block.bn(cfg.outDim(), true)), "proj");
-                firstProjection = cfg.projLayers() > 1 ? "proj0_act" : null;
-                yield out;
             }
         };
     }
@@ -70,7 +67,8 @@ public final class SimClr implements SslMethod {
     /** v2 fine-tunes "from the first layer of the projection head" (SimCLRv2, Sec. 2). */
     @Override
     public String fineTuneFrom(String featuresVertex) {
-        return id.equals("simclr-v2") && firstProjection != null ? firstProjection : featuresVertex;
+        boolean hasHiddenLayer = cfg.head().equals("mlp") && cfg.projLayers() > 1;
+        return id.equals("simclr-v2") && hasHiddenLayer ? "proj0_act" : featuresVertex; // Heads' naming
     }
 
     @Override
