@@ -47,6 +47,11 @@ public final class ConfigTree {
 
     /** Loads a config from a file path, or a bundled config by name (e.g. "simclr-cifar10"). */
     public static Map<String, Object> load(String fileOrName) {
+        return load(RESOURCE_DIR, fileOrName);
+    }
+
+    /** Loads a YAML file by path, or a bundled one from {@code resourceDir} by name. */
+    public static Map<String, Object> load(String resourceDir, String fileOrName) {
         Path p = Path.of(fileOrName);
         if (Files.isRegularFile(p)) {
             try {
@@ -56,12 +61,11 @@ public final class ConfigTree {
             }
         }
         String name = fileOrName.endsWith(".yaml") ? fileOrName : fileOrName + ".yaml";
-        try (InputStream in = ConfigTree.class.getClassLoader().getResourceAsStream(RESOURCE_DIR + name)) {
+        try (InputStream in = ConfigTree.class.getClassLoader().getResourceAsStream(resourceDir + name)) {
             if (in == null) {
-                throw new ConfigException("--config", "no file '" + fileOrName + "' and no bundled config '"
-                        + RESOURCE_DIR + name + "'");
+                throw new ConfigException(fileOrName, "no such file, and nothing bundled as '" + resourceDir + name + "'");
             }
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), RESOURCE_DIR + name);
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), resourceDir + name);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

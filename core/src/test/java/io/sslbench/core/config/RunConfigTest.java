@@ -66,7 +66,7 @@ class RunConfigTest {
     @Test
     void bundledConfigsLoadAndUnknownNamesFail() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigTree.load("no-such-config"));
-        assertTrue(e.getMessage().contains("no-such-config"));
+        assertTrue(e.getMessage().contains("no-such-config"), e.getMessage());
         assertThrows(ConfigException.class, () -> ConfigTree.parse("- a\n- b", "list"));
     }
 }

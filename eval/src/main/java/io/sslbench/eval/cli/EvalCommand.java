@@ -1,21 +1,74 @@
 package io.sslbench.eval.cli;
 
-import java.io.PrintStream;
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import io.sslbench.core.config.ConfigTree;
+import io.sslbench.core.config.RunConfig;
+import io.sslbench.core.engine.MethodProvider;
+import io.sslbench.core.engine.Trainer;
+import io.sslbench.core.results.Provenance;
+import io.sslbench.core.results.ResultRow;
+import io.sslbench.core.results.ResultsStore;
+import io.sslbench.eval.protocol.FeatureExtractor;
+import io.sslbench.eval.run.Evaluate;
+import io.sslbench.eval.run.Pretrain;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
 
-/** {@code sslbench eval}: not wired yet. */
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/** {@code sslbench eval}: evaluation protocols on a finished run folder. */
 final class EvalCommand implements Main.Command {
     @Override
     public String summary() {
-        return "(coming)";
+        return "evaluate a pretrained run: kNN, linear probe, 1%/10% semi-supervised, random-init floor";
     }
 
     @Override
     public String usage() {
-        return "usage: sslbench eval (not available yet)";
+        return """
+                usage: sslbench eval --run DIR [--protocol knn|linear|semi1|semi10|random-init-knn|all ...]
+                                     [--results FILE] [--data-root DIR]
+                  --run DIR        a run folder written by sslbench pretrain (config.yaml, model.zip, summary.json)
+                  --protocol P     repeatable; default all
+                  --results FILE   results store to append to (default results/results.jsonl)
+                """ + "  " + FeatureExtractor.PROTOCOL;
     }
 
     @Override
-    public int run(String[] args, PrintStream out) {
-        throw new Args.UsageException("not available yet");
+    public int run(String[] argv, PrintStream out) throws Exception {
+        Args a = Args.parse(argv, Set.of(), Set.of("run", "protocol", "results", "data-root"));
+        if (a.get("run") == null) {
+            throw new Args.UsageException("--run is required");
+        }
+        Path dir = Path.of(a.get("run"));
+        for (String f : List.of("config.yaml", "model.zip", "summary.json")) {
+            if (!Files.isRegularFile(dir.resolve(f))) {
+                throw new IllegalArgumentException(dir + " has no " + f + ": is it a finished run folder?");
+            }
+        }
+        List<String> protocols = a.all("protocol").isEmpty() || a.all("protocol").contains("all") ? Evaluate.ALL
+                : a.all("protocol");
+        RunConfig cfg = RunConfig.from(ConfigTree.load(dir.resolve("config.yaml").toString()));
+        JsonObject summary = new Gson().fromJson(Files.readString(dir.resolve("summary.json"), StandardCharsets.UTF_8),
+                JsonObject.class);
+        Trainer.Result result = new Gson().fromJson(summary.get("result"), Trainer.Result.class);
+        Provenance prov = new Gson().fromJson(summary.get("provenance"), Provenance.class);
+        ComputationGraph online = ModelSerializer.restoreComputationGraph(dir.resolve("model.zip").toFile(), false);
+        Pretrain.Data data = Pretrain.loadData(cfg, a.get("data-root"), true);
+        out.println("evaluating " + dir + " (" + cfg.methodName() + ") with " + protocols);
+        List<ResultRow> rows = Evaluate.run(dir.getFileName().toString(), cfg, MethodProvider.forConfig(cfg), online,
+                summary.get("featuresVertex").getAsString(), summary.get("featureDim").getAsInt(), result, prov, data,
+                protocols, Evaluate.Context.adhoc(dir.resolveSibling("subsets")), out);
+        ResultsStore store = new ResultsStore(Path.of(a.get("results", "results/results.jsonl")));
+        store.append(rows);
+        out.println("appended " + rows.size() + " rows to " + store.file());
+        return 0;
     }
 }

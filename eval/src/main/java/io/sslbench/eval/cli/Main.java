@@ -27,6 +27,7 @@ public final class Main {
         m.put("grid", new GridCommand());
         m.put("report", new ReportCommand());
         m.put("data", new DataCli());
+        m.put("baseline", new BaselineCommand());
         return m;
     }
 

@@ -1,21 +1,39 @@
 package io.sslbench.eval.cli;
 
-import java.io.PrintStream;
+import io.sslbench.core.results.ResultsStore;
+import io.sslbench.eval.run.Reporting;
 
-/** {@code sslbench report}: not wired yet. */
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Set;
+
+/** {@code sslbench report}: tables, charts and the self-contained HTML report from the results store. */
 final class ReportCommand implements Main.Command {
     @Override
     public String summary() {
-        return "(coming)";
+        return "render paper-style tables and charts (report/index.html, report.md, CSV, LaTeX, PNG, SVG)";
     }
 
     @Override
     public String usage() {
-        return "usage: sslbench report (not available yet)";
+        return """
+                usage: sslbench report [--results FILE] [--runs DIR] [--out DIR] [--title T]
+                  --results FILE  results store (default results/results.jsonl)
+                  --runs DIR      run folders, for the training curves (default runs)
+                  --out DIR       output folder (default report-out); the page is DIR/report/index.html""";
     }
 
     @Override
-    public int run(String[] args, PrintStream out) {
-        throw new Args.UsageException("not available yet");
+    public int run(String[] argv, PrintStream out) {
+        Args a = Args.parse(argv, Set.of(), Set.of("results", "runs", "out", "title"));
+        ResultsStore store = new ResultsStore(Path.of(a.get("results", "results/results.jsonl")));
+        var rows = store.readAll();
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("results store " + store.file() + " is empty: run sslbench grid or eval first");
+        }
+        var o = Reporting.write(a.get("title", "sslbench results"), rows, Path.of(a.get("runs", "runs")),
+                Path.of(a.get("out", "report-out")));
+        out.println("wrote " + o.indexHtml() + " and " + o.markdown());
+        return 0;
     }
 }

@@ -1,0 +1,52 @@
+package io.sslbench.eval.cli;
+
+import io.sslbench.core.results.ResultsStore;
+import io.sslbench.core.results.Provenances;
+import io.sslbench.eval.grid.Baselines;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Set;
+
+/** {@code sslbench baseline}: the only way baselines change, with a recorded reason; or check against them. */
+final class BaselineCommand implements Main.Command {
+    @Override
+    public String summary() {
+        return "update (with --reason) or check a suite's regression baselines";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: sslbench baseline update --suite S --results FILE --reason "why" [--file F]
+                       sslbench baseline check  --suite S --results FILE [--file F]
+                  --file F   baseline file (default eval/baselines/<suite>.json)""";
+    }
+
+    @Override
+    public int run(String[] argv, PrintStream out) {
+        Args a = Args.parse(argv, Set.of(), Set.of("suite", "results", "reason", "file"));
+        if (a.positional.isEmpty() || a.get("suite") == null || a.get("results") == null) {
+            throw new Args.UsageException("give update|check, --suite and --results");
+        }
+        String suite = a.get("suite");
+        Path file = Path.of(a.get("file", "eval/baselines/" + suite + ".json"));
+        var rows = new ResultsStore(Path.of(a.get("results"))).readAll().stream().filter(r -> suite.equals(r.suite())).toList();
+        switch (a.positional.get(0)) {
+            case "update" -> {
+                String commit = Provenances.create("-", 0, "-", "-", Path.of(System.getProperty("sslbench.repo", ".")))
+                        .gitCommit();
+                var f = Baselines.update(file, suite, rows, a.get("reason"), commit);
+                out.println("recorded " + f.methods().size() + " baselines in " + file + ": " + f.methods());
+                return 0;
+            }
+            case "check" -> {
+                var failures = Baselines.check(Baselines.read(file), rows);
+                failures.forEach(out::println);
+                out.println(failures.isEmpty() ? "no regression" : failures.size() + " failure(s)");
+                return failures.isEmpty() ? 0 : 1;
+            }
+            default -> throw new Args.UsageException("unknown action " + a.positional.get(0));
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.sslbench.eval.grid;
+
+import io.sslbench.core.config.ConfigTree;
+import io.sslbench.core.config.RunConfig;
+import io.sslbench.core.results.ResultRow;
+import io.sslbench.core.results.ResultsStore;
+import io.sslbench.eval.run.Evaluate;
+import io.sslbench.eval.run.Pretrain;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Runs grids: every cell x seed is pretrained (resuming an interrupted run folder) and evaluated,
+ * and its rows are appended atomically to the results store. A (config hash, protocol) already in the
+ * store is not run again, so an interrupted grid or suite resumes where it stopped.
+ */
+public final class SuiteRunner {
+    private final ResultsStore store;
+    private final Path runsDir;
+    private final String dataRoot;
+    private final Path repo;
+    private final PrintStream out;
+    private final Map<String, Pretrain.Data> dataCache = new HashMap<>();
+
+    public SuiteRunner(ResultsStore store, Path runsDir, String dataRoot, Path repo, PrintStream out) {
+        this.store = store;
+        this.runsDir = runsDir;
+        this.dataRoot = dataRoot;
+        this.repo = repo;
+        this.out = out;
+    }
+
+    /** A resolved job: one cell at one seed. */
+    public record Job(String grid, Grid.Cell cell, RunConfig config, String cellId) {
+        public String runId() {
+            return config.methodName() + "-" + config.hash();
+        }
+    }
+
+    /** @return every job of the suite, in order (no work done) */
+    public static List<Job> plan(Suite suite) {
+        List<Job> jobs = new ArrayList<>();
+        for (Suite.Entry e : suite.grids()) {
+            Grid g = Grid.load(e.grid());
+            List<Long> seeds = e.seeds().isEmpty() ? g.seeds() : e.seeds();
+            for (Grid.Cell c : g.cells()) {
+                Map<String, Object> tree = c.tree();
+                String method = String.valueOf(((Map<?, ?>) tree.get("method")).get("name"));
+                List<String> sets = new ArrayList<>(suite.assignments(method));
+                c.values().forEach((k, v) -> sets.add(k + "=" + v)); // the axis wins over the suite's scale
+                Map<String, Object> cellTree = ConfigTree.override(tree, sets);
+                String cellId = ConfigTree.hash(withoutSeed(RunConfig.from(cellTree).identityTree()));
+                for (long seed : seeds) {
+                    RunConfig cfg = RunConfig.from(ConfigTree.override(cellTree, List.of("seed=" + seed)));
+                    jobs.add(new Job(g.name(), c, cfg, cellId));
+                }
+            }
+        }
+        return jobs;
+    }
+
+    private static Map<String, Object> withoutSeed(Map<String, Object> t) {
+        Map<String, Object> m = new LinkedHashMap<>(t);
+        m.remove("seed");
+        return m;
+    }
+
+    /** @return the jobs still to run: those without a row for every protocol in the store */
+    public List<Job> pending(List<Job> jobs, List<String> protocols) {
+        Map<String, Set<String>> done = new HashMap<>();
+        for (ResultRow r : store.readAll()) {
+            done.computeIfAbsent(r.provenance().configHash(), k -> new TreeSet<>()).add(r.protocol());
+        }
+        List<Job> out = new ArrayList<>();
+        for (Job j : jobs) {
+            if (!done.getOrDefault(j.config().hash(), Set.of()).containsAll(protocols)) {
+                out.add(j);
+            }
+        }
+        return out;
+    }
+
+    /** Runs the suite's pending jobs; returns the rows this call added. */
+    public List<ResultRow> run(Suite suite) {
+        List<Job> all = plan(suite);
+        List<Job> todo = pending(all, suite.protocols());
+        out.printf(Locale.ROOT, "suite %s: %d runs, %d already in %s%n", suite.name(), all.size(), all.size() - todo.size(),
+                store.file());
+        List<ResultRow> added = new ArrayList<>();
+        long t0 = System.nanoTime();
+        int i = 0;
+        for (Job j : todo) {
+            i++;
+            out.printf(Locale.ROOT, "[%d/%d] %s %s %s seed %d (%.0f s elapsed)%n", i, todo.size(), j.grid(),
+                    j.config().methodName(), j.cell().axesAsStrings(), j.config().seed(), (System.nanoTime() - t0) / 1e9);
+            RunConfig cfg = j.config();
+            Pretrain.Data data = dataCache.computeIfAbsent(cfg.data().dataset() + "|" + cfg.data().subset() + "|"
+                    + cfg.data().testSubset(), k -> Pretrain.loadData(cfg, dataRoot, true));
+            Pretrain.Outcome o = Pretrain.run(cfg, runsDir.resolve(j.runId()), data, repo, out);
+            List<ResultRow> rows = Evaluate.run(o, suite.protocols(), new Evaluate.Context(suite.name(), j.grid(),
+                    j.cellId(), j.cell().axesAsStrings(), runsDir.resolve("subsets")), out);
+            store.append(rows);
+            added.addAll(rows);
+        }
+        out.printf(Locale.ROOT, "suite %s done in %.0f s%n", suite.name(), (System.nanoTime() - t0) / 1e9);
+        return added;
+    }
+}

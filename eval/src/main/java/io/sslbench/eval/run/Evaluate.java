@@ -1,0 +1,147 @@
+package io.sslbench.eval.run;
+
+import io.sslbench.core.config.RunConfig;
+import io.sslbench.core.data.ImageDataset;
+import io.sslbench.core.engine.Collapse;
+import io.sslbench.core.engine.OnlineNetwork;
+import io.sslbench.core.engine.SslMethod;
+import io.sslbench.core.engine.Trainer;
+import io.sslbench.core.nn.BackboneSpec;
+import io.sslbench.core.results.Provenance;
+import io.sslbench.core.results.ResultRow;
+import io.sslbench.eval.protocol.FeatureExtractor;
+import io.sslbench.eval.protocol.FineTune;
+import io.sslbench.eval.protocol.FineTuneConfig;
+import io.sslbench.eval.protocol.Knn;
+import io.sslbench.eval.protocol.LinearProbe;
+import io.sslbench.eval.protocol.LinearProbeConfig;
+import io.sslbench.eval.protocol.SanityCheck;
+import io.sslbench.eval.protocol.SemiSupervisedSubsets;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs the evaluation protocols on a pretrained run and turns each into a {@link ResultRow} with full
+ * provenance. Features are extracted once per network, in inference mode, without augmentation
+ * ({@link FeatureExtractor#PROTOCOL}); the backbone is checked unchanged after the frozen protocols.
+ *
+ * <p>Protocols: {@code knn} (k=200, T=0.1, cosine), {@code linear} (L2 logistic regression, L-BFGS),
+ * {@code semi1} / {@code semi10} (fine-tune the whole network on a class-balanced 1% / 10% of the
+ * training labels, subsets saved as index files so every method sees the same images), and
+ * {@code random-init-knn} (the same network untrained: the floor every method must beat).
+ */
+public final class Evaluate {
+    private Evaluate() {}
+
+    public static final List<String> ALL = List.of("knn", "linear", "semi1", "semi10", "random-init-knn");
+
+    /** Where a row belongs: suite, grid, cell and the grid axes of the run. */
+    public record Context(String suite, String grid, String cell, Map<String, String> axes, Path subsetDir) {
+        public static Context adhoc(Path subsetDir) {
+            return new Context("adhoc", "", "", Map.of(), subsetDir);
+        }
+    }
+
+    /**
+     * @param runId      id of the run (its folder name)
+     * @param online     the pretrained online network (not modified)
+     * @param features   its pooled-feature vertex
+     * @param protocols  which protocols, from {@link #ALL}
+     */
+    public static List<ResultRow> run(String runId, RunConfig cfg, SslMethod method, ComputationGraph online,
+                                      String features, int featureDim, Trainer.Result train, Provenance prov,
+                                      Pretrain.Data data, List<String> protocols, Context ctx, PrintStream out) {
+        List<ResultRow> rows = new ArrayList<>();
+        for (String p : protocols) {
+            if (!ALL.contains(p)) {
+                throw new IllegalArgumentException("unknown protocol '" + p + "'; known: " + ALL);
+            }
+        }
+        ImageDataset tr = data.train(), te = data.test();
+        float[] mean = data.norm().mean(), std = data.norm().std();
+        INDArray before = online.params().dup();
+        INDArray ftr = null, fte = null;
+        if (protocols.contains("knn") || protocols.contains("linear")) {
+            ftr = FeatureExtractor.extract(online, features, tr, mean, std, 256);
+            fte = FeatureExtractor.extract(online, features, te, mean, std, 256);
+        }
+        for (String p : protocols) {
+            long t0 = System.nanoTime();
+            Map<String, Double> m = new LinkedHashMap<>();
+            switch (p) {
+                case "knn" -> {
+                    Knn.Result r = Knn.evaluate(ftr, tr.labels(), fte, te.labels(), tr.numClasses());
+                    m.put("top1", r.top1());
+                    m.put("top5", r.top5());
+                }
+                case "linear" -> {
+                    LinearProbe.Result r = LinearProbe.evaluate(ftr, tr.labels(), fte, te.labels(), tr.numClasses(),
+                            LinearProbeConfig.defaults());
+                    SanityCheck.assertUnchanged(before, online);
+                    m.put("top1", r.top1());
+                    m.put("top5", r.top5());
+                }
+                case "semi1", "semi10" -> {
+                    double frac = p.equals("semi1") ? 0.01 : 0.10;
+                    SemiSupervisedSubsets.Subset s = SemiSupervisedSubsets.loadOrCreate(
+                            ctx.subsetDir().resolve(tr.sha256().substring(0, 12) + "-" + p + ".txt"), tr, frac, 0);
+                    FineTuneConfig fc = FineTuneConfig.simclr(frac, Math.min(256, Math.max(16, s.indices().length / 4)),
+                            mean, std);
+                    fc = new FineTuneConfig(Math.min(fc.epochs(), fineTuneEpochs(cfg)), fc.learningRate(), fc.momentum(),
+                            fc.batchSize(), fc.weightDecay(), fc.randomFlip(), fc.seed(), mean, std);
+                    FineTune.Result r = FineTune.run(online, method.fineTuneFrom(features), featureDim, tr, s.indices(),
+                            te, fc);
+                    SanityCheck.assertUnchanged(before, online);
+                    m.put("top1", r.top1());
+                    m.put("top5", r.top5());
+                }
+                case "random-init-knn" -> {
+                    ComputationGraph fresh = OnlineNetwork.build(OnlineNetwork.EncoderFactory.of(
+                            BackboneSpec.parse(cfg.backbone())), method, tr.channels(), data.target().size(), cfg.seed(),
+                            DataType.FLOAT).graph();
+                    INDArray a = FeatureExtractor.extract(fresh, features, tr, mean, std, 256);
+                    INDArray b = FeatureExtractor.extract(fresh, features, te, mean, std, 256);
+                    Knn.Result r = Knn.evaluate(a, tr.labels(), b, te.labels(), tr.numClasses());
+                    m.put("top1", r.top1());
+                    m.put("top5", r.top5());
+                }
+                default -> throw new IllegalStateException(p);
+            }
+            m.put("evalSeconds", (System.nanoTime() - t0) / 1e9);
+            Collapse.Verdict v = Collapse.Verdict.of(Math.max(0, nanToZero(train.collapseStd())), Math.max(1, train.embeddingDim()));
+            rows.add(new ResultRow(runId, ctx.suite(), ctx.grid(), ctx.cell(), cfg.methodName(), ctx.axes(), p, m,
+                    cfg.backbone(), cfg.data().dataset(), cfg.epochs(), train.imgPerSec(), train.wallSeconds(),
+                    train.peakRssBytes(), train.collapseStd(), train.embeddingDim(), v.collapsed(), prov));
+            if (out != null) {
+                out.printf(Locale.ROOT, "  %-16s top1 %.4f  top5 %.4f  (%.0f s)%n", p, m.get("top1"), m.get("top5"),
+                        m.get("evalSeconds"));
+            }
+        }
+        SanityCheck.assertUnchanged(before, online);
+        return rows;
+    }
+
+    /** Fine-tuning epochs follow the scale of the pretraining (quick suites stay quick). */
+    private static int fineTuneEpochs(RunConfig cfg) {
+        return Math.max(1, Math.min(60, cfg.epochs()));
+    }
+
+    private static double nanToZero(double v) {
+        return Double.isNaN(v) ? 0 : v;
+    }
+
+    /** Convenience: evaluate a finished {@link Pretrain.Outcome}. */
+    public static List<ResultRow> run(Pretrain.Outcome o, List<String> protocols, Context ctx, PrintStream out) {
+        return run(o.runDir().getFileName().toString(), o.config(), o.method(), o.online(), o.featuresVertex(),
+                o.featureDim(), o.result(), o.provenance(), o.data(), protocols, ctx, out);
+    }
+}
