@@ -74,17 +74,41 @@ public final class SuiteRunner {
         return m;
     }
 
-    /** @return the jobs still to run: those without a row for every protocol in the store */
+    /** @return the jobs still to run: those without a row of their grid for every protocol in the store */
     public List<Job> pending(List<Job> jobs, List<String> protocols) {
         Map<String, Set<String>> done = new HashMap<>();
         for (ResultRow r : store.readAll()) {
-            done.computeIfAbsent(r.provenance().configHash(), k -> new TreeSet<>()).add(r.protocol());
+            done.computeIfAbsent(r.grid() + "|" + r.provenance().configHash(), k -> new TreeSet<>()).add(r.protocol());
         }
         List<Job> out = new ArrayList<>();
         for (Job j : jobs) {
-            if (!done.getOrDefault(j.config().hash(), Set.of()).containsAll(protocols)) {
+            if (!done.getOrDefault(j.grid() + "|" + j.config().hash(), Set.of()).containsAll(protocols)) {
                 out.add(j);
             }
+        }
+        return out;
+    }
+
+    /**
+     * Rows of the same configuration already measured under another grid (grids share cells: the
+     * methods grid's SimSiam is the ablation's stop-gradient/predictor cell): re-labelled for this job's
+     * grid instead of trained again.
+     */
+    private List<ResultRow> reuse(Job j, List<String> protocols) {
+        Map<String, ResultRow> byProtocol = new LinkedHashMap<>();
+        for (ResultRow r : store.readAll()) {
+            if (r.provenance().configHash().equals(j.config().hash()) && protocols.contains(r.protocol())) {
+                byProtocol.putIfAbsent(r.protocol(), r);
+            }
+        }
+        if (!byProtocol.keySet().containsAll(protocols)) {
+            return List.of();
+        }
+        List<ResultRow> out = new ArrayList<>();
+        for (ResultRow r : byProtocol.values()) {
+            out.add(new ResultRow(r.runId(), r.suite(), j.grid(), j.cellId(), r.method(), j.cell().axesAsStrings(),
+                    r.protocol(), r.metrics(), r.backbone(), r.dataset(), r.epochs(), r.imgPerSec(), r.wallSeconds(),
+                    r.peakRssBytes(), r.collapseStd(), r.embeddingDim(), r.collapsed(), r.provenance()));
         }
         return out;
     }
@@ -102,6 +126,13 @@ public final class SuiteRunner {
             i++;
             out.printf(Locale.ROOT, "[%d/%d] %s %s %s seed %d (%.0f s elapsed)%n", i, todo.size(), j.grid(),
                     j.config().methodName(), j.cell().axesAsStrings(), j.config().seed(), (System.nanoTime() - t0) / 1e9);
+            List<ResultRow> reused = reuse(j, suite.protocols());
+            if (!reused.isEmpty()) {
+                out.println("  same configuration already measured (run " + reused.get(0).runId() + "): rows re-labelled");
+                store.append(reused);
+                added.addAll(reused);
+                continue;
+            }
             RunConfig cfg = j.config();
             Pretrain.Data data = dataCache.computeIfAbsent(cfg.data().dataset() + "|" + cfg.data().subset() + "|"
                     + cfg.data().testSubset(), k -> Pretrain.loadData(cfg, dataRoot, true));

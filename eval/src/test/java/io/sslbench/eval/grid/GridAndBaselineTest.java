@@ -1,0 +1,98 @@
+package io.sslbench.eval.grid;
+
+import io.sslbench.core.results.Provenance;
+import io.sslbench.core.results.ResultRow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class GridAndBaselineTest {
+
+    @Test
+    void gridsExpandToTheCartesianProductOverEveryBase() {
+        Grid g = Grid.load("simsiam-ablation");
+        assertEquals(4, g.cells().size());
+        assertEquals(Map.of("method.stopGradient", true, "method.predictor", true), g.cells().get(0).values());
+        assertEquals(7, Grid.load("methods").cells().size());
+        assertEquals(List.of(0L, 1L), Grid.load("methods").seeds());
+    }
+
+    @Test
+    void suitePlansEveryCellAtItsScaleAndAxesWinOverTheSuite() {
+        Suite quick = Suite.load("quick");
+        List<SuiteRunner.Job> jobs = SuiteRunner.plan(quick);
+        assertEquals(14 + 4 + 4 + 3 + 3 + 2 + 3, jobs.size());
+        for (SuiteRunner.Job j : jobs) {
+            assertEquals("small-cifar", j.config().backbone());
+            assertEquals(1920, j.config().data().subset());
+        }
+        SuiteRunner.Job noSg = jobs.stream().filter(j -> j.grid().equals("simsiam-ablation")
+                && Boolean.FALSE.equals(j.cell().values().get("method.stopGradient"))).findFirst().orElseThrow();
+        assertEquals(false, noSg.config().method().get("stopGradient"));
+        assertEquals(512, ((Number) noSg.config().method().get("dim")).intValue(), "per-method scale applied");
+        // the methods grid's SimSiam and the ablation's (sg on, predictor on) cell are the same configuration
+        long sameHash = jobs.stream().filter(j -> j.config().methodName().equals("simsiam") && j.config().seed() == 0)
+                .map(j -> j.config().hash()).distinct().count();
+        assertEquals(4, sameHash, "5 simsiam seed-0 jobs, 4 distinct configurations");
+        // cells differ by axes, seeds share the cell id
+        assertEquals(jobs.get(0).cellId(), jobs.get(1).cellId());
+        assertNotEquals(jobs.get(0).config().hash(), jobs.get(1).config().hash());
+    }
+
+    static ResultRow row(String grid, String method, String protocol, double top1, Map<String, String> axes,
+                         boolean collapsed) {
+        Provenance p = new Provenance("h" + method + top1, "c", false, 0, "d", "cpu", "17", "m2.1", "linux", "amd64", "t");
+        return new ResultRow("run-" + method, "quick", grid, "cell", method, axes, protocol, Map.of("top1", top1),
+                "small-cifar", "cifar10", 2, 100, 10, 1, collapsed ? 0.001 : 0.05, 128, collapsed, p);
+    }
+
+    static List<ResultRow> healthy(double simclr) {
+        List<ResultRow> rows = new ArrayList<>();
+        rows.add(row("methods", "simclr", "knn", simclr, Map.of(), false));
+        rows.add(row("methods", "simclr", "knn", simclr + 0.01, Map.of(), false));
+        rows.add(row("methods", "byol", "knn", 0.40, Map.of(), false));
+        rows.add(row("simsiam-ablation", "simsiam", "knn", 0.2,
+                Map.of("method.stopGradient", "false", "method.predictor", "true"), true));
+        return rows;
+    }
+
+    @Test
+    void baselineUpdateRecordsWhyAndTheCheckPassesOnItsOwnRows(@TempDir Path dir) {
+        Path f = dir.resolve("quick.json");
+        assertThrows(IllegalArgumentException.class, () -> Baselines.update(f, "quick", healthy(0.5), " ", "abc"));
+        Baselines.File b = Baselines.update(f, "quick", healthy(0.5), "initial", "abc");
+        assertEquals(0.505, b.methods().get("simclr").mean(), 1e-12);
+        assertEquals(2, b.methods().get("simclr").n());
+        Baselines.update(f, "quick", healthy(0.5), "re-measured", "def");
+        Baselines.File again = Baselines.read(f);
+        assertEquals(List.of("initial", "re-measured"), again.history().stream().map(Baselines.Change::reason).toList());
+        assertEquals(List.of(), Baselines.check(again, healthy(0.5)));
+        assertEquals(List.of(), Baselines.check(again, healthy(0.49)), "within the 0.02 floor");
+    }
+
+    @Test
+    void regressionMissingMethodAndUnflaggedCollapseFailWithNamedMessages(@TempDir Path dir) {
+        Baselines.File b = Baselines.update(dir.resolve("q.json"), "quick", healthy(0.5), "initial", "abc");
+        List<String> f = Baselines.check(b, healthy(0.40));
+        assertEquals(1, f.size(), f.toString());
+        assertTrue(f.get(0).contains("simclr") && f.get(0).contains("0.4050") && f.get(0).contains("0.5050"), f.get(0));
+
+        List<ResultRow> noByol = new ArrayList<>(healthy(0.5));
+        noByol.removeIf(r -> r.method().equals("byol"));
+        assertTrue(Baselines.check(b, noByol).get(0).startsWith("byol: no knn top1"));
+
+        List<ResultRow> unflagged = new ArrayList<>(healthy(0.5));
+        unflagged.set(3, row("simsiam-ablation", "simsiam", "knn", 0.2,
+                Map.of("method.stopGradient", "false", "method.predictor", "true"), false));
+        assertTrue(Baselines.check(b, unflagged).get(0).startsWith("COLLAPSE NOT FLAGGED"));
+        assertEquals(0.02, Baselines.tolerance(new Baselines.Entry(0.5, 0, 2), new Baselines.Entry(0.5, 0, 2)), 0);
+        assertEquals(3 * Math.sqrt(0.02 * 0.02 / 2 * 2), Baselines.tolerance(new Baselines.Entry(0.5, 0.02, 2),
+                new Baselines.Entry(0.5, 0.02, 2)), 1e-12);
+    }
+}
