@@ -1,6 +1,6 @@
 package io.sslbench.core.engine;
 
-import io.sslbench.core.util.RowNorm;
+import io.sslbench.core.loss.L2Normalize;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -50,7 +50,7 @@ public final class Collapse {
         if (embeddings.size(0) < 2) {
             throw new IllegalArgumentException("need at least 2 embeddings for a std, got " + embeddings.size(0));
         }
-        INDArray z = RowNorm.l2Normalize(embeddings.castTo(DataType.DOUBLE));
+        INDArray z = L2Normalize.forward(embeddings.castTo(DataType.DOUBLE), "embeddings").unit();
         return z.std(true, 0).meanNumber().doubleValue();
     }
 

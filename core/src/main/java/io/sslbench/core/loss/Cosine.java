@@ -138,28 +138,20 @@ public final class Cosine {
      *                when every row is active (the common case, which then skips the masking)
      */
     public record Normalized(INDArray unit, INDArray invNorm, INDArray active) {
+        /** The shared normalisation ({@link L2Normalize}), in the shape the cosine code uses. */
         static Normalized of(String name, INDArray x) {
             LossArgs.requireFloatingMatrix(name, x);
-            INDArray norms = x.norm2(true, 1);
-            INDArray active = null;
-            if (!(norms.minNumber().doubleValue() > EPS)) {
-                active = norms.gt(EPS).castTo(x.dataType());
-                Transforms.max(norms, EPS, false);
-            }
-            INDArray invNorm = norms.rdivi(1.0);
-            return new Normalized(x.mulColumnVector(invNorm), invNorm, active);
+            L2Normalize.Normalized n = L2Normalize.forward(x, name);
+            INDArray denom = n.denom().reshape(n.denom().length(), 1);
+            INDArray active = n.clamped() ? denom.gt(EPS).castTo(x.dataType()) : null;
+            return new Normalized(n.unit(), denom.rdiv(1.0), active);
         }
 
-        /**
-         * {@code dL/dx} from {@code g = dL/d unit}, the Jacobian of the normalisation applied to g:
-         * {@code (g_i - unit_i (unit_i . g_i) active_i) / max(||x_i||, EPS)}.
-         */
+        /** {@code dL/dx} from {@code g = dL/d unit} (see {@link L2Normalize#backwardInPlace}); g is not modified. */
         INDArray backward(INDArray g) {
-            INDArray dot = rowDot(unit, g);
-            if (active != null) {
-                dot.muli(active);
-            }
-            return g.sub(unit.mulColumnVector(dot)).muliColumnVector(invNorm);
+            INDArray denom = invNorm.rdiv(1.0);
+            return L2Normalize.backwardInPlace(new L2Normalize.Normalized(unit, denom.reshape(denom.length()),
+                    active != null), g.dup());
         }
 
         /**

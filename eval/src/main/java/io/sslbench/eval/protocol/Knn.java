@@ -1,7 +1,7 @@
 package io.sslbench.eval.protocol;
 
 import io.sslbench.core.data.ImageDataset;
-import io.sslbench.core.util.RowNorm;
+import io.sslbench.core.loss.L2Normalize;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -119,15 +119,15 @@ public final class Knn {
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
             throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
         }
-        INDArray bank = RowNorm.l2Normalize(trainFeat.castTo(DataType.FLOAT));
+        INDArray bank = L2Normalize.forward(trainFeat.castTo(DataType.FLOAT), "train features").unit();
         INDArray bankT = bank.transpose();
         int m = (int) testFeat.size(0);
         int chunk = (int) Math.max(1, Math.min(m, chunkElements / n));
         double[][] out = new double[m][];
         for (int start = 0; start < m; start += chunk) {
             int b = Math.min(chunk, m - start);
-            INDArray q = RowNorm.l2Normalize(testFeat.get(NDArrayIndex.interval(start, start + b), NDArrayIndex.all())
-                    .castTo(DataType.FLOAT));
+            INDArray q = L2Normalize.forward(testFeat.get(NDArrayIndex.interval(start, start + b), NDArrayIndex.all())
+                    .castTo(DataType.FLOAT), "test features").unit();
             INDArray sim = Nd4j.createUninitialized(DataType.FLOAT, new long[]{b, n}, 'c');
             q.mmuli(bankT, sim);
             // read the similarities in place (no 64 MB copy per chunk); sim stays reachable until the fence
