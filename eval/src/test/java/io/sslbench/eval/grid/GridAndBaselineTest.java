@@ -30,7 +30,7 @@ class GridAndBaselineTest {
         assertEquals(14 + 4 + 4 + 3 + 3 + 2 + 3, jobs.size());
         for (SuiteRunner.Job j : jobs) {
             assertEquals("small-cifar", j.config().backbone());
-            assertEquals(1920, j.config().data().subset());
+            assertEquals(1536, j.config().data().subset());
         }
         SuiteRunner.Job noSg = jobs.stream().filter(j -> j.grid().equals("simsiam-ablation")
                 && Boolean.FALSE.equals(j.cell().values().get("method.stopGradient"))).findFirst().orElseThrow();
