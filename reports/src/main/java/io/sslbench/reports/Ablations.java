@@ -32,8 +32,8 @@ public final class Ablations {
     public static final String MOMENTUM = "method.momentum";
     public static final String HEAD = "method.head";
     public static final String TEMPERATURE = "method.temperature";
-    public static final String MULTI_CROP = "method.multiCrop";
-    public static final String TARGET_DECAY = "method.targetDecay";
+    public static final String MULTI_CROP = "method.smallCrops";
+    public static final String TARGET_DECAY = "method.baseMomentum";
 
     /** The paper layouts, in priority order. */
     public static final List<AblationSpec> SPECS = List.of(
@@ -71,8 +71,8 @@ public final class Ablations {
                             + "plus several small crops. The official model zoo lists 70.1% (2x224) versus 74.6% "
                             + "(2x224 + 6x96) at 400 epochs, batch 4096, ImageNet, ResNet-50.",
                     Set.of("swav"), List.of(MULTI_CROP), Map.of(MULTI_CROP, "crops"),
-                    Map.of(MULTI_CROP, Map.of("false", "2 crops (no multi-crop)", "true", "multi-crop")),
-                    Map.of(MULTI_CROP, List.of("false", "true")), false, false),
+                    Map.of(MULTI_CROP, Map.of("0", "2 crops (no multi-crop)", "2", "multi-crop")),
+                    Map.of(MULTI_CROP, List.of("0", "2")), false, false),
             new AblationSpec("byol-target-decay", "BYOL: target network decay rate",
                     "Shape of Grill et al. (NeurIPS 2020), Table 5a: base decay τ_base of the exponential moving "
                             + "average of the target network. The paper finds both extremes fail: τ = 0 (target = online "
@@ -87,7 +87,7 @@ public final class Ablations {
     public static List<AblationTable> build(List<ResultRow> rows) {
         Map<String, List<ResultRow>> byGrid = new TreeMap<>();
         for (ResultRow r : ResultsFrame.dedupe(rows)) {
-            if (!r.grid().isEmpty()) {
+            if (!MainTable.MAIN_GRIDS.contains(r.grid())) {
                 byGrid.computeIfAbsent(r.grid(), g -> new ArrayList<>()).add(r);
             }
         }

@@ -107,6 +107,12 @@ public record MainTable(List<Entry> entries) {
         return entries.stream().filter(e -> !e.floor()).toList();
     }
 
+    /**
+     * Grids whose rows form the main table: runs outside any grid, and the harness's {@code methods} grid
+     * (every method at its defaults, several seeds).
+     */
+    public static final java.util.Collection<String> MAIN_GRIDS = java.util.List.of("", "methods");
+
     /** @return the floor rows */
     public List<Entry> floors() {
         return entries.stream().filter(Entry::floor).toList();
@@ -122,7 +128,7 @@ public record MainTable(List<Entry> entries) {
         if (all.isEmpty()) {
             return new MainTable(List.of());
         }
-        Table main = all.where(all.stringColumn(GRID).isEqualTo("").and(all.stringColumn(PROTOCOL).isNotEqualTo(RANDOM_INIT)));
+        Table main = all.where(all.stringColumn(GRID).isIn(MAIN_GRIDS).and(all.stringColumn(PROTOCOL).isNotEqualTo(RANDOM_INIT)));
         String[] key = {METHOD, DATASET, BACKBONE, EPOCHS};
         List<Entry> methodEntries = new ArrayList<>();
         if (!main.isEmpty()) {

@@ -142,8 +142,8 @@ final class Fixtures {
 
     static List<ResultRow> swavMultiCropRows() {
         List<ResultRow> out = new ArrayList<>();
-        Run a = run("swav-mc-false", "swav-crops", "swav", Map.of("method.multiCrop", "false"), 0, 150, 3000, 0.08, false);
-        Run b = run("swav-mc-true", "swav-crops", "swav", Map.of("method.multiCrop", "true"), 0, 90, 5000, 0.08, false);
+        Run a = run("swav-mc-false", "swav-crops", "swav", Map.of("method.smallCrops", "0"), 0, 150, 3000, 0.08, false);
+        Run b = run("swav-mc-true", "swav-crops", "swav", Map.of("method.smallCrops", "2"), 0, 90, 5000, 0.08, false);
         out.add(a.row("knn", 0.70, Double.NaN));
         out.add(b.row("knn", 0.74, Double.NaN));
         return out;
@@ -154,7 +154,7 @@ final class Fixtures {
         String[] taus = {"1", "0.996", "0", "0.99"};
         double[] knn = {0.35, 0.80, 0.10, 0.79};
         for (int i = 0; i < taus.length; i++) {
-            Run r = run("byol-tau" + taus[i], "byol-decay", "byol", Map.of("method.targetDecay", taus[i]), 0, 150, 3600,
+            Run r = run("byol-tau" + taus[i], "byol-decay", "byol", Map.of("method.baseMomentum", taus[i]), 0, 150, 3600,
                     taus[i].equals("0") ? 0.0008 : 0.08, taus[i].equals("0"));
             out.add(r.row("knn", knn[i], Double.NaN));
         }

@@ -16,8 +16,11 @@ import java.util.Map;
  */
 public record Suite(String name, Map<String, Object> overrides, Map<String, Map<String, Object>> perMethod,
                     List<String> protocols, List<Entry> grids) {
-    /** A grid of the suite and the seeds it runs with. */
-    public record Entry(String grid, List<Long> seeds) {
+    /** A grid of the suite, the seeds it runs with, and scale overrides for this grid only. */
+    public record Entry(String grid, List<Long> seeds, Map<String, Object> overrides) {
+        public Entry(String grid, List<Long> seeds) {
+            this(grid, seeds, Map.of());
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -42,7 +45,8 @@ public record Suite(String name, Map<String, Object> overrides, Map<String, Map<
                 if (gm.get("seeds") instanceof List<?> sl) {
                     sl.forEach(x -> seeds.add(((Number) x).longValue()));
                 }
-                grids.add(new Entry(String.valueOf(gm.get("grid")), seeds));
+                Map<String, Object> gov = gm.get("overrides") instanceof Map<?, ?> o ? (Map<String, Object>) o : Map.of();
+                grids.add(new Entry(String.valueOf(gm.get("grid")), seeds, gov));
             } else {
                 grids.add(new Entry(String.valueOf(g), List.of()));
             }

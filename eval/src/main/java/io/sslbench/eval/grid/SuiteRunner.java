@@ -56,6 +56,7 @@ public final class SuiteRunner {
                 Map<String, Object> tree = c.tree();
                 String method = String.valueOf(((Map<?, ?>) tree.get("method")).get("name"));
                 List<String> sets = new ArrayList<>(suite.assignments(method));
+                e.overrides().forEach((k, v) -> sets.add(k + "=" + v));
                 c.values().forEach((k, v) -> sets.add(k + "=" + v)); // the axis wins over the suite's scale
                 Map<String, Object> cellTree = ConfigTree.override(tree, sets);
                 String cellId = ConfigTree.hash(withoutSeed(RunConfig.from(cellTree).identityTree()));
