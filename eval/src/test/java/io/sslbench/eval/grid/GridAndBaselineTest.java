@@ -27,19 +27,21 @@ class GridAndBaselineTest {
     void suitePlansEveryCellAtItsScaleAndAxesWinOverTheSuite() {
         Suite quick = Suite.load("quick");
         List<SuiteRunner.Job> jobs = SuiteRunner.plan(quick);
-        assertEquals(14 + 4 + 4 + 3 + 3 + 2 + 3, jobs.size());
+        assertEquals(14 + 2 + 4 + 3 + 3 + 2 + 3, jobs.size());
         for (SuiteRunner.Job j : jobs) {
             assertEquals("small-cifar", j.config().backbone());
-            assertEquals(1536, j.config().data().subset());
+            assertEquals(j.grid().equals("simsiam-stopgrad") ? 800 : 1536, j.config().data().subset(), "per-grid scale");
         }
-        SuiteRunner.Job noSg = jobs.stream().filter(j -> j.grid().equals("simsiam-ablation")
+        SuiteRunner.Job noSg = jobs.stream().filter(j -> j.grid().equals("simsiam-stopgrad")
                 && Boolean.FALSE.equals(j.cell().values().get("method.stopGradient"))).findFirst().orElseThrow();
         assertEquals(false, noSg.config().method().get("stopGradient"));
         assertEquals(512, ((Number) noSg.config().method().get("dim")).intValue(), "per-method scale applied");
-        // the methods grid's SimSiam and the ablation's (sg on, predictor on) cell are the same configuration
-        long sameHash = jobs.stream().filter(j -> j.config().methodName().equals("simsiam") && j.config().seed() == 0)
+        assertEquals(8, noSg.config().epochs(), "per-grid scale applied");
+        assertFalse(noSg.config().optim().cosine());
+        // the methods grid's SimCLR and the head/temperature ablations' default cells are one configuration
+        long simclr = jobs.stream().filter(j -> j.config().methodName().equals("simclr") && j.config().seed() == 0)
                 .map(j -> j.config().hash()).distinct().count();
-        assertEquals(4, sameHash, "5 simsiam seed-0 jobs, 4 distinct configurations");
+        assertEquals(5, simclr, "7 simclr seed-0 jobs, 5 distinct configurations");
         // cells differ by axes, seeds share the cell id
         assertEquals(jobs.get(0).cellId(), jobs.get(1).cellId());
         assertNotEquals(jobs.get(0).config().hash(), jobs.get(1).config().hash());
@@ -59,6 +61,8 @@ class GridAndBaselineTest {
         rows.add(row("methods", "byol", "knn", 0.40, Map.of(), false));
         rows.add(row("simsiam-ablation", "simsiam", "knn", 0.2,
                 Map.of("method.stopGradient", "false", "method.predictor", "true"), true));
+        rows.add(row("simsiam-ablation", "simsiam", "knn", 0.3,
+                Map.of("method.stopGradient", "true", "method.predictor", "true"), false));
         return rows;
     }
 
@@ -91,6 +95,16 @@ class GridAndBaselineTest {
         unflagged.set(3, row("simsiam-ablation", "simsiam", "knn", 0.2,
                 Map.of("method.stopGradient", "false", "method.predictor", "true"), false));
         assertTrue(Baselines.check(b, unflagged).get(0).startsWith("COLLAPSE NOT FLAGGED"));
+        // collapsing (below half the healthy std) passes the gate; a collapsing stop-gradient twin fails it
+        List<ResultRow> collapsing = new ArrayList<>(healthy(0.5));
+        collapsing.set(3, new ResultRow("r", "quick", "simsiam-stopgrad", "c", "simsiam", Map.of("method.stopGradient", "false"),
+                "knn", Map.of("top1", 0.2), "small-cifar", "cifar10", 8, 1, 1, 1, 0.4 / Math.sqrt(128), 128, false,
+                unflagged.get(0).provenance()));
+        assertEquals(List.of(), Baselines.check(b, collapsing));
+        List<ResultRow> bothDown = new ArrayList<>(healthy(0.5));
+        bothDown.set(4, row("simsiam-ablation", "simsiam", "knn", 0.3,
+                Map.of("method.stopGradient", "true", "method.predictor", "true"), true));
+        assertTrue(Baselines.check(b, bothDown).get(0).contains("WITH stop-gradient"), Baselines.check(b, bothDown).toString());
         assertEquals(0.02, Baselines.tolerance(new Baselines.Entry(0.5, 0, 2), new Baselines.Entry(0.5, 0, 2)), 0);
         assertEquals(3 * Math.sqrt(0.02 * 0.02 / 2 * 2), Baselines.tolerance(new Baselines.Entry(0.5, 0.02, 2),
                 new Baselines.Entry(0.5, 0.02, 2)), 1e-12);
