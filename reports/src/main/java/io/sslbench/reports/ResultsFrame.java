@@ -21,7 +21,7 @@ import java.util.TreeSet;
 /**
  * The results store as Tablesaw tables, and the group-by summaries the report is built from.
  *
- * <p>{@link #of} gives one table row per (run, protocol): if the store holds the same pair twice (a
+ * <p>{@link #of} gives one table row per (run, grid, protocol): if the store holds the same pair twice (a
  * re-evaluation), the LAST row in store order wins. Metric columns hold NaN where a row lacks the metric
  * (Tablesaw's missing value for doubles). Each grid axis becomes a string column {@code axis:<key>}
  * ("" where the run has no such axis).
@@ -53,14 +53,15 @@ public final class ResultsFrame {
     public static List<ResultRow> dedupe(List<ResultRow> rows) {
         Map<List<String>, ResultRow> byKey = new LinkedHashMap<>();
         for (ResultRow r : rows) {
-            byKey.put(List.of(r.runId(), r.protocol()), r);
+            // a run can belong to several grids (shared cells are re-labelled, not re-run): keep one row per grid
+            byKey.put(List.of(r.runId(), r.grid(), r.protocol()), r);
         }
         return List.copyOf(byKey.values());
     }
 
     /**
      * @param rows rows of the results store, in store order
-     * @return one row per (run, protocol), columns as named by the constants of this class
+     * @return one row per (run, grid, protocol), columns as named by the constants of this class
      */
     public static Table of(List<ResultRow> rows) {
         List<ResultRow> rs = dedupe(rows);
