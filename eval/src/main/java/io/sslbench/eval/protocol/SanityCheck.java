@@ -1,6 +1,7 @@
 package io.sslbench.eval.protocol;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ public final class SanityCheck {
      */
     public static void assertUnchanged(INDArray paramsBefore, ComputationGraph after) {
         INDArray flat = after.params();
-        if (paramsBefore.data().originalDataBuffer() == flat.data().originalDataBuffer()) {
+        if (root(paramsBefore) == root(flat)) {
             throw new IllegalArgumentException("sanity check: paramsBefore is the graph's live parameter vector; "
                     + "pass a copy taken before the evaluation (graph.params().dup())");
         }
@@ -44,7 +45,7 @@ public final class SanityCheck {
         }
         // locate each paramTable entry inside the flattened vector: the entries are views of it
         List<Map.Entry<String, INDArray>> entries = new ArrayList<>(after.paramTable().entrySet());
-        entries.removeIf(e -> e.getValue().data().originalDataBuffer() != flat.data().originalDataBuffer());
+        entries.removeIf(e -> root(e.getValue()) != root(flat));
         entries.sort(Comparator.comparingLong(e -> e.getValue().offset()));
         long base = flat.offset();
         for (Map.Entry<String, INDArray> e : entries) {
@@ -65,5 +66,15 @@ public final class SanityCheck {
                         + before.getDouble(i) + " -> " + now.getDouble(i) + ")");
             }
         }
+    }
+
+    /**
+     * @return the buffer that owns {@code x}'s memory: the original buffer of a view, else its own. (A buffer
+     *         that is not a view has no original buffer: comparing {@code originalDataBuffer()} alone compared
+     *         null with null and took every copy of a restored graph's parameters for the live vector.)
+     */
+    private static DataBuffer root(INDArray x) {
+        DataBuffer d = x.data();
+        return d.originalDataBuffer() != null ? d.originalDataBuffer() : d;
     }
 }

@@ -50,4 +50,18 @@ class SanityCheckTest {
                 () -> SanityCheck.assertUnchanged(g.params(), g));
         assertTrue(e.getMessage().contains("dup()"), e.getMessage());
     }
+
+    @Test
+    void acceptsACopyOfARestoredGraphsParametersAndCatchesAChangeInIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.io.File f = dir.resolve("m.zip").toFile();
+        org.deeplearning4j.util.ModelSerializer.writeModel(TestData.tinyEncoder(4, 4, 3, 4, 1), f, false);
+        ComputationGraph g = org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(f, false);
+        INDArray before = g.params().dup();
+        assertDoesNotThrow(() -> SanityCheck.assertUnchanged(before, g));
+        assertThrows(IllegalArgumentException.class, () -> SanityCheck.assertUnchanged(g.params(), g));
+        g.getLayer("bn").getParam("mean").putScalar(1, 0.5);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SanityCheck.assertUnchanged(before, g));
+        assertTrue(e.getMessage().contains("'bn_mean'") && e.getMessage().contains("element 1"), e.getMessage());
+    }
 }
