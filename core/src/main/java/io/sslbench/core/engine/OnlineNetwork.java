@@ -57,7 +57,7 @@ public final class OnlineNetwork {
                               DataType dataType) {
         io.sslbench.core.runtime.Backend.init();
         GraphBuilder g = new NeuralNetConfiguration.Builder()
-                .seed(seed)
+                .seed(io.sslbench.core.util.Randoms.nd4jSeed(seed))
                 .dataType(dataType)
                 .updater(new NoOp()) // the engine's Optimizer applies updates
                 .trainingWorkspaceMode(dataType == DataType.DOUBLE ? WorkspaceMode.NONE : WorkspaceMode.ENABLED)

@@ -130,7 +130,7 @@ public final class Backbones {
         }
         Backend.init();
         GraphBuilder g = new NeuralNetConfiguration.Builder()
-                .seed(seed)
+                .seed(io.sslbench.core.util.Randoms.nd4jSeed(seed))
                 .dataType(DataType.FLOAT)
                 .graphBuilder()
                 .addInputs(INPUT)

@@ -14,6 +14,23 @@ import java.util.SplittableRandom;
 public final class Randoms {
     private Randoms() {}
 
+    /** The seed {@link #nd4jSeed} gives ND4J/DL4J in place of 0. */
+    public static final long ZERO_SEED_REPLACEMENT = 0x5EED_0000_0000_0001L;
+
+    /**
+     * The seed to hand to ND4J / DL4J ({@code Nd4j.getRandom().setSeed}, {@code NeuralNetConfiguration.Builder.seed})
+     * for a harness seed. ND4J 1.0.0-M2.1's native generator ignores {@code setSeed(0)}: the state is not
+     * reset, so two networks built "with seed 0" differ (measured: the same config at seed 0 gave a
+     * different random-init kNN floor on every build, seed 1 the same one every time). Every non-zero seed
+     * passes unchanged; 0 becomes {@link #ZERO_SEED_REPLACEMENT}.
+     *
+     * @param seed the harness seed (any long)
+     * @return a non-zero seed, equal to {@code seed} unless {@code seed == 0}
+     */
+    public static long nd4jSeed(long seed) {
+        return seed != 0 ? seed : ZERO_SEED_REPLACEMENT;
+    }
+
     /** @return an array of the given shape with i.i.d. N(0, std²) entries (Box-Muller), in {@code type} */
     public static INDArray gaussian(SplittableRandom rng, long[] shape, double std, DataType type) {
         long n = 1;
