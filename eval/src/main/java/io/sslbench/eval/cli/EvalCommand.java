@@ -34,16 +34,19 @@ final class EvalCommand implements Main.Command {
     public String usage() {
         return """
                 usage: sslbench eval --run DIR [--protocol knn|linear|semi1|semi10|random-init-knn|all ...]
-                                     [--results FILE] [--data-root DIR]
+                                     [--fine-tune-epochs N] [--results FILE] [--data-root DIR]
                   --run DIR        a run folder written by sslbench pretrain (config.yaml, model.zip, summary.json)
                   --protocol P     repeatable; default all
+                  --fine-tune-epochs N  semi1/semi10 fine-tuning epochs (default SimCLR's: 60 for 1%, 30 for 10%)
                   --results FILE   results store to append to (default results/results.jsonl)
+                  semi1/semi10: class-balanced 1%/10% of the whole labelled training split (CIFAR-10: 500/5,000
+                  images, index files in <run>/../subsets), whole network fine-tuned with a new classifier
                 """ + "  " + FeatureExtractor.PROTOCOL;
     }
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = Args.parse(argv, Set.of(), Set.of("run", "protocol", "results", "data-root"));
+        Args a = Args.parse(argv, Set.of(), Set.of("run", "protocol", "results", "data-root", "fine-tune-epochs"));
         if (a.get("run") == null) {
             throw new Args.UsageException("--run is required");
         }
@@ -65,7 +68,7 @@ final class EvalCommand implements Main.Command {
         out.println("evaluating " + dir + " (" + cfg.methodName() + ") with " + protocols);
         List<ResultRow> rows = Evaluate.run(dir.getFileName().toString(), cfg, MethodProvider.forConfig(cfg), online,
                 summary.get("featuresVertex").getAsString(), summary.get("featureDim").getAsInt(), result, prov, data,
-                protocols, Evaluate.Context.adhoc(dir.resolveSibling("subsets")), out);
+                protocols, Evaluate.Context.adhoc(dir.resolveSibling("subsets"), a.intValue("fine-tune-epochs", 0)), out);
         ResultsStore store = new ResultsStore(Path.of(a.get("results", "results/results.jsonl")));
         store.append(rows);
         out.println("appended " + rows.size() + " rows to " + store.file());

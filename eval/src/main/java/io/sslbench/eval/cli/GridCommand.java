@@ -38,7 +38,7 @@ final class GridCommand implements Main.Command {
             Suite scale = Suite.load(a.get("scale", "quick"));
             List<Long> seeds = a.get("seeds") == null ? List.of()
                     : java.util.Arrays.stream(a.get("seeds").split(",")).map(s -> Long.parseLong(s.trim())).toList();
-            suite = new Suite(scale.name(), scale.overrides(), scale.perMethod(), scale.protocols(),
+            suite = new Suite(scale.name(), scale.overrides(), scale.perMethod(), scale.protocols(), scale.fineTuneEpochs(),
                     List.of(new Suite.Entry(a.get("grid"), seeds)));
         } else {
             throw new Args.UsageException("give --grid or --suite");
@@ -48,7 +48,7 @@ final class GridCommand implements Main.Command {
                 Path.of(System.getProperty("sslbench.repo", ".")), out);
         if (a.flag("dry-run")) {
             var all = SuiteRunner.plan(suite);
-            var todo = runner.pending(all, suite.protocols());
+            var todo = runner.pending(all);
             for (var j : all) {
                 out.printf("%s %-10s %-9s %s seed %d %s%n", todo.contains(j) ? "TODO" : "done", j.grid(),
                         j.config().methodName(), j.cell().axesAsStrings(), j.config().seed(), j.config().hash());

@@ -15,12 +15,26 @@ import java.util.Map;
  * ResNet-18, 200 epochs, the lightly/solo-learn recipes).
  */
 public record Suite(String name, Map<String, Object> overrides, Map<String, Map<String, Object>> perMethod,
-                    List<String> protocols, List<Entry> grids) {
-    /** A grid of the suite, the seeds it runs with, and scale overrides for this grid only. */
-    public record Entry(String grid, List<Long> seeds, Map<String, Object> overrides) {
-        public Entry(String grid, List<Long> seeds) {
-            this(grid, seeds, Map.of());
+                    List<String> protocols, int fineTuneEpochs, List<Entry> grids) {
+    public Suite {
+        if (fineTuneEpochs < 0) {
+            throw new ConfigException("fineTuneEpochs", "suite " + name + ": must be >= 0 (0 = SimCLR's), got " + fineTuneEpochs);
         }
+    }
+
+    /**
+     * A grid of the suite, the seeds it runs with, scale overrides for this grid only, and the protocols of
+     * this grid (empty = the suite's).
+     */
+    public record Entry(String grid, List<Long> seeds, Map<String, Object> overrides, List<String> protocols) {
+        public Entry(String grid, List<Long> seeds) {
+            this(grid, seeds, Map.of(), List.of());
+        }
+    }
+
+    /** @return the protocols run on the cells of {@code e} */
+    public List<String> protocolsOf(Entry e) {
+        return e.protocols().isEmpty() ? protocols : e.protocols();
     }
 
     @SuppressWarnings("unchecked")
@@ -31,10 +45,7 @@ public record Suite(String name, Map<String, Object> overrides, Map<String, Map<
         if (t.get("perMethod") instanceof Map<?, ?> pm) {
             pm.forEach((k, v) -> per.put(String.valueOf(k), (Map<String, Object>) v));
         }
-        List<String> protocols = new ArrayList<>();
-        if (t.get("protocols") instanceof List<?> l) {
-            l.forEach(x -> protocols.add(String.valueOf(x)));
-        }
+        List<String> protocols = strings(t.get("protocols"));
         List<Entry> grids = new ArrayList<>();
         if (!(t.get("grids") instanceof List<?> gl)) {
             throw new ConfigException("grids", "suite " + fileOrName + " lists no grids");
@@ -46,12 +57,24 @@ public record Suite(String name, Map<String, Object> overrides, Map<String, Map<
                     sl.forEach(x -> seeds.add(((Number) x).longValue()));
                 }
                 Map<String, Object> gov = gm.get("overrides") instanceof Map<?, ?> o ? (Map<String, Object>) o : Map.of();
-                grids.add(new Entry(String.valueOf(gm.get("grid")), seeds, gov));
+                grids.add(new Entry(String.valueOf(gm.get("grid")), seeds, gov, strings(gm.get("protocols"))));
             } else {
                 grids.add(new Entry(String.valueOf(g), List.of()));
             }
         }
-        return new Suite(String.valueOf(t.getOrDefault("name", fileOrName)), ov, per, protocols, grids);
+        Object ft = t.getOrDefault("fineTuneEpochs", 0);
+        if (!(ft instanceof Number n)) {
+            throw new ConfigException("fineTuneEpochs", "suite " + fileOrName + ": expected an integer, got '" + ft + "'");
+        }
+        return new Suite(String.valueOf(t.getOrDefault("name", fileOrName)), ov, per, protocols, n.intValue(), grids);
+    }
+
+    private static List<String> strings(Object list) {
+        List<String> out = new ArrayList<>();
+        if (list instanceof List<?> l) {
+            l.forEach(x -> out.add(String.valueOf(x)));
+        }
+        return out;
     }
 
     /** @return the "k=v" overrides for a method: the suite's, then its per-method ones */

@@ -39,8 +39,8 @@ public final class SuiteRunner {
         this.out = out;
     }
 
-    /** A resolved job: one cell at one seed. */
-    public record Job(String grid, Grid.Cell cell, RunConfig config, String cellId) {
+    /** A resolved job: one cell at one seed, and the protocols evaluated on it. */
+    public record Job(String grid, Grid.Cell cell, RunConfig config, String cellId, List<String> protocols) {
         public String runId() {
             return config.methodName() + "-" + config.hash();
         }
@@ -62,7 +62,7 @@ public final class SuiteRunner {
                 String cellId = ConfigTree.hash(withoutSeed(RunConfig.from(cellTree).identityTree()));
                 for (long seed : seeds) {
                     RunConfig cfg = RunConfig.from(ConfigTree.override(cellTree, List.of("seed=" + seed)));
-                    jobs.add(new Job(g.name(), c, cfg, cellId));
+                    jobs.add(new Job(g.name(), c, cfg, cellId, suite.protocolsOf(e)));
                 }
             }
         }
@@ -75,15 +75,15 @@ public final class SuiteRunner {
         return m;
     }
 
-    /** @return the jobs still to run: those without a row of their grid for every protocol in the store */
-    public List<Job> pending(List<Job> jobs, List<String> protocols) {
+    /** @return the jobs still to run: those without a row of their grid for every one of their protocols */
+    public List<Job> pending(List<Job> jobs) {
         Map<String, Set<String>> done = new HashMap<>();
         for (ResultRow r : store.readAll()) {
             done.computeIfAbsent(r.grid() + "|" + r.provenance().configHash(), k -> new TreeSet<>()).add(r.protocol());
         }
         List<Job> out = new ArrayList<>();
         for (Job j : jobs) {
-            if (!done.getOrDefault(j.grid() + "|" + j.config().hash(), Set.of()).containsAll(protocols)) {
+            if (!done.getOrDefault(j.grid() + "|" + j.config().hash(), Set.of()).containsAll(j.protocols())) {
                 out.add(j);
             }
         }
@@ -117,7 +117,7 @@ public final class SuiteRunner {
     /** Runs the suite's pending jobs; returns the rows this call added. */
     public List<ResultRow> run(Suite suite) {
         List<Job> all = plan(suite);
-        List<Job> todo = pending(all, suite.protocols());
+        List<Job> todo = pending(all);
         out.printf(Locale.ROOT, "suite %s: %d runs, %d already in %s%n", suite.name(), all.size(), all.size() - todo.size(),
                 store.file());
         List<ResultRow> added = new ArrayList<>();
@@ -127,7 +127,7 @@ public final class SuiteRunner {
             i++;
             out.printf(Locale.ROOT, "[%d/%d] %s %s %s seed %d (%.0f s elapsed)%n", i, todo.size(), j.grid(),
                     j.config().methodName(), j.cell().axesAsStrings(), j.config().seed(), (System.nanoTime() - t0) / 1e9);
-            List<ResultRow> reused = reuse(j, suite.protocols());
+            List<ResultRow> reused = reuse(j, j.protocols());
             if (!reused.isEmpty()) {
                 out.println("  same configuration already measured (run " + reused.get(0).runId() + "): rows re-labelled");
                 store.append(reused);
@@ -138,8 +138,8 @@ public final class SuiteRunner {
             Pretrain.Data data = dataCache.computeIfAbsent(cfg.data().dataset() + "|" + cfg.data().subset() + "|"
                     + cfg.data().testSubset(), k -> Pretrain.loadData(cfg, dataRoot, true));
             Pretrain.Outcome o = Pretrain.run(cfg, runsDir.resolve(j.runId()), data, repo, out);
-            List<ResultRow> rows = Evaluate.run(o, suite.protocols(), new Evaluate.Context(suite.name(), j.grid(),
-                    j.cellId(), j.cell().axesAsStrings(), runsDir.resolve("subsets")), out);
+            List<ResultRow> rows = Evaluate.run(o, j.protocols(), new Evaluate.Context(suite.name(), j.grid(),
+                    j.cellId(), j.cell().axesAsStrings(), runsDir.resolve("subsets"), suite.fineTuneEpochs()), out);
             store.append(rows);
             added.addAll(rows);
         }

@@ -45,9 +45,23 @@ public final class Evaluate {
     public static final List<String> ALL = List.of("knn", "linear", "semi1", "semi10", "random-init-knn");
 
     /** Where a row belongs: suite, grid, cell and the grid axes of the run. */
-    public record Context(String suite, String grid, String cell, Map<String, String> axes, Path subsetDir) {
-        public static Context adhoc(Path subsetDir) {
-            return new Context("adhoc", "", "", Map.of(), subsetDir);
+    /**
+     * Where the rows go and how the evaluation is budgeted.
+     *
+     * @param subsetDir      folder of the semi-supervised index files (shared by every run of a suite)
+     * @param fineTuneEpochs semi-supervised fine-tuning epochs; 0 = SimCLR's (60 for 1%, 30 for 10%)
+     */
+    public record Context(String suite, String grid, String cell, Map<String, String> axes, Path subsetDir,
+                          int fineTuneEpochs) {
+        public Context {
+            if (fineTuneEpochs < 0) {
+                throw new IllegalArgumentException("fineTuneEpochs must be >= 0 (0 = the protocol's default), got "
+                        + fineTuneEpochs);
+            }
+        }
+
+        public static Context adhoc(Path subsetDir, int fineTuneEpochs) {
+            return new Context("adhoc", "", "", Map.of(), subsetDir, fineTuneEpochs);
         }
     }
 
@@ -91,18 +105,24 @@ public final class Evaluate {
                     m.put("top5", r.top5());
                 }
                 case "semi1", "semi10" -> {
+                    // The labelled subset is a fraction of the whole training split (1% of CIFAR-10 = 500 images),
+                    // not of the pretraining subset: "1% of the labels" means the same images at every scale.
+                    ImageDataset pool = data.labelled();
                     double frac = p.equals("semi1") ? 0.01 : 0.10;
                     SemiSupervisedSubsets.Subset s = SemiSupervisedSubsets.loadOrCreate(
-                            ctx.subsetDir().resolve(tr.sha256().substring(0, 12) + "-" + p + ".txt"), tr, frac, 0);
+                            ctx.subsetDir().resolve(pool.sha256().substring(0, 12) + "-" + p + ".txt"), pool, frac, 0);
                     FineTuneConfig fc = FineTuneConfig.simclr(frac, Math.min(256, Math.max(16, s.indices().length / 4)),
                             mean, std);
-                    fc = new FineTuneConfig(Math.min(fc.epochs(), fineTuneEpochs(cfg)), fc.learningRate(), fc.momentum(),
-                            fc.batchSize(), fc.weightDecay(), fc.randomFlip(), fc.seed(), mean, std);
-                    FineTune.Result r = FineTune.run(online, method.fineTuneFrom(features), featureDim, tr, s.indices(),
+                    if (ctx.fineTuneEpochs() > 0) {
+                        fc = fc.withEpochs(ctx.fineTuneEpochs()); // DEVIATION (suite budget): fewer epochs than SimCLR's
+                    }
+                    FineTune.Result r = FineTune.run(online, method.fineTuneFrom(features), featureDim, pool, s.indices(),
                             te, fc);
                     SanityCheck.assertUnchanged(before, online);
                     m.put("top1", r.top1());
                     m.put("top5", r.top5());
+                    m.put("labelled", (double) r.numLabelled());
+                    m.put("fineTuneEpochs", (double) r.epochs());
                 }
                 case "random-init-knn" -> {
                     ComputationGraph fresh = OnlineNetwork.build(OnlineNetwork.EncoderFactory.of(
@@ -128,11 +148,6 @@ public final class Evaluate {
         }
         SanityCheck.assertUnchanged(before, online);
         return rows;
-    }
-
-    /** Fine-tuning epochs follow the scale of the pretraining (quick suites stay quick). */
-    private static int fineTuneEpochs(RunConfig cfg) {
-        return Math.max(1, Math.min(60, cfg.epochs()));
     }
 
     private static double nanToZero(double v) {

@@ -50,8 +50,17 @@ public final class Pretrain {
                           int featureDim, Trainer.Result result, Provenance provenance, Data data) {
     }
 
-    /** The data of a run: train/test splits as used, the regime and the normalisation. */
-    public record Data(ImageDataset train, ImageDataset test, Presets.Target target, Normalization norm) {
+    /**
+     * The data of a run.
+     *
+     * @param train    the pretraining images (the class-balanced {@code data.subset} of the training split)
+     * @param test     the evaluation images (the class-balanced {@code data.testSubset} of the test split)
+     * @param labelled the whole labelled training split: the pool the semi-supervised subsets are drawn from
+     * @param target   the augmentation regime (CIFAR or ImageNet sizes)
+     * @param norm     the per-channel normalisation
+     */
+    public record Data(ImageDataset train, ImageDataset test, ImageDataset labelled, Presets.Target target,
+                       Normalization norm) {
     }
 
     /** Loads train (first {@code data.subset}) and test (first {@code data.testSubset}) splits. */
@@ -62,6 +71,7 @@ public final class Pretrain {
                 null, true);
         ImageDataset train = Datasets.load(d.dataset(), "train", root, opt);
         ImageDataset test = Datasets.load(d.dataset(), "test", root, opt);
+        ImageDataset labelled = train;
         if (d.subset() > 0) {
             train = train.balanced(d.subset());
         }
@@ -73,7 +83,7 @@ public final class Pretrain {
                     + " channel(s); the augmentation presets need RGB images (use cifar10, cifar100, stl10 or an RGB imagefolder)");
         }
         Presets.Target target = Math.max(train.height(), train.width()) <= 64 ? Presets.Target.CIFAR : Presets.Target.IMAGENET;
-        return new Data(train, test, target, target.normalization());
+        return new Data(train, test, labelled, target, target.normalization());
     }
 
     /**

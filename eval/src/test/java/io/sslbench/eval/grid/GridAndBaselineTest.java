@@ -1,10 +1,12 @@
 package io.sslbench.eval.grid;
 
+import io.sslbench.core.config.ConfigException;
 import io.sslbench.core.results.Provenance;
 import io.sslbench.core.results.ResultRow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,9 +44,39 @@ class GridAndBaselineTest {
         long simclr = jobs.stream().filter(j -> j.config().methodName().equals("simclr") && j.config().seed() == 0)
                 .map(j -> j.config().hash()).distinct().count();
         assertEquals(5, simclr, "7 simclr seed-0 jobs, 5 distinct configurations");
-        // cells differ by axes, seeds share the cell id
-        assertEquals(jobs.get(0).cellId(), jobs.get(1).cellId());
-        assertNotEquals(jobs.get(0).config().hash(), jobs.get(1).config().hash());
+        // cells differ by axes, seeds share the cell id (the methods grid is listed once per seed)
+        SuiteRunner.Job simclr0 = jobs.get(0);
+        SuiteRunner.Job simclr1 = jobs.stream().filter(j -> j.grid().equals("methods") && j.config().seed() == 1
+                && j.config().methodName().equals("simclr")).findFirst().orElseThrow();
+        assertEquals(simclr0.cellId(), simclr1.cellId());
+        assertNotEquals(simclr0.config().hash(), simclr1.config().hash());
+        // per-entry protocols: semi1 on the methods grid's seed 0 only, the suite's protocols elsewhere
+        assertEquals(8, quick.fineTuneEpochs());
+        for (SuiteRunner.Job j : jobs) {
+            boolean semi = j.grid().equals("methods") && j.config().seed() == 0;
+            assertEquals(semi, j.protocols().contains("semi1"), j.grid() + " seed " + j.config().seed());
+            assertTrue(j.protocols().containsAll(List.of("knn", "linear", "random-init-knn")));
+        }
+    }
+
+    @Test
+    void suiteFileErrorsNameTheKey(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "name: bad\nfineTuneEpochs: -1\ngrids: [methods]\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> Suite.load(bad.toString()));
+        assertTrue(e.getMessage().contains("fineTuneEpochs"), e.getMessage());
+        Files.writeString(bad, "name: bad\nfineTuneEpochs: many\ngrids: [methods]\n");
+        e = assertThrows(ConfigException.class, () -> Suite.load(bad.toString()));
+        assertTrue(e.getMessage().contains("fineTuneEpochs") && e.getMessage().contains("many"), e.getMessage());
+        Suite ok = Suite.load(writeSuite(dir, "name: ok\ngrids: [methods]\n"));
+        assertEquals(0, ok.fineTuneEpochs(), "0 = SimCLR's epochs");
+        assertEquals(ok.protocols(), ok.protocolsOf(ok.grids().get(0)));
+    }
+
+    private static String writeSuite(Path dir, String text) throws Exception {
+        Path f = dir.resolve("ok.yaml");
+        Files.writeString(f, text);
+        return f.toString();
     }
 
     static ResultRow row(String grid, String method, String protocol, double top1, Map<String, String> axes,
