@@ -67,6 +67,12 @@ public final class Byol implements SslMethod {
         ctx.emaTarget("target").update(Schedules.cosineMomentum(cfg.baseMomentum(), ctx.step(), ctx.totalSteps()));
     }
 
+    /** Collapse minimises this loss: every prediction equal to its target gives 0; the summed loss spans [0, 8]. */
+    @Override
+    public java.util.Optional<io.sslbench.core.engine.Collapse.TrivialLoss> trivialLoss() {
+        return java.util.Optional.of(new io.sslbench.core.engine.Collapse.TrivialLoss(0, 8));
+    }
+
     @Override
     public List<String> deviations() {
         return List.of(

@@ -86,6 +86,12 @@ public final class SimSiam implements SslMethod {
         return cfg.fixedPredictorLr() && cfg.predictor() ? Set.of("pred") : Set.of();
     }
 
+    /** Collapse minimises this loss: "the minimum possible loss of -1" (Fig. 2 left): p and z equal for every image; the loss spans [-1, 1]. */
+    @Override
+    public java.util.Optional<io.sslbench.core.engine.Collapse.TrivialLoss> trivialLoss() {
+        return java.util.Optional.of(new io.sslbench.core.engine.Collapse.TrivialLoss(-1, 2));
+    }
+
     @Override
     public List<String> deviations() {
         return List.of(

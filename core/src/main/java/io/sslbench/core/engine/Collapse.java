@@ -72,26 +72,90 @@ public final class Collapse {
     }
 
     /**
+     * Fraction of {@code 1/sqrt(d)} below which a loss sitting at its degenerate value counts as collapse
+     * (the second rule of {@link Verdict#of(double, int, double, java.util.Optional)}).
+     *
+     * <p>Choice: healthy runs in this harness read 0.3 to 1.0 of {@code 1/sqrt(d)} (BYOL and MoCo v1 about
+     * 0.33 at the quick scale); SimSiam without stop-gradient reads 0.28 after 200 steps with its loss at
+     * -0.95, i.e. at the degenerate minimum. The std alone cannot separate those, the loss can.
+     */
+    public static final double DEGENERATE_STD_FRACTION = 0.5;
+
+    /**
+     * Fraction of the loss's range within which the loss counts as sitting at its degenerate value.
+     */
+    public static final double DEGENERATE_LOSS_FRACTION = 0.05;
+
+    /**
+     * The loss a method reaches when every input maps to the same output (SimSiam: -1, "the minimum
+     * possible loss" of Fig. 2 left; BYOL: 0), and the width of the loss's range, which scales the tolerance.
+     *
+     * @param value the degenerate (constant-output) loss
+     * @param range max - min of the loss (SimSiam 2, BYOL 8)
+     */
+    public record TrivialLoss(double value, double range) {
+        public TrivialLoss {
+            if (!Double.isFinite(value) || !(range > 0) || Double.isInfinite(range)) {
+                throw new IllegalArgumentException("TrivialLoss needs a finite value and a range > 0, got " + value
+                        + ", " + range);
+            }
+        }
+
+        /** @return whether {@code loss} is within {@link #DEGENERATE_LOSS_FRACTION} of the range from the value */
+        public boolean reachedBy(double loss) {
+            return Math.abs(loss - value) <= DEGENERATE_LOSS_FRACTION * range;
+        }
+    }
+
+    /**
      * Collapse verdict for one measurement.
      *
      * @param std       the monitor value {@link #std(INDArray)}
      * @param dim       embedding dimension d
      * @param healthy   {@code 1/sqrt(d)}
      * @param threshold {@code THRESHOLD_FRACTION/sqrt(d)}
-     * @param collapsed {@code std < threshold}
+     * @param collapsed whether either rule fired (see {@link #of(double, int, double, java.util.Optional)})
+     * @param reason    why it is collapsed, "" when it is not
      */
-    public record Verdict(double std, int dim, double healthy, double threshold, boolean collapsed) {
+    public record Verdict(double std, int dim, double healthy, double threshold, boolean collapsed, String reason) {
         public Verdict {
             requirePositiveDim(dim);
             if (!(std >= 0) || Double.isInfinite(std)) {
                 throw new IllegalArgumentException("std must be finite and >= 0, got " + std);
             }
+            if (collapsed == reason.isEmpty()) {
+                throw new IllegalArgumentException("a collapsed verdict needs a reason and a healthy one none");
+            }
         }
 
-        /** @return the verdict for monitor value {@code std} at embedding dimension {@code d} */
+        /** @return the std-only verdict: collapsed iff {@code std < THRESHOLD_FRACTION/sqrt(d)} */
         public static Verdict of(double std, int d) {
-            double t = Collapse.threshold(d);
-            return new Verdict(std, d, Collapse.healthy(d), t, std < t);
+            return of(std, d, Double.NaN, java.util.Optional.empty());
+        }
+
+        /**
+         * The verdict from the two signals of SimSiam's Fig. 2: collapsed if
+         * (1) {@code std < THRESHOLD_FRACTION/sqrt(d)} (complete collapse, whatever the method), or
+         * (2) the method has a degenerate loss value, the loss is within {@link #DEGENERATE_LOSS_FRACTION} of
+         * the loss's range from it, and {@code std < DEGENERATE_STD_FRACTION/sqrt(d)} (the optimiser found
+         * the degenerate solution and the spread is going).
+         *
+         * @param loss    the final loss (mean over the last epoch); NaN skips rule 2
+         * @param trivial the method's degenerate loss, if it has one
+         */
+        public static Verdict of(double std, int d, double loss, java.util.Optional<TrivialLoss> trivial) {
+            double h = Collapse.healthy(d), t = Collapse.threshold(d);
+            String reason = "";
+            if (std < t) {
+                reason = String.format(java.util.Locale.ROOT, "output std %.4f < %.1f/sqrt(d) = %.4f", std,
+                        THRESHOLD_FRACTION, t);
+            } else if (trivial.isPresent() && Double.isFinite(loss) && trivial.get().reachedBy(loss)
+                    && std < DEGENERATE_STD_FRACTION * h) {
+                reason = String.format(java.util.Locale.ROOT,
+                        "loss %.4f at its degenerate value %.4f and output std %.4f < %.1f/sqrt(d) = %.4f", loss,
+                        trivial.get().value(), std, DEGENERATE_STD_FRACTION, DEGENERATE_STD_FRACTION * h);
+            }
+            return new Verdict(std, d, h, t, !reason.isEmpty(), reason);
         }
 
         /** @return std as a fraction of the healthy value 1/sqrt(d) */

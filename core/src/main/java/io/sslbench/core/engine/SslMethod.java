@@ -63,6 +63,15 @@ public interface SslMethod {
     default void afterStep(TrainContext ctx, StepInputs in, INDArray onlineOutput) {
     }
 
+    /**
+     * @return the loss every input mapped to one output gives, if the loss can reach it by collapsing (a
+     *         second collapse signal besides the output std; see {@link Collapse.Verdict}); empty (the default)
+     *         where collapse does not minimise the loss (contrastive and clustering losses)
+     */
+    default java.util.Optional<Collapse.TrivialLoss> trivialLoss() {
+        return java.util.Optional.empty();
+    }
+
     /** @return the embeddings whose spread the collapse monitor tracks (default: the head output) */
     default INDArray embeddings(INDArray onlineOutput) {
         return onlineOutput;

@@ -40,7 +40,12 @@ public final class Trainer {
         Map<String, Double> evaluate(int epoch, ComputationGraph online, String featuresVertex);
     }
 
-    /** Outcome of {@link #run()}. */
+    /**
+     * Outcome of {@link #run()}.
+     *
+     * @param collapseStd the collapse monitor averaged over the steps of the last epoch run
+     * @param finalLoss   the loss averaged over the steps of the last epoch run
+     */
     public record Result(long steps, double imgPerSec, double wallSeconds, long peakRssBytes, double collapseStd,
                          int embeddingDim, double finalLoss, double probeAccuracy, boolean completed) {
     }
@@ -230,7 +235,7 @@ public final class Trainer {
             throw new IllegalStateException("no full batch of " + cfg.batchSize() + " images in the data set");
         }
         long total = ctx.totalSteps();
-        double lastLoss = Double.NaN, lastStd = Double.NaN;
+        double lastLoss = Double.NaN, lastStd = Double.NaN, epochLoss = Double.NaN, epochStd = Double.NaN;
         int embDim = 0;
         long imagesTimed = 0;
         double secondsTimed = 0;
@@ -240,7 +245,7 @@ public final class Trainer {
             if (probe != null) {
                 probe.resetAccuracy();
             }
-            double stdSum = 0;
+            double stdSum = 0, lossSum = 0;
             int stdCount = 0;
             Iterator<io.sslbench.core.aug.ViewBatch> it = data.epoch(epoch, epoch == startEpoch ? startBatch : 0);
             int b = epoch == startEpoch ? startBatch : 0;
@@ -261,6 +266,7 @@ public final class Trainer {
                 embDim = (int) emb.size(1);
                 lastStd = Collapse.std(emb);
                 stdSum += lastStd;
+                lossSum += lastLoss;
                 stdCount++;
                 if (probe != null && sg.features() != null) {
                     probe.update(sg.features().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, images)), batch.labels());
@@ -289,15 +295,21 @@ public final class Trainer {
                 }
                 if (cfg.engine().stopAfterSteps() > 0 && ctx.step + 1 >= cfg.engine().stopAfterSteps()) {
                     progress.done();
-                    return result(ctx.step + 1, imagesTimed, secondsTimed, startNanos, lastStd, embDim, lastLoss, false);
+                    return result(ctx.step + 1, imagesTimed, secondsTimed, startNanos, stdSum / stdCount, embDim,
+                            lossSum / stdCount, false);
                 }
             }
             progress.done();
+            if (stdCount > 0) {
+                epochStd = stdSum / stdCount;
+                epochLoss = lossSum / stdCount;
+            }
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("step", ctx.step);
             row.put("epoch", epoch);
             row.put("epochEnd", true);
             row.put("collapseStd", stdCount == 0 ? Double.NaN : stdSum / stdCount);
+            row.put("epochLoss", stdCount == 0 ? Double.NaN : lossSum / stdCount);
             if (probe != null) {
                 row.put("probeAcc", probe.accuracy());
             }
@@ -311,7 +323,7 @@ public final class Trainer {
                     probe != null ? String.format(Locale.ROOT, "  probe %.3f", probe.accuracy()) : "",
                     row.containsKey("knnTop1") ? String.format(Locale.ROOT, "  kNN %.3f", (Double) row.get("knnTop1")) : ""));
         }
-        return result(ctx.step + 1, imagesTimed, secondsTimed, startNanos, lastStd, embDim, lastLoss, true);
+        return result(ctx.step + 1, imagesTimed, secondsTimed, startNanos, epochStd, embDim, epochLoss, true);
     }
 
     private Result result(long steps, long images, double secs, long startNanos, double std, int d, double loss,

@@ -2,6 +2,7 @@ package io.sslbench.eval.cli;
 
 import io.sslbench.core.config.ConfigTree;
 import io.sslbench.core.config.RunConfig;
+import io.sslbench.core.engine.Collapse;
 import io.sslbench.eval.run.Pretrain;
 
 import java.io.PrintStream;
@@ -79,6 +80,14 @@ final class PretrainCommand implements Main.Command {
         out.printf(Locale.ROOT, "done: %d steps, %.1f img/s, %.0f s, peak RSS %.2f GB, collapse std %.4f (1/sqrt(d)=%.4f)%n",
                 o.result().steps(), o.result().imgPerSec(), o.result().wallSeconds(), o.result().peakRssBytes() / 1e9,
                 o.result().collapseStd(), 1 / Math.sqrt(Math.max(1, o.result().embeddingDim())));
+        double std = o.result().collapseStd();
+        if (Double.isFinite(std) && o.result().embeddingDim() > 0) {
+            Collapse.Verdict v = Collapse.Verdict.of(std, o.result().embeddingDim(), o.result().finalLoss(),
+                    o.method().trivialLoss());
+            if (v.collapsed()) {
+                out.println("COLLAPSED: " + v.reason());
+            }
+        }
         return o.result().completed() ? 0 : 3;
     }
 }

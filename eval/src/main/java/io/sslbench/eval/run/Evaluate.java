@@ -137,7 +137,8 @@ public final class Evaluate {
                 default -> throw new IllegalStateException(p);
             }
             m.put("evalSeconds", (System.nanoTime() - t0) / 1e9);
-            Collapse.Verdict v = Collapse.Verdict.of(Math.max(0, nanToZero(train.collapseStd())), Math.max(1, train.embeddingDim()));
+            Collapse.Verdict v = Collapse.Verdict.of(Math.max(0, nanToZero(train.collapseStd())), Math.max(1, train.embeddingDim()),
+                    train.finalLoss(), method.trivialLoss());
             rows.add(new ResultRow(runId, ctx.suite(), ctx.grid(), ctx.cell(), cfg.methodName(), ctx.axes(), p, m,
                     cfg.backbone(), cfg.data().dataset(), cfg.epochs(), train.imgPerSec(), train.wallSeconds(),
                     train.peakRssBytes(), train.collapseStd(), train.embeddingDim(), v.collapsed(), prov));

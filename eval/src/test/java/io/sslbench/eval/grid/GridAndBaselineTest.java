@@ -127,12 +127,17 @@ class GridAndBaselineTest {
         unflagged.set(3, row("simsiam-ablation", "simsiam", "knn", 0.2,
                 Map.of("method.stopGradient", "false", "method.predictor", "true"), false));
         assertTrue(Baselines.check(b, unflagged).get(0).startsWith("COLLAPSE NOT FLAGGED"));
-        // collapsing (below half the healthy std) passes the gate; a collapsing stop-gradient twin fails it
-        List<ResultRow> collapsing = new ArrayList<>(healthy(0.5));
-        collapsing.set(3, new ResultRow("r", "quick", "simsiam-stopgrad", "c", "simsiam", Map.of("method.stopGradient", "false"),
-                "knn", Map.of("top1", 0.2), "small-cifar", "cifar10", 8, 1, 1, 1, 0.4 / Math.sqrt(128), 128, false,
+        // the gate reads the run's verdict (Collapse.Verdict: std or degenerate-loss rule), not the std alone
+        List<ResultRow> flagged = new ArrayList<>(healthy(0.5));
+        flagged.set(3, new ResultRow("r", "quick", "simsiam-stopgrad", "c", "simsiam", Map.of("method.stopGradient", "false"),
+                "knn", Map.of("top1", 0.2), "small-cifar", "cifar10", 8, 1, 1, 1, 0.3 / Math.sqrt(128), 128, true,
                 unflagged.get(0).provenance()));
-        assertEquals(List.of(), Baselines.check(b, collapsing));
+        assertEquals(List.of(), Baselines.check(b, flagged));
+        List<ResultRow> lowStdOnly = new ArrayList<>(flagged);
+        ResultRow f3 = flagged.get(3);
+        lowStdOnly.set(3, new ResultRow(f3.runId(), f3.suite(), f3.grid(), f3.cell(), f3.method(), f3.axes(), f3.protocol(),
+                f3.metrics(), f3.backbone(), f3.dataset(), f3.epochs(), 1, 1, 1, f3.collapseStd(), 128, false, f3.provenance()));
+        assertTrue(Baselines.check(b, lowStdOnly).get(0).contains("simsiam-stopgrad"), Baselines.check(b, lowStdOnly).toString());
         List<ResultRow> bothDown = new ArrayList<>(healthy(0.5));
         bothDown.set(4, row("simsiam-ablation", "simsiam", "knn", 0.3,
                 Map.of("method.stopGradient", "true", "method.predictor", "true"), true));
