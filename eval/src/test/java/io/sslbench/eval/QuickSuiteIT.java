@@ -37,11 +37,7 @@ class QuickSuiteIT {
         ResultsStore store = new ResultsStore(out.resolve("results.jsonl"));
         Suite suite = Suite.load(suiteName);
         new SuiteRunner(store, out.resolve("runs"), null, repo, System.out).run(suite);
-        // rows of this suite's current grids (a store kept across suite edits may hold rows of dropped grids)
-        java.util.Set<String> grids = new java.util.HashSet<>();
-        suite.grids().forEach(e -> grids.add(io.sslbench.eval.grid.Grid.load(e.grid()).name()));
-        List<ResultRow> rows = store.readAll().stream()
-                .filter(r -> suiteName.equals(r.suite()) && grids.contains(r.grid())).toList();
+        List<ResultRow> rows = suite.rowsOf(store.readAll());
 
         var report = Reporting.write("sslbench — " + suiteName + " suite", rows, out.resolve("runs"), out);
         System.out.println("report: " + report.indexHtml());

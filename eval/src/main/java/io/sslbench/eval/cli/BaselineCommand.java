@@ -31,7 +31,7 @@ final class BaselineCommand implements Main.Command {
         }
         String suite = a.get("suite");
         Path file = Path.of(a.get("file", "eval/baselines/" + suite + ".json"));
-        var rows = new ResultsStore(Path.of(a.get("results"))).readAll().stream().filter(r -> suite.equals(r.suite())).toList();
+        var rows = io.sslbench.eval.grid.Suite.load(suite).rowsOf(new ResultsStore(Path.of(a.get("results"))).readAll());
         switch (a.positional.get(0)) {
             case "update" -> {
                 String commit = Provenances.create("-", 0, "-", "-", Path.of(System.getProperty("sslbench.repo", ".")))

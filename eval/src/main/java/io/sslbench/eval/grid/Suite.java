@@ -77,6 +77,16 @@ public record Suite(String name, Map<String, Object> overrides, Map<String, Map<
         return out;
     }
 
+    /**
+     * @return the rows of this suite's current grids ({@code rows} may come from a store kept across suite
+     *         edits, holding rows of grids the suite no longer lists)
+     */
+    public List<io.sslbench.core.results.ResultRow> rowsOf(List<io.sslbench.core.results.ResultRow> rows) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        grids.forEach(e -> names.add(Grid.load(e.grid()).name()));
+        return rows.stream().filter(r -> name.equals(r.suite()) && names.contains(r.grid())).toList();
+    }
+
     /** @return the "k=v" overrides for a method: the suite's, then its per-method ones */
     public List<String> assignments(String method) {
         List<String> out = new ArrayList<>();
