@@ -37,6 +37,17 @@ import java.util.Arrays;
  * [2N,2N]x[2N,D] gemms; the rest is O(2N D). Runs in the input's data type. For very small temperatures, where
  * {@code exp(1/tau)} would overflow the data type (see {@link CosineLogits}), it falls back to the
  * row-max-shifted softmax and two gradient gemms.
+ *
+ * <p><b>With a memory of negatives</b> ({@link #withMemory}, SimCLR v2's MoCo-style memory): K
+ * extra unit vectors {@code c_q} (momentum-encoder embeddings of past batches, constants) join
+ * every anchor's denominator,
+ * <pre>
+ *   l(i)  = -log( exp(s_{i,p(i)}/tau) / ( sum_{k != i, k < 2N} exp(s_ik/tau) + sum_{q < K} exp(u_i . c_q/tau) ) )
+ * </pre>
+ * With {@code F_iq = exp(u_i . c_q / tau)} the row sums {@code r_i} include {@code sum_q F_iq} and
+ * the gradient gains the term {@code diag(1/r) F C / (2N tau)}; the first gemm above accumulates
+ * {@code F C} into the same array. Extra cost: one [2N,D]x[D,K] gemm, one exp and row sum over
+ * [2N,K], one [2N,K]x[K,D] gemm. With K = 0 (no memory) it is the plain loss, the same operations.
  */
 public final class NtXentLoss {
     /** Workspace of the temporaries (see {@link LossWorkspace}). */
@@ -51,7 +62,22 @@ public final class NtXentLoss {
      * @return the mean loss over the 2N anchors and {@code dL/dz} [2N, D]
      */
     public static LossResult compute(INDArray z, double temperature) {
-        return compute(z, temperature, true);
+        return compute(z, null, temperature, true);
+    }
+
+    /**
+     * NT-Xent with a memory of K extra negatives shared by every anchor (SimCLR v2, Sec. 2: "the
+     * memory mechanism from MoCo"; formula in the class doc).
+     *
+     * @param z           embeddings [2N, D] as in {@link #compute(INDArray, double)}; not modified
+     * @param memory      negatives [K, D], rows already unit vectors (e.g. {@code FeatureQueue.snapshot()}),
+     *                    same data type as {@code z}; constants: no gradient flows to them. {@code null}
+     *                    or an empty [0, D] array means K = 0, the plain loss
+     * @param temperature {@code tau > 0}
+     * @return the mean loss over the 2N anchors and {@code dL/dz} [2N, D] (the memory receives none)
+     */
+    public static LossResult withMemory(INDArray z, INDArray memory, double temperature) {
+        return compute(z, memory, temperature, true);
     }
 
     /**
@@ -59,6 +85,13 @@ public final class NtXentLoss {
      * (package-private so tests cover both paths).
      */
     static LossResult compute(INDArray z, double temperature, boolean allowUnshifted) {
+        return compute(z, null, temperature, allowUnshifted);
+    }
+
+    /**
+     * As {@link #withMemory}; {@code allowUnshifted = false} forces the row-max path.
+     */
+    static LossResult compute(INDArray z, INDArray memory, double temperature, boolean allowUnshifted) {
         L2Normalize.requireMatrix(z, "z");
         requireTemperature(temperature);
         long m = z.rows();
@@ -66,24 +99,46 @@ public final class NtXentLoss {
             throw new IllegalArgumentException("z must have an even number 2N >= 2 of rows (two views of N"
                     + " images), got " + m + " rows, shape " + Arrays.toString(z.shape()));
         }
+        INDArray mem = requireMemory(memory, z);
+        long terms = m + (mem == null ? 0 : mem.rows()); // as the plain loss when K = 0
         double invTau = 1.0 / temperature;
         try (MemoryWorkspace ws = LossWorkspace.open(WORKSPACE)) {
             // DEVIATION: norms are clamped at 1e-12 as torch.nn.functional.normalize does; SimCLR's
             // tf.math.l2_normalize clamps the squared norm at 1e-12 (the norm at 1e-6). Only rows with
             // ||z_i|| < 1e-6 differ.
             L2Normalize.Normalized norm = L2Normalize.forward(z, "z");
-            Partial p = allowUnshifted && CosineLogits.unshiftedExpIsSafe(z.dataType(), invTau, m)
-                    ? symmetric(norm.unit(), invTau)
-                    : rowMaxShifted(norm.unit(), invTau);
+            Partial p = allowUnshifted && CosineLogits.unshiftedExpIsSafe(z.dataType(), invTau, terms)
+                    ? symmetric(norm.unit(), mem, invTau)
+                    : rowMaxShifted(norm.unit(), mem, invTau);
             return new LossResult(p.value(), L2Normalize.backwardInPlace(norm, p.gradUnit()).detach());
         }
+    }
+
+    /** @return the memory, or null for K = 0; rejects a non-matrix, a width or type unlike z's */
+    private static INDArray requireMemory(INDArray memory, INDArray z) {
+        if (memory == null || (memory.rank() == 2 && memory.isEmpty() && memory.columns() == z.columns())) {
+            return null;
+        }
+        L2Normalize.requireMatrix(memory, "memory");
+        if (memory.columns() != z.columns()) {
+            throw new IllegalArgumentException("memory dimension " + memory.columns() + " (shape "
+                    + Arrays.toString(memory.shape()) + ") does not match the embedding dimension D = " + z.columns());
+        }
+        if (memory.dataType() != z.dataType()) {
+            throw new IllegalArgumentException("z and memory must share one data type, got "
+                    + z.dataType() + " and " + memory.dataType());
+        }
+        return memory;
     }
 
     /** The loss value and dL/du, before the normalisation's backward pass. */
     private record Partial(double value, INDArray gradUnit) {}
 
-    /** exp of the raw logits (safe by {@link CosineLogits}): E is symmetric, so G^T u needs no transpose. */
-    private static Partial symmetric(INDArray u, double invTau) {
+    /**
+     * exp of the raw logits (safe by {@link CosineLogits}): E is symmetric, so G^T u needs no transpose.
+     * {@code mem}: the memory [K, D] or null (K = 0).
+     */
+    private static Partial symmetric(INDArray u, INDArray mem, double invTau) {
         long m = u.rows(), n = m / 2;
         INDArray e = Nd4j.createUninitialized(u.dataType(), new long[]{m, m}, 'c');
         Nd4j.gemm(u, u, e, false, true, invTau, 0.0);                    // S / tau
@@ -96,12 +151,23 @@ public final class NtXentLoss {
         // (1e9), whose exp is also exactly 0.
         diagonal(e, 0, m).assign(0);                                     // k != i
         INDArray rowSum = e.sum(1);
+        INDArray f = null;
+        if (mem != null) {                                               // F = exp(U C^T / tau) [2N, K]
+            f = Nd4j.createUninitialized(u.dataType(), new long[]{m, mem.rows()}, 'c');
+            Nd4j.gemm(u, mem, f, false, true, invTau, 0.0);
+            Transforms.exp(f, false);
+            rowSum.addi(f.sum(1));
+        }
         // DEVIATION: the mean over the 2N anchors (Algorithm 1). SimCLR's TF add_contrastive_loss
         // returns loss_a + loss_b, the sum of the two views' means: twice this value and gradient.
         double value = (Transforms.log(rowSum, true).sumNumber().doubleValue() - positives) / m;
 
-        // diag(1/r) E u + E diag(1/r) u: two gemms accumulating into one [2N, D] array
-        INDArray gradUnit = Nd4j.gemm(e, u, false, false).diviColumnVector(rowSum);
+        // diag(1/r) (E u + F C) + E diag(1/r) u: gemms accumulating into one [2N, D] array
+        INDArray gradUnit = Nd4j.gemm(e, u, false, false);
+        if (f != null) {
+            Nd4j.gemm(f, mem, gradUnit, false, false, 1.0, 1.0);
+        }
+        gradUnit.diviColumnVector(rowSum);
         Nd4j.gemm(e, u.divColumnVector(rowSum), gradUnit, false, false, 1.0, 1.0);
         // - 2 u_{p(i)}: subtract the other view's rows block by block (halved first, doubled below)
         gradUnit.muli(0.5);
@@ -112,8 +178,8 @@ public final class NtXentLoss {
         return new Partial(value, gradUnit.muli(2 * invTau / m));
     }
 
-    /** General path for tiny temperatures: softmax shifted by each row's maximum. */
-    private static Partial rowMaxShifted(INDArray u, double invTau) {
+    /** General path for tiny temperatures: softmax shifted by each row's maximum. {@code mem} as in symmetric. */
+    private static Partial rowMaxShifted(INDArray u, INDArray mem, double invTau) {
         long m = u.rows(), n = m / 2;
         INDArray logits = Nd4j.createUninitialized(u.dataType(), new long[]{m, m}, 'c');
         Nd4j.gemm(u, u, logits, false, true, invTau, 0.0);
@@ -126,20 +192,35 @@ public final class NtXentLoss {
         double positives = pos12.sumNumber().doubleValue() + pos21.sumNumber().doubleValue();
 
         INDArray rowMax = logits.max(1);
+        INDArray memLogits = null;
+        if (mem != null) {                                               // U C^T / tau [2N, K]
+            memLogits = Nd4j.createUninitialized(u.dataType(), new long[]{m, mem.rows()}, 'c');
+            Nd4j.gemm(u, mem, memLogits, false, true, invTau, 0.0);
+            rowMax = Transforms.max(rowMax, memLogits.max(1), false);
+        }
         logits.subiColumnVector(rowMax);
         Transforms.exp(logits, false);
         INDArray rowSum = logits.sum(1);
+        if (memLogits != null) {
+            memLogits.subiColumnVector(rowMax);
+            Transforms.exp(memLogits, false);
+            rowSum.addi(memLogits.sum(1));
+        }
         double logSumExp = Transforms.log(rowSum, true).addi(rowMax).sumNumber().doubleValue();
         // DEVIATION: mean over the 2N anchors, half of the TF code's loss_a + loss_b (see symmetric)
         double value = (logSumExp - positives) / m;
 
-        // G = (softmax - Y) / 2N in place; dL/du = (G u + G^T u) / tau
+        // G = (softmax - Y) / 2N in place; dL/du = (G u + G^T u + G_mem C) / tau
         logits.diviColumnVector(rowSum.muli(m));
         pos12.subi(1.0 / m);
         pos21.subi(1.0 / m);
         INDArray gradUnit = Nd4j.createUninitialized(u.dataType(), new long[]{m, u.columns()}, 'c');
         Nd4j.gemm(logits, u, gradUnit, false, false, invTau, 0.0);
         Nd4j.gemm(logits, u, gradUnit, true, false, invTau, 1.0);
+        if (memLogits != null) {
+            memLogits.diviColumnVector(rowSum);                           // rowSum already times 2N
+            Nd4j.gemm(memLogits, mem, gradUnit, false, false, invTau, 1.0);
+        }
         return new Partial(value, gradUnit);
     }
 

@@ -2,24 +2,45 @@ package io.sslbench.simclr;
 
 import io.sslbench.core.aug.Presets;
 import io.sslbench.core.aug.ViewPipeline;
+import io.sslbench.core.engine.EmaTarget;
+import io.sslbench.core.engine.FeatureQueue;
 import io.sslbench.core.engine.StepInputs;
 import io.sslbench.core.engine.SslMethod;
 import io.sslbench.core.engine.TrainContext;
+import io.sslbench.core.loss.L2Normalize;
 import io.sslbench.core.loss.LossResult;
 import io.sslbench.core.nn.Heads;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * SimCLR v1/v2: two views of each image through one encoder and projection head; NT-Xent over the 2N
  * embeddings, each anchor with its positive and 2(N−1) negatives (SimCLR Algorithm 1).
+ *
+ * <p>With {@code method.queueSize = K > 0}, SimCLR v2's memory (Sec. 2: "we also incorporate the
+ * memory mechanism from MoCo"): a momentum (EMA) copy of encoder and head, registered with the engine
+ * as EMA target {@value #MEMORY_TARGET}, embeds both views each step; its L2-normalised outputs are
+ * enqueued into a {@link FeatureQueue} of K keys after the step, and every anchor's NT-Xent
+ * denominator also runs over the K queued keys ({@link NtXentLoss#withMemory}). Positives stay the
+ * online pairs. As in MoCo, the momentum update comes before the keys are computed, and the loss
+ * uses the queue as it was before this step's keys.
  */
 public final class SimClr implements SslMethod {
+    /** Name of the memory encoder's EMA target (checkpointed by the engine as {@code target/memory}). */
+    public static final String MEMORY_TARGET = "memory";
+
     private final String id;
     private final SimClrConfig cfg;
+    /** Width of the encoder features, recorded by {@link #addHeads} (the key width when head = none). */
+    private int featureDim;
+    /** The memory of negatives; null when {@code queueSize = 0}. */
+    private FeatureQueue memory;
 
     public SimClr(String id, SimClrConfig cfg) {
         this.id = id;
@@ -43,6 +64,7 @@ public final class SimClr implements SslMethod {
      */
     @Override
     public String addHeads(GraphBuilder g, String features, int featureDim) {
+        this.featureDim = featureDim;
         int hidden = cfg.hiddenDim() == 0 ? featureDim : cfg.hiddenDim();
         return switch (cfg.head()) {
             case "none" -> features;
@@ -54,14 +76,95 @@ public final class SimClr implements SslMethod {
         };
     }
 
+    /** Creates the memory encoder (a copy of the online network) and the queue when the memory is on. */
+    @Override
+    public void init(TrainContext ctx) {
+        if (!cfg.memory()) {
+            return;
+        }
+        if (featureDim < 1) {
+            throw new IllegalStateException("SimClr.init before addHeads: the memory's key width is unknown");
+        }
+        ctx.emaTarget(MEMORY_TARGET);
+        int keyDim = cfg.head().equals("none") ? featureDim : cfg.outDim();
+        // DEVIATION: SimCLR v2 does not say how its memory starts; as MoCo, K random unit vectors.
+        memory = FeatureQueue.random(cfg.queueSize(), keyDim, ctx.online().params().dataType(), ctx.config().seed());
+    }
+
+    /**
+     * Both views as one chunk [2N, C, H, W] (view 1 rows, then view 2). With the memory on, the
+     * targets are the memory encoder's embeddings of the same 2N rows, after its momentum update.
+     */
     @Override
     public StepInputs prepare(TrainContext ctx, INDArray[] views) {
-        return StepInputs.of(Nd4j.concat(0, views[0], views[1]));
+        INDArray x = Nd4j.concat(0, views[0], views[1]);
+        if (!cfg.memory()) {
+            return StepInputs.of(x);
+        }
+        EmaTarget key = ctx.emaTarget(MEMORY_TARGET);
+        key.update(cfg.momentum()); // before the keys, as MoCo's _momentum_update_key_encoder()
+        // DEVIATION: the memory encoder's BN uses the statistics of all 2N rows, like the online
+        // encoder here; no ShuffleBN (SimCLR v2 does not describe any, and its BN is global anyway).
+        return new StepInputs(new INDArray[]{x}, key.forward(ctx.headVertex(), x));
     }
 
     @Override
     public LossResult loss(INDArray z, INDArray targets, TrainContext ctx) {
-        return NtXentLoss.compute(z, cfg.temperature());
+        return memory == null
+                ? NtXentLoss.compute(z, cfg.temperature())
+                : NtXentLoss.withMemory(z, memory.snapshot(), cfg.temperature());
+    }
+
+    /**
+     * Enqueues the memory encoder's normalised keys: view 1's N rows, then view 2's (two enqueues of
+     * N, so K need only be a multiple of N).
+     */
+    @Override
+    public void afterStep(TrainContext ctx, StepInputs in, INDArray onlineOutput) {
+        if (memory == null) {
+            return;
+        }
+        INDArray keys = L2Normalize.forward(in.targets(), "memory keys").unit();
+        long n = keys.rows() / 2;
+        // DEVIATION: SimCLR v2 does not say which outputs are buffered; both views' are, 2N keys a step.
+        memory.enqueue(keys.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()));
+        memory.enqueue(keys.get(NDArrayIndex.interval(n, 2 * n), NDArrayIndex.all()));
+    }
+
+    /** @return the memory's K keys [K, D] in storage order (see {@link FeatureQueue#snapshot()}), for tests */
+    public INDArray memorySnapshot() {
+        requireMemory();
+        return memory.snapshot();
+    }
+
+    /** @return the row of the memory the next keys are written to, for tests */
+    public int memoryPointer() {
+        requireMemory();
+        return memory.pointer();
+    }
+
+    private void requireMemory() {
+        if (memory == null) {
+            throw new IllegalStateException(id + " has no memory (method.queueSize = 0" + (cfg.memory()
+                    ? ", or init has not run)" : ")"));
+        }
+    }
+
+    /** @return the memory's {@link FeatureQueue#state()} when it is on, else nothing */
+    @Override
+    public Map<String, INDArray> state() {
+        return memory == null ? Map.of() : memory.state();
+    }
+
+    @Override
+    public void restore(Map<String, INDArray> state) {
+        if (cfg.memory()) {
+            memory = FeatureQueue.fromState(state);
+            if (memory.size() != cfg.queueSize()) {
+                throw new IllegalArgumentException("checkpointed memory holds " + memory.size()
+                        + " keys, the config asks method.queueSize = " + cfg.queueSize());
+            }
+        }
     }
 
     /** v2 fine-tunes "from the first layer of the projection head" (SimCLRv2, Sec. 2). */
@@ -73,10 +176,18 @@ public final class SimClr implements SslMethod {
 
     @Override
     public List<String> deviations() {
-        return List.of(
+        List<String> out = new ArrayList<>(List.of(
                 "BN statistics of the projection head are computed over both views together (2N rows), as the official TF code's concatenated batch; the encoder likewise (no per-replica BN).",
                 "The final projection layer is followed by a BN with scale/shift as in the official code's proj_out; lightly's head omits it.",
-                "CIFAR presets use ResNet-18 (CIFAR stem) by default instead of ResNet-50; epochs and batch are scaled to CPU budgets in the quick/short suites.",
-                "SimCLR v2's optional MoCo-style memory of negatives is not implemented.");
+                "CIFAR presets use ResNet-18 (CIFAR stem) by default instead of ResNet-50; epochs and batch are scaled to CPU budgets in the quick/short suites."));
+        if (!cfg.memory()) {
+            if (id.equals("simclr-v2")) {
+                out.add("The MoCo-style memory of negatives that the SimCLR v2 paper uses (about +1%) is off (method.queueSize=0), as in the official v2 code; the simclr-v2-memory-cifar10 config turns it on.");
+            }
+        } else {
+            out.add("Memory of negatives (K=" + cfg.queueSize() + ", momentum " + cfg.momentum() + "): the paper gives no details; here a momentum copy of encoder+head embeds both views, its normalised outputs (2N a step) are queued after the step and join every anchor's NT-Xent denominator; positives stay the online pairs; the queue starts as random unit vectors and the momentum defaults to MoCo's 0.999.");
+            out.add("The memory encoder runs with batch BN statistics over the 2N rows (no ShuffleBN); its BN running statistics are EMA-averaged with its weights (DL4J keeps them among the parameters).");
+        }
+        return out;
     }
 }

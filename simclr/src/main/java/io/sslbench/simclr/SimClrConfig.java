@@ -15,27 +15,49 @@ import static io.sslbench.core.config.ConfigException.check;
  * @param projLayers  layers of the MLP head: 2 in v1, 3 in v2
  * @param hiddenDim   hidden width of the MLP head (0 = the encoder's feature dimension, as the paper)
  * @param outDim      output width (paper: 128)
+ * @param queueSize   K, the size of SimCLR v2's MoCo-style memory of negatives (0 = off, the default,
+ *                    as the official v2 code); when on, a multiple of the batch size
+ * @param momentum    EMA momentum m of the memory encoder (used only when {@code queueSize > 0}; the
+ *                    paper does not state it: MoCo's 0.999)
  */
-public record SimClrConfig(String name, double temperature, String head, int projLayers, int hiddenDim, int outDim) {
+public record SimClrConfig(String name, double temperature, String head, int projLayers, int hiddenDim, int outDim,
+                           int queueSize, double momentum) {
+    /** The memory is off unless asked for: the official v2 code has none. */
+    static final int NO_MEMORY = 0;
+    /** MoCo's key-encoder momentum (He et al. 2020); SimCLR v2 does not state its memory network's. */
+    static final double MEMORY_MOMENTUM = 0.999;
+
     public SimClrConfig {
         check(temperature > 0, "method.temperature", "> 0", temperature);
         check(List.of("mlp", "linear", "none").contains(head), "method.head", "one of [mlp, linear, none]", head);
         check(projLayers >= 1 && projLayers <= 4, "method.projLayers", "in [1, 4]", projLayers);
         check(hiddenDim >= 0, "method.hiddenDim", ">= 0 (0 = feature dim)", hiddenDim);
         check(outDim >= 1, "method.outDim", ">= 1", outDim);
+        check(queueSize >= 0, "method.queueSize", ">= 0 (0 = no memory)", queueSize);
+        check(momentum >= 0 && momentum <= 1, "method.momentum", "in [0, 1]", momentum);
     }
 
     /** SimCLR v1 (Chen et al. 2020a): 2-layer MLP head to 128, τ = 0.5 (CIFAR-10, appendix B.9). */
     public static SimClrConfig v1() {
-        return new SimClrConfig("simclr", 0.5, "mlp", 2, 0, 128);
+        return new SimClrConfig("simclr", 0.5, "mlp", 2, 0, 128, NO_MEMORY, MEMORY_MOMENTUM);
     }
 
     /** SimCLR v2 (Chen et al. 2020b): 3-layer projection head; fine-tuning keeps its first layer. */
     public static SimClrConfig v2() {
-        return new SimClrConfig("simclr-v2", 0.5, "mlp", 3, 0, 128);
+        return new SimClrConfig("simclr-v2", 0.5, "mlp", 3, 0, 128, NO_MEMORY, MEMORY_MOMENTUM);
     }
 
-    static SimClrConfig bind(String id, Map<String, Object> section) {
-        return Records.bind(SimClrConfig.class, section, id.equals("simclr-v2") ? v2() : v1(), "method");
+    /** @return whether the memory of negatives is on ({@code queueSize > 0}) */
+    public boolean memory() {
+        return queueSize > 0;
+    }
+
+    /** Binds and checks the parts that involve the batch size. */
+    static SimClrConfig bind(String id, Map<String, Object> section, int batchSize) {
+        SimClrConfig c = Records.bind(SimClrConfig.class, section, id.equals("simclr-v2") ? v2() : v1(), "method");
+        // each step enqueues the two views' N keys as two batches of N, which must never wrap (FeatureQueue)
+        check(c.queueSize() % batchSize == 0, "method.queueSize",
+                "0 (no memory) or a multiple of batchSize=" + batchSize, c.queueSize());
+        return c;
     }
 }

@@ -15,6 +15,6 @@ public final class SimClrProvider implements MethodProvider {
 
     @Override
     public SslMethod create(String id, RunConfig cfg) {
-        return new SimClr(id, SimClrConfig.bind(id, cfg.method()));
+        return new SimClr(id, SimClrConfig.bind(id, cfg.method(), cfg.batchSize()));
     }
 }
