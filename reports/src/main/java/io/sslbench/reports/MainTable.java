@@ -20,13 +20,16 @@ import static io.sslbench.reports.ResultsFrame.*;
  *
  * <p>Which rows go in: runs outside any ablation grid ({@code grid == ""}), grouped by
  * (method, dataset, backbone, epochs) so that different scales never share a mean. The floor rows come
- * from every {@code random-init-knn} row (the untrained backbone, any grid), grouped by (dataset, backbone).
+ * from every {@code random-init-knn} and {@code random-init-linear} row (the untrained backbone, any grid), grouped by
+ * (dataset, backbone).
  *
  * @param entries method rows and floor rows, in display order (per setting: floor first, then methods)
  */
 public record MainTable(List<Entry> entries) {
     /** Protocol name of the random-init floor (see ResultRow). */
     public static final String RANDOM_INIT = "random-init-knn";
+    /** Protocol name of the random-init linear-probe floor. */
+    public static final String RANDOM_INIT_LINEAR = "random-init-linear";
 
     /** The accuracy columns: protocol and metric as stored, header as shown. */
     public enum Metric {
@@ -128,7 +131,7 @@ public record MainTable(List<Entry> entries) {
         if (all.isEmpty()) {
             return new MainTable(List.of());
         }
-        Table main = all.where(all.stringColumn(GRID).isIn(MAIN_GRIDS).and(all.stringColumn(PROTOCOL).isNotEqualTo(RANDOM_INIT)));
+        Table main = all.where(all.stringColumn(GRID).isIn(MAIN_GRIDS).and(all.stringColumn(PROTOCOL).isNotIn(RANDOM_INIT, RANDOM_INIT_LINEAR)));
         String[] key = {METHOD, DATASET, BACKBONE, EPOCHS};
         List<Entry> methodEntries = new ArrayList<>();
         if (!main.isEmpty()) {
@@ -161,10 +164,13 @@ public record MainTable(List<Entry> entries) {
             }
         }
         List<Entry> floorEntries = new ArrayList<>();
-        Table floor = all.where(all.stringColumn(PROTOCOL).isEqualTo(RANDOM_INIT));
+        Table floor = all.where(all.stringColumn(PROTOCOL).isIn(RANDOM_INIT, RANDOM_INIT_LINEAR));
         if (!floor.isEmpty()) {
             String[] fk = {DATASET, BACKBONE};
-            Map<List<String>, MeanStd> top1 = ResultsFrame.meanStdBy(floor, TOP1, fk);
+            Table knnFloor = floor.where(floor.stringColumn(PROTOCOL).isEqualTo(RANDOM_INIT));
+            Table linFloor = floor.where(floor.stringColumn(PROTOCOL).isEqualTo(RANDOM_INIT_LINEAR));
+            Map<List<String>, MeanStd> top1 = knnFloor.isEmpty() ? Map.of() : ResultsFrame.meanStdBy(knnFloor, TOP1, fk);
+            Map<List<String>, MeanStd> lin = linFloor.isEmpty() ? Map.of() : ResultsFrame.meanStdBy(linFloor, TOP1, fk);
             Map<List<String>, Double> nRuns = ResultsFrame.aggregateBy(floor, RUN_ID, AggregateFunctions.countUnique, fk);
             Map<List<String>, Double> nSeeds = ResultsFrame.aggregateBy(floor, SEED, AggregateFunctions.countUnique, fk);
             Map<List<String>, List<String>> ids = runIdsBy(ResultsFrame.runs(floor), fk);
@@ -172,6 +178,9 @@ public record MainTable(List<Entry> entries) {
                 Map<Metric, MeanStd> a = new EnumMap<>(Metric.class);
                 if (top1.containsKey(k)) {
                     a.put(Metric.KNN_TOP1, top1.get(k));
+                }
+                if (lin.containsKey(k)) {
+                    a.put(Metric.LINEAR_TOP1, lin.get(k));
                 }
                 floorEntries.add(new Entry("random-init", k.get(0), k.get(1), 0, true, ids.get(k), nRuns.get(k).intValue(),
                         nSeeds.get(k).intValue(), a, MeanStd.EMPTY, MeanStd.EMPTY, MeanStd.EMPTY, 0, 0));

@@ -68,6 +68,24 @@ class MainTableTest {
     }
 
     @Test
+    void floorRowCarriesTheRandomInitLinearProbeWhenMeasured() {
+        List<ResultRow> rows = new ArrayList<>(Fixtures.allRows());
+        MainTable before = MainTable.from(rows);
+        assertTrue(before.floors().get(0).accuracy(MainTable.Metric.LINEAR_TOP1).isEmpty());
+        rows.add(Fixtures.run("simclr-s0", "", "simclr", Map.of(), 0, 198, 3480, 0.085, false)
+                .row("random-init-linear", 0.34, Double.NaN));
+        rows.add(Fixtures.run("simclr-s1", "", "simclr", Map.of(), 1, 198, 3480, 0.085, false)
+                .row("random-init-linear", 0.36, Double.NaN));
+        MainTable t = MainTable.from(rows);
+        MainTable.Entry f = t.floors().get(0);
+        assertEquals(0.35, f.accuracy(MainTable.Metric.LINEAR_TOP1).mean(), 1e-12);
+        assertEquals(0.30, f.accuracy(KNN_TOP1).mean(), 1e-12, "the kNN floor is unchanged");
+        // the floor's linear rows never leak into the method's linear column
+        assertEquals(entry(before, "simclr").accuracy(MainTable.Metric.LINEAR_TOP1).mean(),
+                entry(t, "simclr").accuracy(MainTable.Metric.LINEAR_TOP1).mean(), 1e-12);
+    }
+
+    @Test
     void reEvaluatedRowsReplaceEarlierOnes() {
         List<ResultRow> rows = new ArrayList<>(Fixtures.mainRows());
         Fixtures.Run r = Fixtures.run("simclr-s0", "", "simclr", Map.of(), 0, 198, 3480, 0.085, false);

@@ -33,7 +33,7 @@ final class EvalCommand implements Main.Command {
     @Override
     public String usage() {
         return """
-                usage: sslbench eval --run DIR [--protocol knn|linear|semi1|semi10|random-init-knn|all ...]
+                usage: sslbench eval --run DIR [--protocol knn|linear|semi1|semi10|random-init-knn|random-init-linear|all ...]
                                      [--fine-tune-epochs N] [--results FILE] [--data-root DIR]
                   --run DIR        a run folder written by sslbench pretrain (config.yaml, model.zip, summary.json)
                   --protocol P     repeatable; default all

@@ -37,12 +37,20 @@ import java.util.Map;
  * <p>Protocols: {@code knn} (k=200, T=0.1, cosine), {@code linear} (L2 logistic regression, L-BFGS),
  * {@code semi1} / {@code semi10} (fine-tune the whole network on a class-balanced 1% / 10% of the
  * training labels, subsets saved as index files so every method sees the same images), and
- * {@code random-init-knn} (the same network untrained: the floor every method must beat).
+ * {@code random-init-knn} / {@code random-init-linear} (the same encoder untrained, kNN and linear probe: the
+ * floors every method must beat). The floors depend only on the untrained encoder's weights and the data, so
+ * they are computed once per (initial encoder weights, train, test) and reused by every run of a suite.
  */
 public final class Evaluate {
     private Evaluate() {}
 
-    public static final List<String> ALL = List.of("knn", "linear", "semi1", "semi10", "random-init-knn");
+    public static final List<String> ALL = List.of("knn", "linear", "semi1", "semi10", "random-init-knn",
+            "random-init-linear");
+
+    /** Floor metrics by (hash of the untrained encoder's weights, train, test, protocol); see {@link #floor}. */
+    private static final Map<String, Map<String, Double>> FLOORS = new java.util.concurrent.ConcurrentHashMap<>();
+    /** How many floors were computed rather than found in {@link #FLOORS} (for tests). */
+    static final java.util.concurrent.atomic.AtomicInteger FLOOR_MISSES = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Where a row belongs: suite, grid, cell and the grid axes of the run. */
     /**
@@ -124,16 +132,7 @@ public final class Evaluate {
                     m.put("labelled", (double) r.numLabelled());
                     m.put("fineTuneEpochs", (double) r.epochs());
                 }
-                case "random-init-knn" -> {
-                    ComputationGraph fresh = OnlineNetwork.build(OnlineNetwork.EncoderFactory.of(
-                            BackboneSpec.parse(cfg.backbone())), method, tr.channels(), data.target().size(), cfg.seed(),
-                            DataType.FLOAT).graph();
-                    INDArray a = FeatureExtractor.extract(fresh, features, tr, mean, std, 256);
-                    INDArray b = FeatureExtractor.extract(fresh, features, te, mean, std, 256);
-                    Knn.Result r = Knn.evaluate(a, tr.labels(), b, te.labels(), tr.numClasses());
-                    m.put("top1", r.top1());
-                    m.put("top5", r.top5());
-                }
+                case "random-init-knn", "random-init-linear" -> m.putAll(floor(p, cfg, method, features, data));
                 default -> throw new IllegalStateException(p);
             }
             m.put("evalSeconds", (System.nanoTime() - t0) / 1e9);
@@ -149,6 +148,43 @@ public final class Evaluate {
         }
         SanityCheck.assertUnchanged(before, online);
         return rows;
+    }
+
+    /**
+     * A random-init floor: the method's network built at the run's seed but never trained, its encoder features
+     * evaluated by kNN or the linear probe. Cached by the SHA-256 of the encoder's initial weights (vertices
+     * {@code enc_*}; the heads differ between methods but do not touch the features) and the data hashes, so a
+     * suite computes each floor once per seed instead of once per run.
+     */
+    static Map<String, Double> floor(String protocol, RunConfig cfg, SslMethod method, String features, Pretrain.Data data) {
+        ImageDataset tr = data.train(), te = data.test();
+        ComputationGraph fresh = OnlineNetwork.build(OnlineNetwork.EncoderFactory.of(BackboneSpec.parse(cfg.backbone())),
+                method, tr.channels(), data.target().size(), cfg.seed(), DataType.FLOAT).graph();
+        java.security.MessageDigest md = io.sslbench.core.util.Hashing.digest("SHA-256");
+        for (org.deeplearning4j.nn.api.Layer l : fresh.getLayers()) {
+            if (l.conf().getLayer().getLayerName().startsWith("enc_") && l.numParams() > 0) {
+                md.update(l.conf().getLayer().getLayerName().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                md.update(l.params().castTo(DataType.FLOAT).dup().data().asBytes()); // dup: a contiguous copy, not a view
+            }
+        }
+        String key = java.util.HexFormat.of().formatHex(md.digest()) + "|" + features + "|" + tr.sha256() + "|"
+                + te.sha256();
+        Map<String, Double> hit = FLOORS.get(key + "|" + protocol);
+        if (hit != null) {
+            return hit;
+        }
+        FLOOR_MISSES.incrementAndGet();
+        float[] mean = data.norm().mean(), std = data.norm().std();
+        INDArray a = FeatureExtractor.extract(fresh, features, tr, mean, std, 256);
+        INDArray b = FeatureExtractor.extract(fresh, features, te, mean, std, 256);
+        Knn.Result k = Knn.evaluate(a, tr.labels(), b, te.labels(), tr.numClasses());
+        FLOORS.put(key + "|random-init-knn", Map.of("top1", k.top1(), "top5", k.top5()));
+        if (protocol.equals("random-init-linear")) {
+            LinearProbe.Result r = LinearProbe.evaluate(a, tr.labels(), b, te.labels(), tr.numClasses(),
+                    LinearProbeConfig.defaults());
+            FLOORS.put(key + "|random-init-linear", Map.of("top1", r.top1(), "top5", r.top5()));
+        }
+        return FLOORS.get(key + "|" + protocol);
     }
 
     private static double nanToZero(double v) {

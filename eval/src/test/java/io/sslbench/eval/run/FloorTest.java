@@ -1,0 +1,71 @@
+package io.sslbench.eval.run;
+
+import io.sslbench.core.aug.Presets;
+import io.sslbench.core.config.ConfigTree;
+import io.sslbench.core.config.RunConfig;
+import io.sslbench.core.data.CifarBinaryReader;
+import io.sslbench.core.data.ImageDataset;
+import io.sslbench.core.data.SharedDataAccess;
+import io.sslbench.core.engine.MethodProvider;
+import io.sslbench.core.engine.OnlineNetwork;
+import io.sslbench.core.engine.SslMethod;
+import io.sslbench.core.nn.BackboneSpec;
+import io.sslbench.eval.protocol.FeatureExtractor;
+import io.sslbench.eval.protocol.Knn;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The random-init floors on real CIFAR-10 records: shared across methods at one seed, correct, and cached. */
+class FloorTest {
+    private static RunConfig config(String method, long seed) {
+        return RunConfig.from(ConfigTree.override(ConfigTree.load(method + "-cifar10"),
+                List.of("backbone=small-cifar", "seed=" + seed)));
+    }
+
+    @Test
+    void floorsDependOnTheEncoderInitOnlyAndMatchADirectComputation() {
+        ImageDataset all = CifarBinaryReader.read("cifar10-subset", "cifar10-binary",
+                List.of(SharedDataAccess.cifarSubset()), 1, 0, CifarBinaryReader.CIFAR10_CLASSES);
+        ImageDataset train = all.subset(IntStream.range(0, 400).toArray(), "floor-train");
+        ImageDataset test = all.subset(IntStream.range(400, 600).toArray(), "floor-test");
+        Pretrain.Data data = new Pretrain.Data(train, test, train, Presets.Target.CIFAR,
+                Presets.Target.CIFAR.normalization());
+        RunConfig simclr = config("simclr", 0), byol = config("byol", 0), simclr1 = config("simclr", 1);
+        SslMethod ms = MethodProvider.forConfig(simclr);
+        OnlineNetwork.Built built = OnlineNetwork.build(OnlineNetwork.EncoderFactory.of(BackboneSpec.parse("small-cifar")),
+                ms, 3, 32, 0, DataType.FLOAT);
+
+        int misses = Evaluate.FLOOR_MISSES.get();
+        Map<String, Double> knn = Evaluate.floor("random-init-knn", simclr, ms, built.featuresVertex(), data);
+        assertEquals(misses + 1, Evaluate.FLOOR_MISSES.get());
+
+        // the same number as extracting the untrained network's features and running kNN directly
+        float[] mean = data.norm().mean(), std = data.norm().std();
+        INDArray a = FeatureExtractor.extract(built.graph(), built.featuresVertex(), train, mean, std, 256);
+        INDArray b = FeatureExtractor.extract(built.graph(), built.featuresVertex(), test, mean, std, 256);
+        assertEquals(Knn.evaluate(a, train.labels(), b, test.labels(), 10).top1(), knn.get("top1"), 0.0);
+
+        // BYOL's heads differ but its encoder at seed 0 is SimCLR's: the cached floor is reused
+        SslMethod mb = MethodProvider.forConfig(byol);
+        assertEquals(knn, Evaluate.floor("random-init-knn", byol, mb, built.featuresVertex(), data));
+        assertEquals(misses + 1, Evaluate.FLOOR_MISSES.get(), "same encoder weights: no recomputation");
+
+        // the linear floor is computed once (its features are re-extracted), then cached too
+        Map<String, Double> lin = Evaluate.floor("random-init-linear", byol, mb, built.featuresVertex(), data);
+        assertEquals(misses + 2, Evaluate.FLOOR_MISSES.get());
+        assertEquals(lin, Evaluate.floor("random-init-linear", simclr, ms, built.featuresVertex(), data));
+        assertEquals(misses + 2, Evaluate.FLOOR_MISSES.get());
+        assertTrue(lin.get("top1") > 0.15 && lin.get("top1") <= lin.get("top5"), "random conv features beat chance: " + lin);
+
+        // another seed is another encoder: computed afresh
+        Evaluate.floor("random-init-knn", simclr1, MethodProvider.forConfig(simclr1), built.featuresVertex(), data);
+        assertEquals(misses + 3, Evaluate.FLOOR_MISSES.get());
+    }
+}
