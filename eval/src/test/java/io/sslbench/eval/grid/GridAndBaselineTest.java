@@ -51,11 +51,11 @@ class GridAndBaselineTest {
         assertEquals(simclr0.cellId(), simclr1.cellId());
         assertNotEquals(simclr0.config().hash(), simclr1.config().hash());
         // per-entry protocols: semi1 on the methods grid's seed 0 only, the suite's protocols elsewhere
-        assertEquals(8, quick.fineTuneEpochs());
+        assertEquals(6, quick.fineTuneEpochs());
         for (SuiteRunner.Job j : jobs) {
             boolean semi = j.grid().equals("methods") && j.config().seed() == 0;
             assertEquals(semi, j.protocols().contains("semi1"), j.grid() + " seed " + j.config().seed());
-            assertTrue(j.protocols().containsAll(List.of("knn", "linear", "random-init-knn")));
+            assertTrue(j.protocols().containsAll(List.of("knn", "linear", "random-init-knn", "random-init-linear")));
         }
     }
 
