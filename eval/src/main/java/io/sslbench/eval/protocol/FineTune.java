@@ -75,14 +75,14 @@ public final class FineTune {
      * Fine-tunes a copy of {@code pretrained} on {@code train[subset]} and evaluates it on {@code test}.
      *
      * @param pretrained the pretrained graph (not modified)
-     * @param fromVertex vertex whose [B, featureDim] activations feed the new classifier
-     * @param featureDim width of {@code fromVertex}'s output
+     * @param fromVertex vertex whose [B, width] activations feed the new classifier (its width is measured by
+     *                   one inference pass: an encoder's pooled features, or SimCLR v2's first projection layer)
      * @param train      labelled training images
      * @param subset     indices into {@code train} (e.g. from {@link SemiSupervisedSubsets}), non-empty
      * @param test       test images with the same classes
      * @param cfg        optimisation settings and the pretraining normalisation
      */
-    public static Result run(ComputationGraph pretrained, String fromVertex, int featureDim, ImageDataset train,
+    public static Result run(ComputationGraph pretrained, String fromVertex, ImageDataset train,
                              int[] subset, ImageDataset test, FineTuneConfig cfg) {
         if (!train.classNames().equals(test.classNames())) {
             throw new IllegalArgumentException("train classes " + train.classNames() + " differ from test classes "
@@ -103,7 +103,8 @@ public final class FineTune {
         int numClasses = train.numClasses();
         int stepsPerEpoch = (subset.length + cfg.batchSize() - 1) / cfg.batchSize();
         int total = stepsPerEpoch * cfg.epochs();
-        ComputationGraph net = buildClassifier(pretrained, fromVertex, featureDim, numClasses, cfg, total);
+        ComputationGraph net = buildClassifier(pretrained, fromVertex, outputWidth(pretrained, fromVertex, train, subset[0], cfg),
+                numClasses, cfg, total);
 
         Random rnd = new Random(cfg.seed());
         int[] order = subset.clone();
@@ -188,6 +189,20 @@ public final class FineTune {
         net.getConfiguration().setIterationCount(0);
         net.getConfiguration().setEpochCount(0);
         return net;
+    }
+
+    /** @return the width of {@code vertex}'s [1, width] output for image {@code index} (inference mode) */
+    static int outputWidth(ComputationGraph g, String vertex, ImageDataset ds, int index, FineTuneConfig cfg) {
+        if (!g.getConfiguration().getVertices().containsKey(vertex)) {
+            throw new IllegalArgumentException("pretrained graph has no vertex '" + vertex + "'; vertices: "
+                    + g.getConfiguration().getVertices().keySet());
+        }
+        INDArray a = g.feedForward(Tensors.toNchw(ds, new int[]{index}, cfg.mean(), cfg.std()), false).get(vertex);
+        if (a == null || a.rank() != 2) {
+            throw new IllegalArgumentException("vertex '" + vertex + "' does not output [B, width] features"
+                    + (a == null ? "" : ": shape " + java.util.Arrays.toString(a.shape())));
+        }
+        return (int) a.size(1);
     }
 
     /**

@@ -124,7 +124,7 @@ public final class Evaluate {
                     if (ctx.fineTuneEpochs() > 0) {
                         fc = fc.withEpochs(ctx.fineTuneEpochs()); // DEVIATION (suite budget): fewer epochs than SimCLR's
                     }
-                    FineTune.Result r = FineTune.run(online, method.fineTuneFrom(features), featureDim, pool, s.indices(),
+                    FineTune.Result r = FineTune.run(online, method.fineTuneFrom(features), pool, s.indices(),
                             te, fc);
                     SanityCheck.assertUnchanged(before, online);
                     m.put("top1", r.top1());

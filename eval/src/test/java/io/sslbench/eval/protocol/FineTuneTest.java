@@ -128,6 +128,22 @@ class FineTuneTest {
     }
 
     @Test
+    void classifierWidthIsMeasuredFromTheVertexWhateverItsLayerType() {
+        ImageDataset ds = TestData.colourBlobs(4, 6, PALETTE, 60, 1);
+        int[] subset = {0, 4, 8};
+        ComputationGraph pre = pretrained(4);
+        // "gap" (a pooling layer, 6 channels) and "relu" (an activation layer over [B,6,6,6]) have no nOut: the width
+        // comes from a forward pass, as for SimCLR v2's first projection layer ("proj0_act", an activation layer)
+        assertEquals(6, FineTune.outputWidth(pre, "gap", ds, 0, cfg(1)));
+        assertEquals(8, FineTune.outputWidth(pre, "proj1", ds, 0, cfg(1)));
+        FineTune.Result r = FineTune.run(pre, "gap", ds, subset, ds, cfg(1));
+        assertEquals(3, r.numLabelled());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FineTune.outputWidth(pre, "relu", ds, 0, cfg(1)));
+        assertTrue(e.getMessage().contains("relu") && e.getMessage().contains("[1, 6, 6, 6]"), e.getMessage());
+    }
+
+    @Test
     void fineTuningLearnsAnEasyTaskAndLeavesThePretrainedGraphAlone() {
         ImageDataset train = TestData.colourBlobs(40, 6, PALETTE, 60, 1);
         ImageDataset test = TestData.colourBlobs(20, 6, PALETTE, 60, 2);
@@ -136,7 +152,7 @@ class FineTuneTest {
         INDArray before = pre.params().dup();
         String confBefore = pre.getConfiguration().toJson();
 
-        FineTune.Result r = FineTune.run(pre, "proj1", 8, train, subset, test, cfg(8));
+        FineTune.Result r = FineTune.run(pre, "proj1", train, subset, test, cfg(8));
         System.out.println(r.describe());
 
         SanityCheck.assertUnchanged(before, pre);
@@ -179,7 +195,7 @@ class FineTuneTest {
         e = assertThrows(IllegalArgumentException.class, () -> FineTune.buildClassifier(pre, "proj1", 5, 3, cfg(1), 1));
         assertTrue(e.getMessage().contains("8") && e.getMessage().contains("5"), e.getMessage());
         ImageDataset ds = TestData.colourBlobs(2, 6, PALETTE, 5, 1);
-        assertThrows(IllegalArgumentException.class, () -> FineTune.run(pre, "proj1", 8, ds, new int[]{99}, ds, cfg(1)));
+        assertThrows(IllegalArgumentException.class, () -> FineTune.run(pre, "proj1", ds, new int[]{99}, ds, cfg(1)));
         assertThrows(IllegalArgumentException.class, () -> new FineTuneConfig(0, 0.1, 0.9, 8, 0, true, 1, MEAN, STD));
         e = assertThrows(IllegalArgumentException.class, () -> new FineTuneConfig(1, 0.1, 1.0, 8, 0, true, 1, MEAN, STD));
         assertTrue(e.getMessage().contains("momentum"), e.getMessage());
