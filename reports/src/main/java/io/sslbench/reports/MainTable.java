@@ -235,8 +235,9 @@ public record MainTable(List<Entry> entries) {
         }
         List<String> notes = new ArrayList<>();
         notes.add("Mean ± sample std over runs with different seeds (one run: no ±). Floor: the same backbone, untrained, "
-                + "evaluated with kNN. Collapsed: std of the l2-normalised embeddings below the threshold; a healthy "
-                + "embedding has std ≈ 1/√d.");
+                + "evaluated with kNN and the linear probe. Collapsed: std of the l2-normalised embeddings below 0.1/√d, "
+                + "or the loss at the value a constant output gives (SimSiam −1, BYOL 0) with the std below 0.5/√d; "
+                + "a healthy embedding has std ≈ 1/√d.");
         noteIds.forEach((p, id) -> notes.add("[" + id + "] " + p.model() + " " + p.percentText() + "%: " + p.scale()
                 + ". " + p.source() + "."));
         return new ReportTable("main", "Main results",
