@@ -62,7 +62,8 @@ public final class FloatImage {
             throw new IndexOutOfBoundsException("image " + index + " outside data set " + ds.name()
                     + " of " + ds.size() + " images");
         }
-        return fromBytes(ds.chunk(index), ds.offset(index), ds.height(), ds.width(), ds.channels());
+        int per = ds.imageBytes();
+        return fromBytes(ds.pixels(), index * per, ds.height(), ds.width(), ds.channels());
     }
 
     /**

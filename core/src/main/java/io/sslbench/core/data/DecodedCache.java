@@ -121,7 +121,8 @@ public final class DecodedCache {
             }
             int h = in.readInt(), w = in.readInt(), c = in.readInt(), n = in.readInt();
             long bytes = (long) h * w * c * n;
-            if (h <= 0 || w <= 0 || c <= 0 || n < 0 || Files.size(f) < bytes + 4L * n) {
+            if (h <= 0 || w <= 0 || c <= 0 || n < 0 || bytes > Integer.MAX_VALUE
+                    || Files.size(f) < bytes + 4L * n) {
                 misses.incrementAndGet();
                 return null;
             }
@@ -129,18 +130,13 @@ public final class DecodedCache {
             for (int i = 0; i < n; i++) {
                 labels[i] = in.readInt();
             }
-            int per = h * w * c;
-            int cap = ImageDataset.imagesPerChunk(per);
-            byte[][] px = ImageDataset.allocate(n, per, cap);
-            for (byte[] chunk : px) {
-                in.readFully(chunk);
-            }
+            byte[] px = new byte[(int) bytes];
+            in.readFully(px);
             if (in.read() != -1) {
                 misses.incrementAndGet();
                 return null;
             }
-            ImageDataset ds = ImageDataset.chunked(name, h, w, c, px, px.length == 1 ? Math.max(1, n) : cap, labels,
-                    classes, sha);
+            ImageDataset ds = new ImageDataset(name, h, w, c, px, labels, classes, sha);
             hits.incrementAndGet();
             return ds;
         } catch (EOFException | IllegalArgumentException e) {
@@ -174,9 +170,7 @@ public final class DecodedCache {
                 for (int l : ds.labels()) {
                     out.writeInt(l);
                 }
-                for (int k = 0; k < ds.chunkCount(); k++) {
-                    out.write(ds.chunkAt(k));
-                }
+                out.write(ds.pixels());
             }
             try {
                 Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

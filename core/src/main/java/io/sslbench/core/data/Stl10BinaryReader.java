@@ -19,12 +19,14 @@ import java.util.List;
  * {@code reshape(-1,3,96,96)} then {@code transpose(0,1,3,2)}). {@code *_y.bin}: one byte per image, labels
  * 1..10, returned as 0..9. {@code unlabeled_X.bin} has no label file; its labels are -1.
  *
- * <p>The 100,000 unlabelled images (2.76 GB) are read into a chunked {@link ImageDataset} (38,836 images per
- * 1 GiB chunk), streaming image by image; plan about 2.8 GB of heap for them.
+ * <p>One {@link ImageDataset} holds at most {@value #MAX_IMAGES} STL images ({@code byte[]} limit), so the
+ * 100,000 unlabelled images must be read with {@code maxImages}.
  */
 public final class Stl10BinaryReader {
     public static final int SIDE = 96;
     public static final int IMAGE_BYTES = SIDE * SIDE * 3;
+    /** Largest number of STL images one byte[] can hold. */
+    public static final int MAX_IMAGES = Integer.MAX_VALUE / IMAGE_BYTES;
     public static final String DIR = "stl10_binary";
     /** class_names.txt order. */
     public static final List<String> CLASSES = List.of("airplane", "bird", "car", "cat", "deer", "dog", "horse",
@@ -36,15 +38,11 @@ public final class Stl10BinaryReader {
      * Reads a split of STL-10 from {@code dir}.
      *
      * @param split     train (5,000), test (8,000), unlabeled (100,000) or train+unlabeled
-     * @param maxImages keep only the first this many images (0: all)
+     * @param maxImages keep only the first this many images (0: all; must be given for the unlabelled splits,
+     *                  at most {@value #MAX_IMAGES})
      * @return N x 96 x 96 x 3 images
      */
     public static ImageDataset read(Path dir, Split split, int maxImages) {
-        return read(dir, split, maxImages, ImageDataset.imagesPerChunk(IMAGE_BYTES));
-    }
-
-    /** {@link #read(Path, Split, int)} with {@code imagesPerChunk} images per pixel chunk (tests use few). */
-    static ImageDataset read(Path dir, Split split, int maxImages, int imagesPerChunk) {
         if (maxImages < 0) {
             throw new IllegalArgumentException("maxImages must be >= 0 (0 = all), got " + maxImages);
         }
@@ -62,8 +60,13 @@ public final class Stl10BinaryReader {
             available += count(dir.resolve(p + "_X.bin"));
         }
         long n = maxImages == 0 ? available : Math.min(maxImages, available);
-        int cap = (int) Math.min(imagesPerChunk, Math.max(1, n));
-        byte[][] px = ImageDataset.allocate(n, IMAGE_BYTES, cap);
+        // DEVIATION: torchvision loads all 100,000 unlabelled images; one byte[] holds at most MAX_IMAGES of them.
+        if (n > MAX_IMAGES) {
+            throw new DataException(dir.resolve(parts.get(parts.size() - 1) + "_X.bin"), n + " images of "
+                    + IMAGE_BYTES + " bytes exceed what one in-memory data set holds (" + MAX_IMAGES
+                    + "); load at most that many (maxImages)");
+        }
+        byte[] px = new byte[(int) n * IMAGE_BYTES];
         int[] labels = new int[(int) n];
         ContentHash hash = new ContentHash("stl10-binary");
         int at = 0;
@@ -73,7 +76,7 @@ public final class Stl10BinaryReader {
                 break;
             }
             Path x = dir.resolve(p + "_X.bin");
-            hash.addDigest(x.getFileName().toString(), readImages(x, want, px, cap, at));
+            hash.addDigest(x.getFileName().toString(), readImages(x, want, px, at));
             if (p.equals("unlabeled")) {
                 java.util.Arrays.fill(labels, at, at + want, -1);
             } else {
@@ -98,8 +101,8 @@ public final class Stl10BinaryReader {
         if (n < available) {
             hash.note("first " + n + " images");
         }
-        return ImageDataset.chunked("stl10/" + split.id() + (n < available ? "[first" + n + "]" : ""), SIDE, SIDE, 3,
-                px, cap, labels, CLASSES, hash.hex());
+        return new ImageDataset("stl10/" + split.id() + (n < available ? "[first" + n + "]" : ""), SIDE, SIDE, 3,
+                px, labels, CLASSES, hash.hex());
     }
 
     /** @return number of images in an {@code *_X.bin} file, checking its size is a whole number of images */
@@ -116,11 +119,8 @@ public final class Stl10BinaryReader {
         }
     }
 
-    /**
-     * Reads the first {@code n} images of {@code x} into the chunks {@code px} ({@code cap} images each) from image
-     * {@code at}; @return SHA-256 of those bytes
-     */
-    private static String readImages(Path x, int n, byte[][] px, int cap, int at) {
+    /** Reads the first {@code n} images of {@code x} into {@code px} from image {@code at}; @return SHA-256 of those bytes */
+    private static String readImages(Path x, int n, byte[] px, int at) {
         MessageDigest md = Hashing.digest("SHA-256");
         byte[] img = new byte[IMAGE_BYTES];
         int plane = SIDE * SIDE;
@@ -130,13 +130,12 @@ public final class Stl10BinaryReader {
                     throw new DataException(x, "image " + i + " is truncated");
                 }
                 md.update(img);
-                byte[] dst = px[(at + i) / cap];
-                int off = ((at + i) % cap) * IMAGE_BYTES;
+                int off = (at + i) * IMAGE_BYTES;
                 for (int c = 0; c < 3; c++) {
                     for (int xx = 0; xx < SIDE; xx++) {
                         int src = c * plane + xx * SIDE;
                         for (int y = 0; y < SIDE; y++) {
-                            dst[off + (y * SIDE + xx) * 3 + c] = img[src + y];
+                            px[off + (y * SIDE + xx) * 3 + c] = img[src + y];
                         }
                     }
                 }

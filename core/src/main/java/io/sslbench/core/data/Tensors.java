@@ -23,6 +23,7 @@ public final class Tensors {
                     + " channels, data set " + ds.name() + " has " + c);
         }
         float[] out = new float[indices.length * c * h * w];
+        byte[] px = ds.pixels();
         int per = h * w * c;
         float[] scale = new float[c], shift = new float[c];
         for (int k = 0; k < c; k++) {
@@ -30,8 +31,7 @@ public final class Tensors {
             shift[k] = -mean[k] / std[k];
         }
         for (int n = 0; n < indices.length; n++) {
-            byte[] px = ds.chunk(indices[n]);
-            int src = ds.offset(indices[n]);
+            int src = indices[n] * per;
             int dst = n * per;
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {

@@ -13,6 +13,9 @@
  * <ul>
  *   <li>DEVIATION: JPEGs are decoded by the JDK's ImageIO (libjpeg 6b based), not PIL/libjpeg-turbo; IDCT and
  *       chroma up-sampling may differ by a few grey levels on some pixels.</li>
+ *   <li>DEVIATION: one ImageDataset holds at most 2^31-1 pixel bytes, so STL-10's 100,000 unlabelled 96x96
+ *       images (2.76 GB) cannot be loaded whole: the unlabelled splits need {@code maxImages}
+ *       (at most {@link io.sslbench.core.data.Stl10BinaryReader#MAX_IMAGES} = 77,672 images).</li>
  *   <li>DEVIATION: ImageFolder requires one image size for the whole folder (no resizing in the reader); a
  *       differently sized image is an error naming it.</li>
  *   <li>The CIFAR-10 JPEG copy ({@code cifar10-jpg}) is lossy: against the binary records its images differ by

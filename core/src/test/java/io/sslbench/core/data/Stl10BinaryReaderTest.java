@@ -89,57 +89,13 @@ class Stl10BinaryReaderTest {
     }
 
     @Test
-    void chunkedStorageHoldsTheSameImagesAcrossChunkBoundaries(@TempDir Path tmp) throws IOException {
-        make(tmp);
-        writeImages(tmp.resolve("unlabeled_X.bin"), 7, 100); // train (3) + unlabelled (7) = 10 images
-        ImageDataset whole = Stl10BinaryReader.read(tmp, Split.TRAIN_UNLABELED, 0);
-        ImageDataset chunked = Stl10BinaryReader.read(tmp, Split.TRAIN_UNLABELED, 0, 4); // chunks of 4, 4, 2 images
-        assertEquals(1, whole.chunkCount());
-        assertEquals(3, chunked.chunkCount());
-        assertEquals(whole.sha256(), chunked.sha256(), "the storage does not change the data hash");
-        assertArrayEquals(whole.labels(), chunked.labels());
-        assertArrayEquals(new int[]{0, 9, 3, -1, -1, -1, -1, -1, -1, -1}, chunked.labels());
-        byte[] a = new byte[S * S * 3], b = new byte[S * S * 3];
-        for (int i = 0; i < 10; i++) {
-            whole.copyImage(i, a, 0);
-            chunked.copyImage(i, b, 0);
-            assertArrayEquals(a, b, "image " + i);
-            int src = i < 3 ? i : 100 + i - 3;
-            assertEquals(f(src, 95, 1, 2), chunked.pixel(i, 95, 1, 2), "image " + i);
-            assertEquals(f(src, 0, 94, 0), chunked.pixel(i, 0, 94, 0), "image " + i);
-        }
-        IllegalStateException e = assertThrows(IllegalStateException.class, chunked::pixels);
-        assertTrue(e.getMessage().contains("3 chunks"), e.getMessage());
-        // subsets read across chunk boundaries
-        ImageDataset sub = chunked.subset(new int[]{9, 3, 4, 0}, "x");
-        for (int j = 0; j < 4; j++) {
-            chunked.copyImage(new int[]{9, 3, 4, 0}[j], a, 0);
-            sub.copyImage(j, b, 0);
-            assertArrayEquals(a, b);
-        }
-        assertArrayEquals(new int[]{-1, -1, -1, 0}, sub.labels());
-        // the decoded cache stores and restores every chunk
-        DecodedCache cache = new DecodedCache(tmp.resolve("cache"));
-        cache.put("stl", "k", chunked);
-        ImageDataset back = cache.get("stl", "k");
-        assertEquals(chunked.sha256(), back.sha256());
-        for (int i = 0; i < 10; i++) {
-            chunked.copyImage(i, a, 0);
-            back.copyImage(i, b, 0);
-            assertArrayEquals(a, b);
-        }
-    }
-
-    @Test
-    void fullUnlabeledSplitIsChunkedNotRefused(@TempDir Path tmp) throws IOException {
-        // a sparse file of the official size (100,000 images, 2.76 GB): planned in 1 GiB chunks, not refused
+    void fullUnlabeledSplitAsksForALimit(@TempDir Path tmp) throws IOException {
+        // a sparse file of the official size: 100,000 images do not fit one byte[]
         try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(tmp.resolve("unlabeled_X.bin").toFile(), "rw")) {
             raf.setLength(100_000L * 96 * 96 * 3);
         }
-        assertEquals(100_000, Stl10BinaryReader.count(tmp.resolve("unlabeled_X.bin")));
-        assertEquals(38_836, ImageDataset.imagesPerChunk(96 * 96 * 3));
-        byte[][] plan = ImageDataset.allocate(10, 7, 4); // the same arithmetic on a small scale: 4 + 4 + 2 images
-        assertArrayEquals(new int[]{28, 28, 14}, Arrays.stream(plan).mapToInt(c -> c.length).toArray());
+        DataException e = assertThrows(DataException.class, () -> Stl10BinaryReader.read(tmp, Split.UNLABELED, 0));
+        assertTrue(e.getMessage().contains("maxImages") && e.getMessage().contains("100000"), e.getMessage());
         ImageDataset head = Stl10BinaryReader.read(tmp, Split.UNLABELED, 3);
         assertEquals(3, head.size());
         assertEquals(0, head.pixel(2, 95, 95, 2));
