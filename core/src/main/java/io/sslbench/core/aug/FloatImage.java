@@ -62,8 +62,8 @@ public final class FloatImage {
             throw new IndexOutOfBoundsException("image " + index + " outside data set " + ds.name()
                     + " of " + ds.size() + " images");
         }
-        int per = ds.imageBytes();
-        return fromBytes(ds.pixels(), index * per, ds.height(), ds.width(), ds.channels());
+        return fromBytes(ds.chunk(ds.chunkIndex(index)), ds.chunkOffset(index), ds.height(), ds.width(),
+                ds.channels());
     }
 
     /**

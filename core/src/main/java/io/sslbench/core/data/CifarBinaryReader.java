@@ -95,6 +95,12 @@ public final class CifarBinaryReader {
      */
     public static ImageDataset read(String name, String kind, List<Path> files, int labelBytes, int labelIndex,
                                     List<String> classNames) {
+        return read(name, kind, files, labelBytes, labelIndex, classNames, ImageDataset.defaultChunkImages(PIXELS));
+    }
+
+    /** {@link #read(String, String, List, int, int, List)} into chunks of {@code chunkImages} images (tests). */
+    static ImageDataset read(String name, String kind, List<Path> files, int labelBytes, int labelIndex,
+                             List<String> classNames, int chunkImages) {
         int rec = labelBytes + PIXELS;
         List<byte[]> contents = new ArrayList<>();
         long total = 0;
@@ -108,11 +114,11 @@ public final class CifarBinaryReader {
             contents.add(b);
             total += b.length / rec;
         }
-        if (total * PIXELS > Integer.MAX_VALUE) {
-            throw new DataException(files.get(0), total + " images do not fit one array");
+        if (total > Integer.MAX_VALUE) {
+            throw new DataException(files.get(0), total + " images exceed one data set's " + Integer.MAX_VALUE);
         }
         int n = (int) total;
-        byte[] px = new byte[n * PIXELS];
+        List<byte[]> px = ImageDataset.allocateChunks(n, PIXELS, chunkImages);
         int[] labels = new int[n];
         ContentHash hash = new ContentHash(kind);
         int i = 0;
@@ -127,10 +133,10 @@ public final class CifarBinaryReader {
                             + ", outside [0," + classNames.size() + ")");
                 }
                 labels[i] = label;
-                planarToHwc(b, base + labelBytes, px, i * PIXELS, SIDE, SIDE);
+                planarToHwc(b, base + labelBytes, px.get(i / chunkImages), (i % chunkImages) * PIXELS, SIDE, SIDE);
             }
         }
-        return new ImageDataset(name, SIDE, SIDE, 3, px, labels, classNames, hash.hex());
+        return ImageDataset.ofChunks(name, SIDE, SIDE, 3, px, chunkImages, labels, classNames, hash.hex());
     }
 
     /** Copies one planar (CHW, 3 channels) image to HWC. */

@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * name and renamed, so a reader never sees a half-written cache.
  *
  * <p>Format: "SSLBDEC1", key, name, sha256, class count and names (modified UTF-8), H, W, C, N (int32 BE),
- * N labels (int32 BE), N*H*W*C pixel bytes.
+ * N labels (int32 BE), N*H*W*C pixel bytes (images in order; a data set's chunks are written one after the other
+ * and read back chunk by chunk, so the file may exceed 2 GiB and its format does not depend on the chunking).
  */
 public final class DecodedCache {
     private static final String MAGIC = "SSLBDEC1";
@@ -101,6 +102,13 @@ public final class DecodedCache {
      * @return the cached data set, or null if absent, stale (other key) or damaged
      */
     public ImageDataset get(String sourceId, String key) {
+        return get(sourceId, key, 0);
+    }
+
+    /**
+     * {@link #get(String, String)} into chunks of {@code chunkImages} images (0: {@link ImageDataset}'s default).
+     */
+    ImageDataset get(String sourceId, String key, int chunkImages) {
         Path f = fileFor(sourceId);
         if (!Files.isRegularFile(f)) {
             misses.incrementAndGet();
@@ -120,9 +128,9 @@ public final class DecodedCache {
                 classes.add(in.readUTF());
             }
             int h = in.readInt(), w = in.readInt(), c = in.readInt(), n = in.readInt();
-            long bytes = (long) h * w * c * n;
-            if (h <= 0 || w <= 0 || c <= 0 || n < 0 || bytes > Integer.MAX_VALUE
-                    || Files.size(f) < bytes + 4L * n) {
+            long per = (long) h * w * c;
+            if (h <= 0 || w <= 0 || c <= 0 || n < 0 || per > Integer.MAX_VALUE
+                    || Files.size(f) < per * n + 4L * n) {
                 misses.incrementAndGet();
                 return null;
             }
@@ -130,13 +138,16 @@ public final class DecodedCache {
             for (int i = 0; i < n; i++) {
                 labels[i] = in.readInt();
             }
-            byte[] px = new byte[(int) bytes];
-            in.readFully(px);
+            int m = chunkImages > 0 ? chunkImages : ImageDataset.defaultChunkImages(per);
+            List<byte[]> px = ImageDataset.allocateChunks(n, (int) per, m);
+            for (byte[] chunk : px) {
+                in.readFully(chunk);
+            }
             if (in.read() != -1) {
                 misses.incrementAndGet();
                 return null;
             }
-            ImageDataset ds = new ImageDataset(name, h, w, c, px, labels, classes, sha);
+            ImageDataset ds = ImageDataset.ofChunks(name, h, w, c, px, m, labels, classes, sha);
             hits.incrementAndGet();
             return ds;
         } catch (EOFException | IllegalArgumentException e) {
@@ -170,7 +181,9 @@ public final class DecodedCache {
                 for (int l : ds.labels()) {
                     out.writeInt(l);
                 }
-                out.write(ds.pixels());
+                for (int k = 0; k < ds.numChunks(); k++) {
+                    out.write(ds.chunk(k));
+                }
             }
             try {
                 Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -149,13 +149,10 @@ public final class ImageFolderReader {
         byte[] firstBytes = readBytes(first);
         Rgb ref = decodeRgb(firstBytes, first.file());
         int per = ref.height() * ref.width() * 3;
-        if ((long) per * n > Integer.MAX_VALUE) {
-            throw new DataException(listing.dir(), n + " images of " + ref.height() + "x" + ref.width()
-                    + " do not fit one in-memory data set");
-        }
-        byte[] px = new byte[per * n];
+        int chunkImages = ImageDataset.defaultChunkImages(per);
+        List<byte[]> px = ImageDataset.allocateChunks(n, per, chunkImages);
         String[] digests = new String[n];
-        System.arraycopy(ref.hwc(), 0, px, 0, per);
+        System.arraycopy(ref.hwc(), 0, px.get(0), 0, per);
         digests[0] = ContentHash.sha256(firstBytes, 0, firstBytes.length);
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "imagefolder-decode");
@@ -178,7 +175,7 @@ public final class ImageFolderReader {
                                     + img.width() + " (HxW) but " + first.relativePath() + " is " + ref.height()
                                     + "x" + ref.width() + "; all images of an ImageFolder must share one size");
                         }
-                        System.arraycopy(img.hwc(), 0, px, i * per, per);
+                        System.arraycopy(img.hwc(), 0, px.get(i / chunkImages), (i % chunkImages) * per, per);
                         digests[i] = ContentHash.sha256(bytes, 0, bytes.length);
                     }
                     return null;
@@ -206,7 +203,8 @@ public final class ImageFolderReader {
             hash.addDigest(entries.get(i).relativePath(), digests[i]);
             labels[i] = entries.get(i).label();
         }
-        return new ImageDataset(name, ref.height(), ref.width(), 3, px, labels, listing.classNames(), hash.hex());
+        return ImageDataset.ofChunks(name, ref.height(), ref.width(), 3, px, chunkImages, labels,
+                listing.classNames(), hash.hex());
     }
 
     /**

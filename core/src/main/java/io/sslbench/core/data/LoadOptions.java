@@ -5,7 +5,7 @@ package io.sslbench.core.data;
  *
  * @param allowDownload fetch an absent data set from its official source
  * @param quiet         no progress bar or messages
- * @param maxImages     keep only the first this many images (0: all; needed for STL-10's unlabelled split)
+ * @param maxImages     keep only the first this many images (0: all)
  * @param threads       image decoding threads, >= 1
  * @param baseUrl       replaces the official download mirrors (null: system property
  *                      {@code sslbench.data.baseUrl}, else the official URLs)

@@ -2,6 +2,7 @@ package io.sslbench.core.data;
 
 import io.sslbench.core.util.Hashing;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -19,14 +20,17 @@ import java.util.List;
  * {@code reshape(-1,3,96,96)} then {@code transpose(0,1,3,2)}). {@code *_y.bin}: one byte per image, labels
  * 1..10, returned as 0..9. {@code unlabeled_X.bin} has no label file; its labels are -1.
  *
- * <p>One {@link ImageDataset} holds at most {@value #MAX_IMAGES} STL images ({@code byte[]} limit), so the
- * 100,000 unlabelled images must be read with {@code maxImages}.
+ * <p>Images are streamed from the file one at a time into the data set's chunks (see {@link ImageDataset}:
+ * by default chunks of at most 1 GiB, i.e. {@value #DEFAULT_CHUNK_IMAGES} STL images), so the whole unlabelled
+ * split loads without any array beyond one chunk: 100,000 images take 2,764,800,000 pixel bytes in three chunks
+ * (38,836 + 38,836 + 22,328 images) plus 400,000 label bytes, so the JVM needs a heap of about 2.6 GiB more
+ * than whatever else it holds.
  */
 public final class Stl10BinaryReader {
     public static final int SIDE = 96;
     public static final int IMAGE_BYTES = SIDE * SIDE * 3;
-    /** Largest number of STL images one byte[] can hold. */
-    public static final int MAX_IMAGES = Integer.MAX_VALUE / IMAGE_BYTES;
+    /** Images per chunk by default: {@code floor(2^30 / 27648)}. */
+    public static final int DEFAULT_CHUNK_IMAGES = (int) (ImageDataset.DEFAULT_CHUNK_BYTES / IMAGE_BYTES);
     public static final String DIR = "stl10_binary";
     /** class_names.txt order. */
     public static final List<String> CLASSES = List.of("airplane", "bird", "car", "cat", "deer", "dog", "horse",
@@ -37,12 +41,16 @@ public final class Stl10BinaryReader {
     /**
      * Reads a split of STL-10 from {@code dir}.
      *
-     * @param split     train (5,000), test (8,000), unlabeled (100,000) or train+unlabeled
-     * @param maxImages keep only the first this many images (0: all; must be given for the unlabelled splits,
-     *                  at most {@value #MAX_IMAGES})
-     * @return N x 96 x 96 x 3 images
+     * @param split     train (5,000), test (8,000), unlabeled (100,000) or train+unlabeled (105,000)
+     * @param maxImages keep only the first this many images (0: all)
+     * @return N x 96 x 96 x 3 images, in chunks of {@link #DEFAULT_CHUNK_IMAGES}
      */
     public static ImageDataset read(Path dir, Split split, int maxImages) {
+        return read(dir, split, maxImages, DEFAULT_CHUNK_IMAGES);
+    }
+
+    /** {@link #read(Path, Split, int)} into chunks of {@code chunkImages} images (tests use small chunks). */
+    static ImageDataset read(Path dir, Split split, int maxImages, int chunkImages) {
         if (maxImages < 0) {
             throw new IllegalArgumentException("maxImages must be >= 0 (0 = all), got " + maxImages);
         }
@@ -60,13 +68,11 @@ public final class Stl10BinaryReader {
             available += count(dir.resolve(p + "_X.bin"));
         }
         long n = maxImages == 0 ? available : Math.min(maxImages, available);
-        // DEVIATION: torchvision loads all 100,000 unlabelled images; one byte[] holds at most MAX_IMAGES of them.
-        if (n > MAX_IMAGES) {
-            throw new DataException(dir.resolve(parts.get(parts.size() - 1) + "_X.bin"), n + " images of "
-                    + IMAGE_BYTES + " bytes exceed what one in-memory data set holds (" + MAX_IMAGES
-                    + "); load at most that many (maxImages)");
+        if (n > Integer.MAX_VALUE) {
+            throw new DataException(dir.resolve(parts.get(parts.size() - 1) + "_X.bin"), n
+                    + " images exceed one data set's " + Integer.MAX_VALUE + "; load fewer (maxImages)");
         }
-        byte[] px = new byte[(int) n * IMAGE_BYTES];
+        List<byte[]> px = ImageDataset.allocateChunks((int) n, IMAGE_BYTES, chunkImages);
         int[] labels = new int[(int) n];
         ContentHash hash = new ContentHash("stl10-binary");
         int at = 0;
@@ -76,7 +82,7 @@ public final class Stl10BinaryReader {
                 break;
             }
             Path x = dir.resolve(p + "_X.bin");
-            hash.addDigest(x.getFileName().toString(), readImages(x, want, px, at));
+            hash.addDigest(x.getFileName().toString(), readImages(x, want, px, chunkImages, at));
             if (p.equals("unlabeled")) {
                 java.util.Arrays.fill(labels, at, at + want, -1);
             } else {
@@ -101,8 +107,8 @@ public final class Stl10BinaryReader {
         if (n < available) {
             hash.note("first " + n + " images");
         }
-        return new ImageDataset("stl10/" + split.id() + (n < available ? "[first" + n + "]" : ""), SIDE, SIDE, 3,
-                px, labels, CLASSES, hash.hex());
+        return ImageDataset.ofChunks("stl10/" + split.id() + (n < available ? "[first" + n + "]" : ""), SIDE, SIDE,
+                3, px, chunkImages, labels, CLASSES, hash.hex());
     }
 
     /** @return number of images in an {@code *_X.bin} file, checking its size is a whole number of images */
@@ -119,23 +125,30 @@ public final class Stl10BinaryReader {
         }
     }
 
-    /** Reads the first {@code n} images of {@code x} into {@code px} from image {@code at}; @return SHA-256 of those bytes */
-    private static String readImages(Path x, int n, byte[] px, int at) {
+    /**
+     * Streams the first {@code n} images of {@code x} into the chunks {@code px} (of {@code chunkImages} images)
+     * from image {@code at}, converting each to HWC.
+     *
+     * @return SHA-256 of those file bytes (the whole file when n is its image count)
+     */
+    private static String readImages(Path x, int n, List<byte[]> px, int chunkImages, int at) {
         MessageDigest md = Hashing.digest("SHA-256");
         byte[] img = new byte[IMAGE_BYTES];
         int plane = SIDE * SIDE;
-        try (InputStream in = Files.newInputStream(x)) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(x), 1 << 20)) {
             for (int i = 0; i < n; i++) {
                 if (in.readNBytes(img, 0, IMAGE_BYTES) != IMAGE_BYTES) {
                     throw new DataException(x, "image " + i + " is truncated");
                 }
                 md.update(img);
-                int off = (at + i) * IMAGE_BYTES;
+                int g = at + i;
+                byte[] dst = px.get(g / chunkImages);
+                int off = (g % chunkImages) * IMAGE_BYTES;
                 for (int c = 0; c < 3; c++) {
                     for (int xx = 0; xx < SIDE; xx++) {
                         int src = c * plane + xx * SIDE;
                         for (int y = 0; y < SIDE; y++) {
-                            px[off + (y * SIDE + xx) * 3 + c] = img[src + y];
+                            dst[off + (y * SIDE + xx) * 3 + c] = img[src + y];
                         }
                     }
                 }

@@ -23,7 +23,6 @@ public final class Tensors {
                     + " channels, data set " + ds.name() + " has " + c);
         }
         float[] out = new float[indices.length * c * h * w];
-        byte[] px = ds.pixels();
         int per = h * w * c;
         float[] scale = new float[c], shift = new float[c];
         for (int k = 0; k < c; k++) {
@@ -31,7 +30,8 @@ public final class Tensors {
             shift[k] = -mean[k] / std[k];
         }
         for (int n = 0; n < indices.length; n++) {
-            int src = indices[n] * per;
+            byte[] px = ds.chunk(ds.chunkIndex(indices[n]));
+            int src = ds.chunkOffset(indices[n]);
             int dst = n * per;
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {

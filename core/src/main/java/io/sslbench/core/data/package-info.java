@@ -1,5 +1,6 @@
 /**
- * Data sets as in-memory HWC uint8 {@link io.sslbench.core.data.ImageDataset}s.
+ * Data sets as in-memory HWC uint8 {@link io.sslbench.core.data.ImageDataset}s, stored in chunks of at most
+ * 1 GiB so that sets beyond one Java array load whole (STL-10's 100,000 unlabelled images: 2.76 GB).
  *
  * <p>Readers: {@link io.sslbench.core.data.CifarBinaryReader} (CIFAR-10/100 official binary),
  * {@link io.sslbench.core.data.Stl10BinaryReader} (STL-10 binary, column-major channels converted to HWC),
@@ -13,9 +14,6 @@
  * <ul>
  *   <li>DEVIATION: JPEGs are decoded by the JDK's ImageIO (libjpeg 6b based), not PIL/libjpeg-turbo; IDCT and
  *       chroma up-sampling may differ by a few grey levels on some pixels.</li>
- *   <li>DEVIATION: one ImageDataset holds at most 2^31-1 pixel bytes, so STL-10's 100,000 unlabelled 96x96
- *       images (2.76 GB) cannot be loaded whole: the unlabelled splits need {@code maxImages}
- *       (at most {@link io.sslbench.core.data.Stl10BinaryReader#MAX_IMAGES} = 77,672 images).</li>
  *   <li>DEVIATION: ImageFolder requires one image size for the whole folder (no resizing in the reader); a
  *       differently sized image is an error naming it.</li>
  *   <li>The CIFAR-10 JPEG copy ({@code cifar10-jpg}) is lossy: against the binary records its images differ by

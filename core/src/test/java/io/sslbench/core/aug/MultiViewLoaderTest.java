@@ -57,6 +57,25 @@ class MultiViewLoaderTest {
     }
 
     @Test
+    void chunkedStorageGivesTheSameBatches() {
+        ImageDataset chunked = DS.rechunk(4);
+        assertEquals(12, chunked.numChunks(), "45 images, 4 per chunk");
+        List<float[][]> a, b;
+        try (MultiViewLoader l = new MultiViewLoader(DS, VIEWS, 8, 5L, 2, 2)) {
+            a = drain(l.epoch(1, 0), null);
+        }
+        try (MultiViewLoader l = new MultiViewLoader(chunked, VIEWS, 8, 5L, 2, 2)) {
+            b = drain(l.epoch(1, 0), null);
+        }
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            for (int v = 0; v < VIEWS.size(); v++) {
+                assertArrayEquals(a.get(i)[v], b.get(i)[v], "batch " + i + " view " + v);
+            }
+        }
+    }
+
+    @Test
     void shapesLabelsAndIndicesFollowThePermutation() {
         try (MultiViewLoader l = new MultiViewLoader(DS, VIEWS, 8, 5L, 2, 2)) {
             assertEquals(5, l.batchesPerEpoch(), "45 / 8 with dropLast");
