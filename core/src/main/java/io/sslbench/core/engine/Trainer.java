@@ -48,6 +48,14 @@ public final class Trainer {
      */
     public record Result(long steps, double imgPerSec, double wallSeconds, long peakRssBytes, double collapseStd,
                          int embeddingDim, double finalLoss, double probeAccuracy, boolean completed) {
+        /**
+         * @return the run's collapse verdict from its last-epoch std and loss and {@code method}'s degenerate loss
+         *         (a std that was never measured counts as 0)
+         */
+        public Collapse.Verdict verdict(SslMethod method) {
+            double std = Double.isNaN(collapseStd) ? 0 : Math.max(0, collapseStd);
+            return Collapse.Verdict.of(std, Math.max(1, embeddingDim), finalLoss, method.trivialLoss());
+        }
     }
 
     /** The run produced a NaN/Inf loss or gradient; the last good checkpoint is kept. */
@@ -300,16 +308,14 @@ public final class Trainer {
                 }
             }
             progress.done();
-            if (stdCount > 0) {
-                epochStd = stdSum / stdCount;
-                epochLoss = lossSum / stdCount;
-            }
+            epochStd = stdCount == 0 ? Double.NaN : stdSum / stdCount;
+            epochLoss = stdCount == 0 ? Double.NaN : lossSum / stdCount;
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("step", ctx.step);
             row.put("epoch", epoch);
             row.put("epochEnd", true);
-            row.put("collapseStd", stdCount == 0 ? Double.NaN : stdSum / stdCount);
-            row.put("epochLoss", stdCount == 0 ? Double.NaN : lossSum / stdCount);
+            row.put("collapseStd", epochStd);
+            row.put("epochLoss", epochLoss);
             if (probe != null) {
                 row.put("probeAcc", probe.accuracy());
             }
@@ -319,7 +325,7 @@ public final class Trainer {
             }
             metrics.append(row);
             say(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  collapse-std %.4f (1/sqrt(d)=%.4f)%s%s", epoch + 1,
-                    cfg.epochs(), lastLoss, stdCount == 0 ? Double.NaN : stdSum / stdCount, 1 / Math.sqrt(Math.max(1, embDim)),
+                    cfg.epochs(), lastLoss, epochStd, 1 / Math.sqrt(Math.max(1, embDim)),
                     probe != null ? String.format(Locale.ROOT, "  probe %.3f", probe.accuracy()) : "",
                     row.containsKey("knnTop1") ? String.format(Locale.ROOT, "  kNN %.3f", (Double) row.get("knnTop1")) : ""));
         }

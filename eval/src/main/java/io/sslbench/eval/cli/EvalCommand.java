@@ -67,7 +67,7 @@ final class EvalCommand implements Main.Command {
         Pretrain.Data data = Pretrain.loadData(cfg, a.get("data-root"), true);
         out.println("evaluating " + dir + " (" + cfg.methodName() + ") with " + protocols);
         List<ResultRow> rows = Evaluate.run(dir.getFileName().toString(), cfg, MethodProvider.forConfig(cfg), online,
-                summary.get("featuresVertex").getAsString(), summary.get("featureDim").getAsInt(), result, prov, data,
+                summary.get("featuresVertex").getAsString(), result, prov, data,
                 protocols, Evaluate.Context.adhoc(dir.resolveSibling("subsets"), a.intValue("fine-tune-epochs", 0)), out);
         ResultsStore store = new ResultsStore(Path.of(a.get("results", "results/results.jsonl")));
         store.append(rows);

@@ -80,10 +80,8 @@ final class PretrainCommand implements Main.Command {
         out.printf(Locale.ROOT, "done: %d steps, %.1f img/s, %.0f s, peak RSS %.2f GB, collapse std %.4f (1/sqrt(d)=%.4f)%n",
                 o.result().steps(), o.result().imgPerSec(), o.result().wallSeconds(), o.result().peakRssBytes() / 1e9,
                 o.result().collapseStd(), 1 / Math.sqrt(Math.max(1, o.result().embeddingDim())));
-        double std = o.result().collapseStd();
-        if (Double.isFinite(std) && o.result().embeddingDim() > 0) {
-            Collapse.Verdict v = Collapse.Verdict.of(std, o.result().embeddingDim(), o.result().finalLoss(),
-                    o.method().trivialLoss());
+        if (Double.isFinite(o.result().collapseStd()) && o.result().embeddingDim() > 0) {
+            Collapse.Verdict v = o.result().verdict(o.method());
             if (v.collapsed()) {
                 out.println("COLLAPSED: " + v.reason());
             }

@@ -152,10 +152,7 @@ public final class FineTune {
     public static ComputationGraph buildClassifier(ComputationGraph pretrained, String fromVertex, int featureDim,
                                                    int numClasses, FineTuneConfig cfg, int totalIterations) {
         ComputationGraphConfiguration conf = pretrained.getConfiguration();
-        if (!conf.getVertices().containsKey(fromVertex)) {
-            throw new IllegalArgumentException("pretrained graph has no vertex '" + fromVertex + "'; vertices: "
-                    + conf.getVertices().keySet());
-        }
+        requireVertex(pretrained, fromVertex);
         if (conf.getVertices().get(fromVertex) instanceof LayerVertex lv
                 && lv.getLayerConf().getLayer() instanceof FeedForwardLayer ff && ff.getNOut() != featureDim) {
             throw new IllegalArgumentException("vertex '" + fromVertex + "' outputs " + ff.getNOut()
@@ -191,12 +188,16 @@ public final class FineTune {
         return net;
     }
 
-    /** @return the width of {@code vertex}'s [1, width] output for image {@code index} (inference mode) */
-    static int outputWidth(ComputationGraph g, String vertex, ImageDataset ds, int index, FineTuneConfig cfg) {
+    private static void requireVertex(ComputationGraph g, String vertex) {
         if (!g.getConfiguration().getVertices().containsKey(vertex)) {
             throw new IllegalArgumentException("pretrained graph has no vertex '" + vertex + "'; vertices: "
                     + g.getConfiguration().getVertices().keySet());
         }
+    }
+
+    /** @return the width of {@code vertex}'s [1, width] output for image {@code index} (inference mode) */
+    static int outputWidth(ComputationGraph g, String vertex, ImageDataset ds, int index, FineTuneConfig cfg) {
+        requireVertex(g, vertex);
         INDArray a = g.feedForward(Tensors.toNchw(ds, new int[]{index}, cfg.mean(), cfg.std()), false).get(vertex);
         if (a == null || a.rank() != 2) {
             throw new IllegalArgumentException("vertex '" + vertex + "' does not output [B, width] features"

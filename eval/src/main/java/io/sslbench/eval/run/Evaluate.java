@@ -2,7 +2,6 @@ package io.sslbench.eval.run;
 
 import io.sslbench.core.config.RunConfig;
 import io.sslbench.core.data.ImageDataset;
-import io.sslbench.core.engine.Collapse;
 import io.sslbench.core.engine.OnlineNetwork;
 import io.sslbench.core.engine.SslMethod;
 import io.sslbench.core.engine.Trainer;
@@ -52,7 +51,6 @@ public final class Evaluate {
     /** How many floors were computed rather than found in {@link #FLOORS} (for tests). */
     static final java.util.concurrent.atomic.AtomicInteger FLOOR_MISSES = new java.util.concurrent.atomic.AtomicInteger();
 
-    /** Where a row belongs: suite, grid, cell and the grid axes of the run. */
     /**
      * Where the rows go and how the evaluation is budgeted.
      *
@@ -80,9 +78,10 @@ public final class Evaluate {
      * @param protocols  which protocols, from {@link #ALL}
      */
     public static List<ResultRow> run(String runId, RunConfig cfg, SslMethod method, ComputationGraph online,
-                                      String features, int featureDim, Trainer.Result train, Provenance prov,
+                                      String features, Trainer.Result train, Provenance prov,
                                       Pretrain.Data data, List<String> protocols, Context ctx, PrintStream out) {
         List<ResultRow> rows = new ArrayList<>();
+        boolean collapsed = train.verdict(method).collapsed();
         for (String p : protocols) {
             if (!ALL.contains(p)) {
                 throw new IllegalArgumentException("unknown protocol '" + p + "'; known: " + ALL);
@@ -136,11 +135,9 @@ public final class Evaluate {
                 default -> throw new IllegalStateException(p);
             }
             m.put("evalSeconds", (System.nanoTime() - t0) / 1e9);
-            Collapse.Verdict v = Collapse.Verdict.of(Math.max(0, nanToZero(train.collapseStd())), Math.max(1, train.embeddingDim()),
-                    train.finalLoss(), method.trivialLoss());
             rows.add(new ResultRow(runId, ctx.suite(), ctx.grid(), ctx.cell(), cfg.methodName(), ctx.axes(), p, m,
                     cfg.backbone(), cfg.data().dataset(), cfg.epochs(), train.imgPerSec(), train.wallSeconds(),
-                    train.peakRssBytes(), train.collapseStd(), train.embeddingDim(), v.collapsed(), prov));
+                    train.peakRssBytes(), train.collapseStd(), train.embeddingDim(), collapsed, prov));
             if (out != null) {
                 out.printf(Locale.ROOT, "  %-16s top1 %.4f  top5 %.4f  (%.0f s)%n", p, m.get("top1"), m.get("top5"),
                         m.get("evalSeconds"));
@@ -187,13 +184,9 @@ public final class Evaluate {
         return FLOORS.get(key + "|" + protocol);
     }
 
-    private static double nanToZero(double v) {
-        return Double.isNaN(v) ? 0 : v;
-    }
-
     /** Convenience: evaluate a finished {@link Pretrain.Outcome}. */
     public static List<ResultRow> run(Pretrain.Outcome o, List<String> protocols, Context ctx, PrintStream out) {
         return run(o.runDir().getFileName().toString(), o.config(), o.method(), o.online(), o.featuresVertex(),
-                o.featureDim(), o.result(), o.provenance(), o.data(), protocols, ctx, out);
+                o.result(), o.provenance(), o.data(), protocols, ctx, out);
     }
 }
