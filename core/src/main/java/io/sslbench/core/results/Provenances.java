@@ -35,19 +35,37 @@ public final class Provenances {
     }
 
     /**
-     * @param repo    directory inside the harness's git checkout (the commit and dirty flag come from it)
+     * @param repo    directory inside the harness's git checkout, asked for the commit and dirty flag only
+     *                when the build did not stamp them (see {@link #commitOf})
      * @param backend backend description (see {@code io.sslbench.core.runtime.Backend#describe})
      */
     public static Provenance create(String configHash, long seed, String dataHash, String backend, Path repo) {
-        String commit = git(repo, "rev-parse", "HEAD");
-        String status = git(repo, "status", "--porcelain", "--untracked-files=no");
-        return new Provenance(configHash, commit == null ? "unknown" : commit.strip(),
-                status != null && !status.isBlank(), seed, dataHash, backend, System.getProperty("java.version"),
+        Commit c = commitOf(BUILD, repo);
+        return new Provenance(configHash, c.id(), c.dirty(), seed, dataHash, backend, System.getProperty("java.version"),
                 dl4jVersion(), System.getProperty("os.name") + " " + System.getProperty("os.version"),
                 System.getProperty("os.arch"), Instant.now().toString());
     }
 
-    private static String git(Path repo, String... args) {
+    /** A commit and whether the tree had uncommitted changes to tracked files. */
+    public record Commit(String id, boolean dirty) {}
+
+    /**
+     * The commit the running classes were built from: {@code git.commit}/{@code git.dirty} of the build
+     * properties, stamped by git-commit-id-maven-plugin at build time. Only when the build could not stamp
+     * them (no git checkout at build time) is the checkout at {@code repo} asked, at run time, which is
+     * right only if the classes were built from its current HEAD.
+     */
+    static Commit commitOf(Properties build, Path repo) {
+        String stamped = build.getProperty("git.commit", "");
+        if (stamped.matches("[0-9a-f]{40}")) {
+            return new Commit(stamped, Boolean.parseBoolean(build.getProperty("git.dirty", "false")));
+        }
+        String commit = git(repo, "rev-parse", "HEAD");
+        String status = git(repo, "status", "--porcelain", "--untracked-files=no");
+        return new Commit(commit == null ? "unknown" : commit.strip(), status != null && !status.isBlank());
+    }
+
+    static String git(Path repo, String... args) {
         try {
             String[] cmd = new String[args.length + 3];
             cmd[0] = "git";
