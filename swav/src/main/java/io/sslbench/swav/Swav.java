@@ -38,6 +38,7 @@ public final class Swav implements SslMethod {
     private final SwavLoss.Config lossCfg;
     private final FeatureQueue[] queues = new FeatureQueue[2];
     private final long[] queued = new long[2];
+    private double codeEntropy = Double.NaN;
 
     public Swav(SwavConfig cfg) {
         this.cfg = cfg;
@@ -101,9 +102,20 @@ public final class Swav implements SslMethod {
                 queueScores.add(q.snapshot().castTo(w.dataType()).mmul(w));
             }
         }
-        LossResult r = SwavLoss.compute(scores, (int) b, lossCfg, queueScores);
+        INDArray[] codes = SwavLoss.codes(scores, (int) b, lossCfg, queueScores);
+        codeEntropy = SwavLoss.normalizedEntropy(codes);
+        LossResult r = SwavLoss.swappedPrediction(scores, (int) b, lossCfg, codes);
         INDArray grad = Nd4j.concat(1, Nd4j.zeros(zs.dataType(), zs.size(0), d), r.gradient(0));
         return new LossResult(r.value(), grad);
+    }
+
+    /**
+     * {@code codeEntropy}: {@link SwavLoss#normalizedEntropy} of the last step's codes, 1 at the uniform
+     * assignment (SwAV's trivial solution), lower the sharper the codes.
+     */
+    @Override
+    public Map<String, Double> diagnostics() {
+        return Double.isNaN(codeEntropy) ? Map.of() : Map.of("codeEntropy", codeEntropy);
     }
 
     private boolean queuesReady() {

@@ -128,6 +128,16 @@ public final class SwavLoss {
      * @return value and gradients {@code {dL/dscores, null}}
      */
     public static LossResult compute(INDArray scores, int batchSize, Config config, List<INDArray> queueScores) {
+        return swappedPrediction(scores, batchSize, config, codes(scores, batchSize, config, queueScores));
+    }
+
+    /**
+     * The detached codes of the assignment crops: Sinkhorn-Knopp on each assignment crop's scores (with its
+     * queue's, if given), the first half of {@link #compute(INDArray, int, Config, List)}.
+     *
+     * @return one [B,K] DOUBLE code matrix per assignment crop, in the order of {@code cropsForAssign}
+     */
+    public static INDArray[] codes(INDArray scores, int batchSize, Config config, List<INDArray> queueScores) {
         checkScores(scores, batchSize, config);
         int[] assign = config.cropsForAssign;
         if (queueScores != null && queueScores.size() != assign.length) {
@@ -143,7 +153,33 @@ public final class SwavLoss {
             // kept in DOUBLE: they are cast once, when copied into the target matrix
             codes[i] = SinkhornKnopp.codesDouble(world, batchSize, config.epsilon, config.iterations);
         }
-        return swappedPrediction(scores, batchSize, config, codes);
+        return codes;
+    }
+
+    /**
+     * How close the codes are to SwAV's trivial solution, the uniform assignment (Caron et al. 2020, Sec. 3.1:
+     * too large an epsilon "leads to a trivial solution where all samples collapse into an unique
+     * representation and are all uniformly assigned to all prototypes"): the mean over the codes' rows of
+     * {@code -sum_k q_k log q_k / log K}. 1 for uniform codes, 0 for one-hot codes.
+     *
+     * @param codes [B,K] code matrices (rows summing to 1), K >= 2
+     * @return the normalised entropy averaged over all rows of all matrices, in [0, 1]
+     */
+    public static double normalizedEntropy(INDArray... codes) {
+        double sum = 0;
+        long rows = 0;
+        for (INDArray q : codes) {
+            LossArgs.requireFloatingMatrix("codes", q);
+            INDArray d = q.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+            // 0 log 0 = 0: a zero code contributes nothing (log of 0 is replaced by log of 1)
+            INDArray logs = Transforms.log(d.dup().addi(d.eq(0).castTo(d.dataType())), false);
+            sum += -d.mul(logs).sumNumber().doubleValue();
+            rows += q.size(0);
+        }
+        if (rows == 0 || codes[0].size(1) < 2) {
+            throw new IllegalArgumentException("need at least one code row over K >= 2 prototypes");
+        }
+        return sum / rows / Math.log(codes[0].size(1));
     }
 
     /**

@@ -139,4 +139,32 @@ class SwavLossTest {
         assertTrue(e.getMessage().contains("prototypes"), e.getMessage());
         assertEquals(SwavLoss.Config.paper(8), new SwavLoss.Config(8, new int[]{0, 1}, 0.1, 0.05, 3));
     }
+
+    @Test
+    void normalizedEntropyIsOneForUniformCodesZeroForOneHotAndLog2OverLogKInBetween() {
+        INDArray uniform = Nd4j.valueArrayOf(new long[]{3, 4}, 0.25, DataType.DOUBLE);
+        assertEquals(1.0, SwavLoss.normalizedEntropy(uniform), 1e-12);
+        INDArray oneHot = Nd4j.zeros(DataType.FLOAT, 2, 4);
+        oneHot.putScalar(0, 1, 1f);
+        oneHot.putScalar(1, 3, 1f);
+        assertEquals(0.0, SwavLoss.normalizedEntropy(oneHot), 1e-12);
+        // two equal halves: log 2 / log 4 = 0.5; averaged over both matrices' rows with a uniform one
+        INDArray halves = Nd4j.createFromArray(new double[][]{{0.5, 0.5, 0, 0}});
+        assertEquals(0.5, SwavLoss.normalizedEntropy(halves), 1e-12);
+        assertEquals((0.5 + 3 * 1.0) / 4, SwavLoss.normalizedEntropy(halves, uniform), 1e-12);
+    }
+
+    @Test
+    void sinkhornCodesOfASmallerEpsilonAreSharper() {
+        // the codes' entropy is what the CPU-scale epsilon choice is about: same scores, smaller eps, sharper codes
+        INDArray scores = Nd4j.rand(DataType.DOUBLE, 64, 30).subi(0.5).muli(0.14); // spread ~0.04, as measured at CPU scale
+        var cfg05 = new SwavLoss.Config(2, new int[]{0, 1}, 0.1, 0.05, 3);
+        var cfg03 = new SwavLoss.Config(2, new int[]{0, 1}, 0.1, 0.03, 3);
+        double h05 = SwavLoss.normalizedEntropy(SwavLoss.codes(scores, 32, cfg05, null));
+        double h03 = SwavLoss.normalizedEntropy(SwavLoss.codes(scores, 32, cfg03, null));
+        assertTrue(h03 < h05 && h05 < 1, "entropy eps 0.03 " + h03 + " < eps 0.05 " + h05 + " < 1");
+        // codes() then swappedPrediction() is compute()
+        assertEquals(SwavLoss.compute(scores, 32, cfg05, null).value(),
+                SwavLoss.swappedPrediction(scores, 32, cfg05, SwavLoss.codes(scores, 32, cfg05, null)).value(), 1e-12);
+    }
 }

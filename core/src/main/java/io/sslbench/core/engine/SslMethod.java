@@ -72,6 +72,15 @@ public interface SslMethod {
         return java.util.Optional.empty();
     }
 
+    /**
+     * @return method-specific scalars describing the last {@link #loss} call (e.g. SwAV's code entropy), by
+     *         name; the engine logs them with every step, averages them per epoch and reports the last epoch's
+     *         means in its result. Empty by default.
+     */
+    default Map<String, Double> diagnostics() {
+        return Map.of();
+    }
+
     /** @return the embeddings whose spread the collapse monitor tracks (default: the head output) */
     default INDArray embeddings(INDArray onlineOutput) {
         return onlineOutput;

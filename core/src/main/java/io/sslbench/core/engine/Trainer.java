@@ -45,9 +45,15 @@ public final class Trainer {
      *
      * @param collapseStd the collapse monitor averaged over the steps of the last epoch run
      * @param finalLoss   the loss averaged over the steps of the last epoch run
+     * @param diagnostics the method's {@link SslMethod#diagnostics()} averaged over the steps of the last epoch run
      */
     public record Result(long steps, double imgPerSec, double wallSeconds, long peakRssBytes, double collapseStd,
-                         int embeddingDim, double finalLoss, double probeAccuracy, boolean completed) {
+                         int embeddingDim, double finalLoss, double probeAccuracy, boolean completed,
+                         Map<String, Double> diagnostics) {
+        public Result {
+            diagnostics = diagnostics == null ? Map.of() : Map.copyOf(diagnostics); // null: a summary.json written before diagnostics
+        }
+
         /**
          * @return the run's collapse verdict from its last-epoch std and loss and {@code method}'s degenerate loss
          *         (a std that was never measured counts as 0)
@@ -244,6 +250,7 @@ public final class Trainer {
         }
         long total = ctx.totalSteps();
         double lastLoss = Double.NaN, lastStd = Double.NaN, epochLoss = Double.NaN, epochStd = Double.NaN;
+        Map<String, Double> epochDiagnostics = Map.of();
         int embDim = 0;
         long imagesTimed = 0;
         double secondsTimed = 0;
@@ -255,6 +262,7 @@ public final class Trainer {
             }
             double stdSum = 0, lossSum = 0;
             int stdCount = 0;
+            Map<String, Double> diagnosticSums = new LinkedHashMap<>();
             Iterator<io.sslbench.core.aug.ViewBatch> it = data.epoch(epoch, epoch == startEpoch ? startBatch : 0);
             int b = epoch == startEpoch ? startBatch : 0;
             while (it.hasNext()) {
@@ -276,6 +284,8 @@ public final class Trainer {
                 stdSum += lastStd;
                 lossSum += lastLoss;
                 stdCount++;
+                Map<String, Double> diagnostics = method.diagnostics();
+                diagnostics.forEach((k, v) -> diagnosticSums.merge(k, v, Double::sum));
                 if (probe != null && sg.features() != null) {
                     probe.update(sg.features().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, images)), batch.labels());
                 }
@@ -289,6 +299,7 @@ public final class Trainer {
                     row.put("lr", lr);
                     row.put("imgPerSec", ips);
                     row.put("collapseStd", lastStd);
+                    row.putAll(diagnostics);
                     if (probe != null) {
                         row.put("probeAcc", probe.accuracy());
                     }
@@ -304,18 +315,20 @@ public final class Trainer {
                 if (cfg.engine().stopAfterSteps() > 0 && ctx.step + 1 >= cfg.engine().stopAfterSteps()) {
                     progress.done();
                     return result(ctx.step + 1, imagesTimed, secondsTimed, startNanos, stdSum / stdCount, embDim,
-                            lossSum / stdCount, false);
+                            lossSum / stdCount, means(diagnosticSums, stdCount), false);
                 }
             }
             progress.done();
             epochStd = stdCount == 0 ? Double.NaN : stdSum / stdCount;
             epochLoss = stdCount == 0 ? Double.NaN : lossSum / stdCount;
+            epochDiagnostics = means(diagnosticSums, stdCount);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("step", ctx.step);
             row.put("epoch", epoch);
             row.put("epochEnd", true);
             row.put("collapseStd", epochStd);
             row.put("epochLoss", epochLoss);
+            row.putAll(epochDiagnostics);
             if (probe != null) {
                 row.put("probeAcc", probe.accuracy());
             }
@@ -324,18 +337,28 @@ public final class Trainer {
                 row.putAll(monitor.evaluate(epoch, net.graph(), net.featuresVertex()));
             }
             metrics.append(row);
-            say(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  collapse-std %.4f (1/sqrt(d)=%.4f)%s%s", epoch + 1,
-                    cfg.epochs(), lastLoss, epochStd, 1 / Math.sqrt(Math.max(1, embDim)),
+            StringBuilder diag = new StringBuilder();
+            epochDiagnostics.forEach((k, v) -> diag.append(String.format(Locale.ROOT, "  %s %.4f", k, v)));
+            say(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  collapse-std %.4f (1/sqrt(d)=%.4f)%s%s%s", epoch + 1,
+                    cfg.epochs(), lastLoss, epochStd, 1 / Math.sqrt(Math.max(1, embDim)), diag,
                     probe != null ? String.format(Locale.ROOT, "  probe %.3f", probe.accuracy()) : "",
                     row.containsKey("knnTop1") ? String.format(Locale.ROOT, "  kNN %.3f", (Double) row.get("knnTop1")) : ""));
         }
-        return result(ctx.step + 1, imagesTimed, secondsTimed, startNanos, epochStd, embDim, epochLoss, true);
+        return result(ctx.step + 1, imagesTimed, secondsTimed, startNanos, epochStd, embDim, epochLoss, epochDiagnostics,
+                true);
+    }
+
+    private static Map<String, Double> means(Map<String, Double> sums, int count) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        sums.forEach((k, v) -> out.put(k, count == 0 ? Double.NaN : v / count));
+        return out;
     }
 
     private Result result(long steps, long images, double secs, long startNanos, double std, int d, double loss,
-                          boolean completed) {
+                          Map<String, Double> diagnostics, boolean completed) {
         return new Result(steps, secs > 0 ? images / secs : Double.NaN, (System.nanoTime() - startNanos) / 1e9,
-                SystemStats.peakRssBytes(), std, d, loss, probe == null ? Double.NaN : probe.accuracy(), completed);
+                SystemStats.peakRssBytes(), std, d, loss, probe == null ? Double.NaN : probe.accuracy(), completed,
+                diagnostics);
     }
 
     private void checkFinite(StepGradients sg) {

@@ -17,6 +17,7 @@ final class ToyMethod implements SslMethod {
     boolean nan;
     boolean useTarget;
     double stepsSeen;
+    private double lastLoss = Double.NaN;
 
     @Override
     public String id() {
@@ -67,7 +68,14 @@ final class ToyMethod implements SslMethod {
             v += e.mul(e).sumNumber().doubleValue() / (2.0 * z.size(0));
             g.addi(e.div(z.size(0)));
         }
+        lastLoss = v;
         return new LossResult(v, g);
+    }
+
+    /** The last loss again, so the engine's diagnostics averaging can be checked against its own loss means. */
+    @Override
+    public Map<String, Double> diagnostics() {
+        return Double.isNaN(lastLoss) ? Map.of() : Map.of("lossAgain", lastLoss);
     }
 
     @Override

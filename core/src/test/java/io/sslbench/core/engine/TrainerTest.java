@@ -102,6 +102,12 @@ class TrainerTest {
         assertEquals(12, rows.stream().filter(x -> x.containsKey("loss")).count(), "one metrics line per step");
         assertTrue(rows.stream().anyMatch(x -> Boolean.TRUE.equals(x.get("epochEnd")) && x.containsKey("probeAcc")));
         assertTrue(Files.exists(t.checkpointFile()));
+        // the method's diagnostics: logged with every step, averaged per epoch like the loss, last epoch in the result
+        rows.stream().filter(x -> x.containsKey("loss")).forEach(x ->
+                assertEquals(((Number) x.get("loss")).doubleValue(), ((Number) x.get("lossAgain")).doubleValue(), 0));
+        rows.stream().filter(x -> Boolean.TRUE.equals(x.get("epochEnd"))).forEach(x ->
+                assertEquals(((Number) x.get("epochLoss")).doubleValue(), ((Number) x.get("lossAgain")).doubleValue(), 1e-12));
+        assertEquals(r.finalLoss(), r.diagnostics().get("lossAgain"), 1e-12);
     }
 
     @Test

@@ -135,6 +135,15 @@ public final class Evaluate {
                 default -> throw new IllegalStateException(p);
             }
             m.put("evalSeconds", (System.nanoTime() - t0) / 1e9);
+            // the pretraining run's last-epoch loss (the collapse verdict's second signal) and method diagnostics
+            if (Double.isFinite(train.finalLoss())) {
+                m.put("pretrainLoss", train.finalLoss());
+            }
+            train.diagnostics().forEach((k, v) -> {
+                if (Double.isFinite(v)) {
+                    m.put(k, v);
+                }
+            });
             rows.add(new ResultRow(runId, ctx.suite(), ctx.grid(), ctx.cell(), cfg.methodName(), ctx.axes(), p, m,
                     cfg.backbone(), cfg.data().dataset(), cfg.epochs(), train.imgPerSec(), train.wallSeconds(),
                     train.peakRssBytes(), train.collapseStd(), train.embeddingDim(), collapsed, prov));
