@@ -78,13 +78,15 @@ public record Suite(String name, Map<String, Object> overrides, Map<String, Map<
     }
 
     /**
-     * @return the rows of this suite's current grids ({@code rows} may come from a store kept across suite
-     *         edits, holding rows of grids the suite no longer lists)
+     * @return the rows of this suite as it is now: rows of its name, of one of its grids, and of a (grid, config)
+     *         it plans today. {@code rows} may come from a store kept across suite edits, holding rows of grids the
+     *         suite no longer lists or of cells whose settings have changed since (their config hash differs).
      */
     public List<io.sslbench.core.results.ResultRow> rowsOf(List<io.sslbench.core.results.ResultRow> rows) {
-        java.util.Set<String> names = new java.util.HashSet<>();
-        grids.forEach(e -> names.add(Grid.load(e.grid()).name()));
-        return rows.stream().filter(r -> name.equals(r.suite()) && names.contains(r.grid())).toList();
+        java.util.Set<String> current = new java.util.HashSet<>();
+        SuiteRunner.plan(this).forEach(j -> current.add(j.grid() + "|" + j.config().hash()));
+        return rows.stream().filter(r -> name.equals(r.suite())
+                && current.contains(r.grid() + "|" + r.provenance().configHash())).toList();
     }
 
     /** @return the "k=v" overrides for a method: the suite's, then its per-method ones */

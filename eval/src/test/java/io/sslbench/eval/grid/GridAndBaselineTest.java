@@ -60,6 +60,25 @@ class GridAndBaselineTest {
     }
 
     @Test
+    void suiteRowsAreThoseOfTheCellsItPlansNowNotOfEditedOrDroppedOnes() {
+        Suite quick = Suite.load("quick");
+        SuiteRunner.Job swav = SuiteRunner.plan(quick).stream()
+                .filter(j -> j.grid().equals("methods") && j.config().methodName().equals("swav")).findFirst().orElseThrow();
+        Provenance now = new Provenance(swav.config().hash(), "c", false, 0, "d", "cpu", "17", "m2.1", "linux", "amd64", "t");
+        Provenance before = new Provenance("0123456789abcdef", "c", false, 0, "d", "cpu", "17", "m2.1", "linux", "amd64", "t");
+        ResultRow current = new ResultRow("run", "quick", "methods", swav.cellId(), "swav", Map.of(), "knn",
+                Map.of("top1", 0.3), "small-cifar", "cifar10", 2, 100, 10, 1, 0.05, 128, false, now);
+        // the same method and grid, but a config the suite no longer plans (its settings were edited since)
+        ResultRow stale = new ResultRow("old", "quick", "methods", "old-cell", "swav", Map.of(), "knn",
+                Map.of("top1", 0.2), "small-cifar", "cifar10", 2, 100, 10, 1, 0.05, 128, false, before);
+        ResultRow otherGrid = new ResultRow("run", "quick", "no-such-grid", swav.cellId(), "swav", Map.of(), "knn",
+                Map.of("top1", 0.3), "small-cifar", "cifar10", 2, 100, 10, 1, 0.05, 128, false, now);
+        ResultRow otherSuite = new ResultRow("run", "demo", "methods", swav.cellId(), "swav", Map.of(), "knn",
+                Map.of("top1", 0.3), "small-cifar", "cifar10", 2, 100, 10, 1, 0.05, 128, false, now);
+        assertEquals(List.of(current), quick.rowsOf(List.of(stale, current, otherGrid, otherSuite)));
+    }
+
+    @Test
     void suiteFileErrorsNameTheKey(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "name: bad\nfineTuneEpochs: -1\ngrids: [methods]\n");
