@@ -34,6 +34,8 @@ import java.util.Set;
  */
 public final class Swav implements SslMethod {
     static final String PROTOTYPES = "prototypes";
+    /** Normalised code entropy from which the codes count as uniform (see {@link #collapseLimits()}). */
+    static final double UNIFORM_CODES = 0.99;
     private final SwavConfig cfg;
     private final SwavLoss.Config lossCfg;
     private final FeatureQueue[] queues = new FeatureQueue[2];
@@ -116,6 +118,16 @@ public final class Swav implements SslMethod {
     @Override
     public Map<String, Double> diagnostics() {
         return Double.isNaN(codeEntropy) ? Map.of() : Map.of("codeEntropy", codeEntropy);
+    }
+
+    /**
+     * Collapsed once the codes are (almost) the uniform assignment, the trivial solution of Caron et al. 2020
+     * (Sec. 3.1): mean normalised code entropy over the last epoch of at least {@link #UNIFORM_CODES}.
+     */
+    @Override
+    public List<io.sslbench.core.engine.Collapse.DiagnosticLimit> collapseLimits() {
+        return List.of(new io.sslbench.core.engine.Collapse.DiagnosticLimit("codeEntropy", UNIFORM_CODES,
+                "the codes are the uniform assignment, SwAV's trivial solution"));
     }
 
     private boolean queuesReady() {

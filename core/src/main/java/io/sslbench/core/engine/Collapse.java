@@ -111,6 +111,24 @@ public final class Collapse {
     }
 
     /**
+     * A collapse signal a method reports among its {@link SslMethod#diagnostics()}: the run counts as collapsed
+     * once the diagnostic's last-epoch mean reaches {@code limit} (SwAV: normalised code entropy 0.99, the
+     * uniform assignment).
+     *
+     * @param diagnostic the diagnostic's name
+     * @param limit      value at or above which the run is collapsed
+     * @param meaning    what reaching it means, quoted in the verdict's reason
+     */
+    public record DiagnosticLimit(String diagnostic, double limit, String meaning) {
+        public DiagnosticLimit {
+            if (diagnostic == null || diagnostic.isBlank() || !Double.isFinite(limit) || meaning == null) {
+                throw new IllegalArgumentException("DiagnosticLimit needs a name, a finite limit and a meaning, got "
+                        + diagnostic + ", " + limit + ", " + meaning);
+            }
+        }
+    }
+
+    /**
      * Collapse verdict for one measurement.
      *
      * @param std       the monitor value {@link #std(INDArray)}
@@ -159,6 +177,29 @@ public final class Collapse {
                         trivial.get().value(), std, DEGENERATE_STD_FRACTION, DEGENERATE_STD_FRACTION * h);
             }
             return new Verdict(std, d, h, t, !reason.isEmpty(), reason);
+        }
+
+        /**
+         * {@link #of(double, int, double, java.util.Optional)}, then (3) collapsed if a diagnostic the method
+         * declares a limit for has reached it.
+         *
+         * @param diagnostics the run's last-epoch diagnostic means (a missing one never fires)
+         * @param limits      the method's {@link SslMethod#collapseLimits()}
+         */
+        public static Verdict of(double std, int d, double loss, java.util.Optional<TrivialLoss> trivial,
+                                 java.util.Map<String, Double> diagnostics, java.util.List<DiagnosticLimit> limits) {
+            Verdict v = of(std, d, loss, trivial);
+            if (v.collapsed()) {
+                return v;
+            }
+            for (DiagnosticLimit l : limits) {
+                Double value = diagnostics.get(l.diagnostic());
+                if (value != null && value >= l.limit()) {
+                    return new Verdict(std, d, v.healthy(), v.threshold(), true, String.format(java.util.Locale.ROOT,
+                            "%s %.4f >= %.4f: %s", l.diagnostic(), value, l.limit(), l.meaning()));
+                }
+            }
+            return v;
         }
 
         /** @return std as a fraction of the healthy value 1/sqrt(d) */

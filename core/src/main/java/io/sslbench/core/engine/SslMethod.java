@@ -81,6 +81,14 @@ public interface SslMethod {
         return Map.of();
     }
 
+    /**
+     * @return limits on {@link #diagnostics()} beyond which a run counts as collapsed (a third collapse signal,
+     *         see {@link Collapse.Verdict}); none by default
+     */
+    default List<Collapse.DiagnosticLimit> collapseLimits() {
+        return List.of();
+    }
+
     /** @return the embeddings whose spread the collapse monitor tracks (default: the head output) */
     default INDArray embeddings(INDArray onlineOutput) {
         return onlineOutput;

@@ -55,12 +55,13 @@ public final class Trainer {
         }
 
         /**
-         * @return the run's collapse verdict from its last-epoch std and loss and {@code method}'s degenerate loss
-         *         (a std that was never measured counts as 0)
+         * @return the run's collapse verdict from its last-epoch std, loss and diagnostics, and {@code method}'s
+         *         degenerate loss and diagnostic limits (a std that was never measured counts as 0)
          */
         public Collapse.Verdict verdict(SslMethod method) {
             double std = Double.isNaN(collapseStd) ? 0 : Math.max(0, collapseStd);
-            return Collapse.Verdict.of(std, Math.max(1, embeddingDim), finalLoss, method.trivialLoss());
+            return Collapse.Verdict.of(std, Math.max(1, embeddingDim), finalLoss, method.trivialLoss(), diagnostics,
+                    method.collapseLimits());
         }
     }
 

@@ -121,4 +121,23 @@ class CollapseTest {
         assertThrows(IllegalArgumentException.class, () -> new Collapse.TrivialLoss(0, 0));
         assertThrows(IllegalArgumentException.class, () -> new Collapse.TrivialLoss(Double.NaN, 1));
     }
+
+    @Test
+    void diagnosticLimitRuleFiresAtItsLimitAndNamesWhatItMeans() {
+        int d = 128;
+        var limits = java.util.List.of(new Collapse.DiagnosticLimit("codeEntropy", 0.99, "uniform codes"));
+        double healthyStd = 0.8 / Math.sqrt(d);
+        Collapse.Verdict at = Collapse.Verdict.of(healthyStd, d, 5.7, java.util.Optional.empty(),
+                java.util.Map.of("codeEntropy", 0.99), limits);
+        assertTrue(at.collapsed());
+        assertEquals("codeEntropy 0.9900 >= 0.9900: uniform codes", at.reason());
+        assertFalse(Collapse.Verdict.of(healthyStd, d, 5.7, java.util.Optional.empty(),
+                java.util.Map.of("codeEntropy", Math.nextDown(0.99)), limits).collapsed());
+        // a diagnostic the run did not report never fires; the std rule still does, with its own reason
+        assertFalse(Collapse.Verdict.of(healthyStd, d, 5.7, java.util.Optional.empty(), java.util.Map.of(), limits).collapsed());
+        Collapse.Verdict both = Collapse.Verdict.of(0.01 / Math.sqrt(d), d, 5.7, java.util.Optional.empty(),
+                java.util.Map.of("codeEntropy", 1.0), limits);
+        assertTrue(both.reason().startsWith("output std"), both.reason());
+        assertThrows(IllegalArgumentException.class, () -> new Collapse.DiagnosticLimit("x", Double.NaN, "m"));
+    }
 }

@@ -28,10 +28,11 @@ import java.util.TreeMap;
  * the difference of two seed means (a one-sided test at ~0.1% false-alarm rate under normality), floored
  * at two points because two seeds underestimate the spread.
  *
- * <p>Collapse gate: the SimSiam cell without stop-gradient (predictor on) must be flagged collapsed by
- * its run's {@code Collapse.Verdict} (complete collapse, or the loss at its degenerate value -1 with the
- * output std below half of 1/sqrt(d)), while its stop-gradient twin must not be; a harness that broke
- * stop-gradient would leave the two cells alike and fail.
+ * <p>Collapse gates ({@link #COLLAPSE_GATES}): the SimSiam cell without stop-gradient (predictor on) must be
+ * flagged collapsed by its run's {@code Collapse.Verdict} (complete collapse, or the loss at its degenerate
+ * value -1 with the output std below half of 1/sqrt(d)), while its stop-gradient twin must not be; a harness
+ * that broke stop-gradient would leave the two cells alike and fail. Likewise SwAV with epsilon 0.3 must be
+ * flagged (its codes at the uniform assignment) and SwAV with epsilon 0.03 or 0.05 must not.
  */
 public final class Baselines {
     private Baselines() {}
@@ -96,32 +97,64 @@ public final class Baselines {
                         METRIC, m.mean(), m.n(), b.mean(), tol, baseline.suite()));
             }
         });
-        boolean sawNoStopGrad = false;
-        for (ResultRow r : rows) {
-            if (!"simsiam".equals(r.method()) || "false".equals(r.axes().get("method.predictor"))
-                    || !r.axes().containsKey("method.stopGradient")) {
-                continue;
-            }
-            boolean collapsing = r.collapsed();
-            if ("false".equals(r.axes().get("method.stopGradient"))) {
-                sawNoStopGrad = true;
-                if (!collapsing) {
-                    failures.add(String.format(Locale.ROOT,
-                            "COLLAPSE NOT FLAGGED: simsiam without stop-gradient (run %s, grid %s): output std %.4f "
-                                    + "(1/sqrt(d) = %.4f) and its loss did not meet a collapse rule (Collapse.Verdict)",
-                            r.runId(), r.grid(), r.collapseStd(), 1 / Math.sqrt(Math.max(1, r.embeddingDim()))));
-                }
-            } else if (collapsing) {
-                failures.add(String.format(Locale.ROOT,
-                        "simsiam WITH stop-gradient (run %s, grid %s) is flagged collapsed too: output std %.4f",
-                        r.runId(), r.grid(), r.collapseStd()));
-            }
-        }
-        if (!sawNoStopGrad && rows.stream().anyMatch(r -> r.grid().startsWith("simsiam-"))) {
-            failures.add("the SimSiam ablation ran without a stop-gradient-off cell");
+        for (CollapseGate g : COLLAPSE_GATES) {
+            g.check(rows, failures);
         }
         return failures;
     }
+
+    /**
+     * An ablation whose collapsing cells the run verdicts must flag, and whose healthy cells they must not.
+     *
+     * @param method    method id
+     * @param grid      grid-name prefix of the ablation's rows
+     * @param axis      the ablation axis
+     * @param collapses from the axis value: whether the cell collapses (true), stays healthy (false), or is
+     *                  outside the gate (null)
+     * @param what      the collapsing setting, for messages
+     * @param healthy   the healthy setting, for messages
+     */
+    record CollapseGate(String method, String grid, String axis, java.util.function.Function<ResultRow, Boolean> collapses,
+                        String what, String healthy) {
+        void check(List<ResultRow> rows, List<String> failures) {
+            boolean sawCollapsing = false;
+            for (ResultRow r : rows) {
+                Boolean expected = method.equals(r.method()) && r.axes().containsKey(axis) ? collapses.apply(r) : null;
+                if (expected == null) {
+                    continue;
+                }
+                if (expected) {
+                    sawCollapsing = true;
+                    if (!r.collapsed()) {
+                        failures.add(String.format(Locale.ROOT,
+                                "COLLAPSE NOT FLAGGED: %s %s (run %s, grid %s): output std %.4f (1/sqrt(d) = %.4f) and no "
+                                        + "other collapse rule (Collapse.Verdict) fired", method, what, r.runId(), r.grid(),
+                                r.collapseStd(), 1 / Math.sqrt(Math.max(1, r.embeddingDim()))));
+                    }
+                } else if (r.collapsed()) {
+                    failures.add(String.format(Locale.ROOT, "%s %s (run %s, grid %s) is flagged collapsed too: output std %.4f",
+                            method, healthy, r.runId(), r.grid(), r.collapseStd()));
+                }
+            }
+            if (!sawCollapsing && rows.stream().anyMatch(r -> r.grid().startsWith(grid))) {
+                failures.add("the " + grid + "* ablation ran without a cell of " + method + " " + what);
+            }
+        }
+    }
+
+    /**
+     * SimSiam without stop-gradient (predictor on) collapses (Fig. 2); SwAV with a large Sinkhorn epsilon
+     * (0.3 and above) falls into the uniform assignment (Sec. 3.1), while 0.05 and below must not be flagged.
+     */
+    static final List<CollapseGate> COLLAPSE_GATES = List.of(
+            new CollapseGate("simsiam", "simsiam-", "method.stopGradient",
+                    r -> "false".equals(r.axes().get("method.predictor")) ? null
+                            : "false".equals(r.axes().get("method.stopGradient")),
+                    "without stop-gradient", "WITH stop-gradient"),
+            new CollapseGate("swav", "swav-epsilon", "method.epsilon", r -> {
+                double eps = Double.parseDouble(r.axes().get("method.epsilon"));
+                return eps >= 0.3 ? Boolean.TRUE : eps <= 0.05 ? Boolean.FALSE : null;
+            }, "with epsilon >= 0.3", "with epsilon <= 0.05"));
 
     public static File read(Path file) {
         try {

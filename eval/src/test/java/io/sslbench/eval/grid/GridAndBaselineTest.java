@@ -29,7 +29,7 @@ class GridAndBaselineTest {
     void suitePlansEveryCellAtItsScaleAndAxesWinOverTheSuite() {
         Suite quick = Suite.load("quick");
         List<SuiteRunner.Job> jobs = SuiteRunner.plan(quick);
-        assertEquals(14 + 2 + 4 + 3 + 3 + 2 + 3, jobs.size());
+        assertEquals(14 + 2 + 4 + 3 + 3 + 2 + 3 + 3, jobs.size());
         for (SuiteRunner.Job j : jobs) {
             assertEquals("small-cifar", j.config().backbone());
             assertEquals(j.grid().equals("simsiam-stopgrad") ? 800 : 1536, j.config().data().subset(), "per-grid scale");
@@ -161,6 +161,24 @@ class GridAndBaselineTest {
         bothDown.set(4, row("simsiam-ablation", "simsiam", "knn", 0.3,
                 Map.of("method.stopGradient", "true", "method.predictor", "true"), true));
         assertTrue(Baselines.check(b, bothDown).get(0).contains("WITH stop-gradient"), Baselines.check(b, bothDown).toString());
+        // SwAV's epsilon ablation: 0.3 must be flagged (uniform codes), 0.03/0.05 must not
+        List<ResultRow> swav = new ArrayList<>(healthy(0.5));
+        swav.add(row("swav-epsilon", "swav", "knn", 0.26, Map.of("method.epsilon", "0.03"), false));
+        swav.add(row("swav-epsilon", "swav", "knn", 0.25, Map.of("method.epsilon", "0.05"), false));
+        swav.add(row("swav-epsilon", "swav", "knn", 0.25, Map.of("method.epsilon", "0.3"), true));
+        assertEquals(List.of(), Baselines.check(b, swav));
+        List<ResultRow> swavUnflagged = new ArrayList<>(swav);
+        swavUnflagged.set(swav.size() - 1, row("swav-epsilon", "swav", "knn", 0.25, Map.of("method.epsilon", "0.3"), false));
+        List<String> unflaggedSwav = Baselines.check(b, swavUnflagged);
+        assertEquals(1, unflaggedSwav.size(), unflaggedSwav.toString());
+        assertTrue(unflaggedSwav.get(0).startsWith("COLLAPSE NOT FLAGGED: swav with epsilon >= 0.3"), unflaggedSwav.get(0));
+        List<ResultRow> swavHealthyFlagged = new ArrayList<>(swav);
+        swavHealthyFlagged.set(swav.size() - 2, row("swav-epsilon", "swav", "knn", 0.25, Map.of("method.epsilon", "0.05"), true));
+        assertTrue(Baselines.check(b, swavHealthyFlagged).get(0).startsWith("swav with epsilon <= 0.05"),
+                Baselines.check(b, swavHealthyFlagged).toString());
+        List<ResultRow> swavNoHighEps = new ArrayList<>(swav.subList(0, swav.size() - 1));
+        assertEquals(List.of("the swav-epsilon* ablation ran without a cell of swav with epsilon >= 0.3"),
+                Baselines.check(b, swavNoHighEps));
         assertEquals(0.02, Baselines.tolerance(new Baselines.Entry(0.5, 0, 2), new Baselines.Entry(0.5, 0, 2)), 0);
         assertEquals(3 * Math.sqrt(0.02 * 0.02 / 2 * 2), Baselines.tolerance(new Baselines.Entry(0.5, 0.02, 2),
                 new Baselines.Entry(0.5, 0.02, 2)), 1e-12);
