@@ -59,6 +59,13 @@ public record RunConfig(Map<String, Object> method, long seed, int epochs, int b
         e.remove("stopAfterSteps");
         e.remove("logEverySteps");
         t.put("engine", e);
+        if (!data.separatePretrainSplit()) {
+            // the default is left out of the identity, so configs from before the key existed keep their hashes
+            @SuppressWarnings("unchecked")
+            Map<String, Object> d = new java.util.LinkedHashMap<>((Map<String, Object>) t.get("data"));
+            d.remove("pretrainSplit");
+            t.put("data", d);
+        }
         return t;
     }
 
@@ -79,17 +86,32 @@ public record RunConfig(Map<String, Object> method, long seed, int epochs, int b
      * @param root       data root ("" = --data-root / SSLBENCH_DATA / user cache)
      * @param workers    augmentation threads
      * @param download   allow downloading missing data sets
+     * @param pretrainSplit the split pretraining reads: {@code train} (default; the labelled training split, as
+     *                   CIFAR papers do), or another training split of the data set such as STL-10's
+     *                   {@code train+unlabeled} (105,000 images, as the STL-10 papers pretrain). Evaluation (kNN
+     *                   bank, linear probe, floors) always uses the labelled training split.
      */
-    public record Data(String dataset, int subset, int testSubset, String root, int workers, boolean download) {
+    public record Data(String dataset, int subset, int testSubset, String root, int workers, boolean download,
+                       String pretrainSplit) {
         public Data {
             check(dataset != null && !dataset.isBlank(), "data.dataset", "a data set id", dataset);
+            check(pretrainSplit != null && !pretrainSplit.isBlank() && !pretrainSplit.equals("test"), "data.pretrainSplit",
+                    "a training split (train, or e.g. train+unlabeled for stl10; never test)", pretrainSplit);
             check(subset >= 0, "data.subset", ">= 0 (0 = all)", subset);
             check(testSubset >= 0, "data.testSubset", ">= 0 (0 = all)", testSubset);
             check(workers >= 1 && workers <= 64, "data.workers", "in [1, 64]", workers);
         }
 
         public static Data defaults() {
-            return new Data("cifar10", 0, 0, "", 2, true);
+            return new Data("cifar10", 0, 0, "", 2, true, TRAIN);
+        }
+
+        /** The default pretraining split. */
+        public static final String TRAIN = "train";
+
+        /** @return whether pretraining reads a split other than the labelled training split */
+        public boolean separatePretrainSplit() {
+            return !TRAIN.equals(pretrainSplit);
         }
     }
 

@@ -74,7 +74,7 @@ final class PretrainCommand implements Main.Command {
         Path out0 = Path.of(a.get("out", "runs/" + cfg.methodName() + "-" + cfg.hash() + "-s" + cfg.seed()));
         Pretrain.Data data = Pretrain.loadData(cfg, a.get("data-root"), cfg.engine().quiet());
         out.printf(Locale.ROOT, "pretraining %s on %s (%d images, test %d), backbone %s, %d epochs, batch %d -> %s%n",
-                cfg.methodName(), data.train().name(), data.train().size(), data.test().size(), cfg.backbone(),
+                cfg.methodName(), data.pretrain().name(), data.pretrain().size(), data.test().size(), cfg.backbone(),
                 cfg.epochs(), cfg.batchSize(), out0);
         Pretrain.Outcome o = Pretrain.run(cfg, out0, data, Path.of(System.getProperty("sslbench.repo", ".")), out);
         out.printf(Locale.ROOT, "done: %d steps, %.1f img/s, %.0f s, peak RSS %.2f GB, collapse std %.4f (1/sqrt(d)=%.4f)%n",

@@ -135,8 +135,8 @@ public final class SuiteRunner {
                 continue;
             }
             RunConfig cfg = j.config();
-            Pretrain.Data data = dataCache.computeIfAbsent(cfg.data().dataset() + "|" + cfg.data().subset() + "|"
-                    + cfg.data().testSubset(), k -> Pretrain.loadData(cfg, dataRoot, true));
+            Pretrain.Data data = dataCache.computeIfAbsent(cfg.data().dataset() + "|" + cfg.data().pretrainSplit() + "|"
+                    + cfg.data().subset() + "|" + cfg.data().testSubset(), k -> Pretrain.loadData(cfg, dataRoot, true));
             Pretrain.Outcome o = Pretrain.run(cfg, runsDir.resolve(j.runId()), data, repo, out);
             List<ResultRow> rows = Evaluate.run(o, j.protocols(), new Evaluate.Context(suite.name(), j.grid(),
                     j.cellId(), j.cell().axesAsStrings(), runsDir.resolve("subsets"), suite.fineTuneEpochs()), out);

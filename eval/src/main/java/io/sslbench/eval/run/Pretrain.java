@@ -53,17 +53,27 @@ public final class Pretrain {
     /**
      * The data of a run.
      *
-     * @param train    the pretraining images (the class-balanced {@code data.subset} of the training split)
+     * @param pretrain the pretraining images: {@code train}, or with a separate {@code data.pretrainSplit} (e.g.
+     *                 STL-10's train+unlabeled) that split, thinned to {@code data.subset} evenly spaced images
+     * @param train    the labelled training images evaluation uses (kNN bank, linear probe, floors; the
+     *                 class-balanced {@code data.subset} of the training split)
      * @param test     the evaluation images (the class-balanced {@code data.testSubset} of the test split)
      * @param labelled the whole labelled training split: the pool the semi-supervised subsets are drawn from
      * @param target   the augmentation regime (CIFAR or ImageNet sizes)
      * @param norm     the per-channel normalisation
      */
-    public record Data(ImageDataset train, ImageDataset test, ImageDataset labelled, Presets.Target target,
-                       Normalization norm) {
+    public record Data(ImageDataset pretrain, ImageDataset train, ImageDataset test, ImageDataset labelled,
+                       Presets.Target target, Normalization norm) {
+        /** Pretraining on the labelled training images themselves. */
+        public Data(ImageDataset train, ImageDataset test, ImageDataset labelled, Presets.Target target, Normalization norm) {
+            this(train, train, test, labelled, target, norm);
+        }
     }
 
-    /** Loads train (first {@code data.subset}) and test (first {@code data.testSubset}) splits. */
+    /**
+     * Loads the pretraining split, train (class-balanced {@code data.subset}) and test (class-balanced
+     * {@code data.testSubset}).
+     */
     public static Data loadData(RunConfig cfg, String dataRootOverride, boolean quiet) {
         RunConfig.Data d = cfg.data();
         DataRoot root = DataRoot.resolve(dataRootOverride != null ? dataRootOverride : d.root().isEmpty() ? null : d.root());
@@ -72,18 +82,43 @@ public final class Pretrain {
         ImageDataset train = Datasets.load(d.dataset(), "train", root, opt);
         ImageDataset test = Datasets.load(d.dataset(), "test", root, opt);
         ImageDataset labelled = train;
+        ImageDataset pretrain = null;
+        if (d.separatePretrainSplit()) {
+            pretrain = Datasets.load(d.dataset(), d.pretrainSplit(), root, opt);
+            if (d.subset() > 0 && d.subset() < pretrain.size()) {
+                pretrain = evenlySpaced(pretrain, d.subset());
+            }
+        }
         if (d.subset() > 0) {
-            train = train.balanced(d.subset());
+            train = train.balanced(Math.min(d.subset(), train.size()));
+        }
+        if (pretrain == null) {
+            pretrain = train;
         }
         if (d.testSubset() > 0) {
             test = test.balanced(d.testSubset());
         }
-        if (train.channels() != 3) {
-            throw new IllegalArgumentException("data set " + d.dataset() + " has " + train.channels()
+        if (pretrain.channels() != 3) {
+            throw new IllegalArgumentException("data set " + d.dataset() + " has " + pretrain.channels()
                     + " channel(s); the augmentation presets need RGB images (use cifar10, cifar100, stl10 or an RGB imagefolder)");
         }
+        if (pretrain.height() != train.height() || pretrain.width() != train.width() || pretrain.channels() != train.channels()) {
+            throw new IllegalArgumentException("data.pretrainSplit " + d.pretrainSplit() + " of " + d.dataset() + " holds "
+                    + pretrain.height() + "x" + pretrain.width() + "x" + pretrain.channels() + " images, its train split "
+                    + train.height() + "x" + train.width() + "x" + train.channels());
+        }
         Presets.Target target = Math.max(train.height(), train.width()) <= 64 ? Presets.Target.CIFAR : Presets.Target.IMAGENET;
-        return new Data(train, test, labelled, target, target.normalization());
+        return new Data(pretrain, train, test, labelled, target, target.normalization());
+    }
+
+    /** @return {@code n} of the images of {@code ds}, evenly spaced (index {@code floor(i * N / n)}), so every part of a
+     *          concatenated split (STL-10's train then unlabeled) is represented in proportion */
+    static ImageDataset evenlySpaced(ImageDataset ds, int n) {
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = (int) ((long) i * ds.size() / n);
+        }
+        return ds.subset(idx, "-every" + n);
     }
 
     /**
@@ -96,9 +131,9 @@ public final class Pretrain {
         SslMethod method = MethodProvider.forConfig(cfg);
         BackboneSpec spec = BackboneSpec.parse(cfg.backbone());
         List<ViewPipeline> views = method.views(data.target());
-        OnlineNetwork.Built net = OnlineNetwork.build(OnlineNetwork.EncoderFactory.of(spec), method, data.train().channels(),
+        OnlineNetwork.Built net = OnlineNetwork.build(OnlineNetwork.EncoderFactory.of(spec), method, data.pretrain().channels(),
                 data.target().size(), cfg.seed(), DataType.FLOAT);
-        Provenance prov = Provenances.create(cfg.hash(), cfg.seed(), data.train().sha256(), Backend.describe(), repo);
+        Provenance prov = Provenances.create(cfg.hash(), cfg.seed(), data.pretrain().sha256(), Backend.describe(), repo);
         try {
             Files.createDirectories(runDir);
             Files.writeString(runDir.resolve("config.yaml"), ConfigTree.toYaml(cfg.identityTree()), StandardCharsets.UTF_8);
@@ -110,7 +145,7 @@ public final class Pretrain {
         Trainer.EpochMonitor monitor = (epoch, online, vertex) -> Map.of("knnTop1",
                 knnMonitor(online, vertex, data, cfg.engine().knnMonitorTrain(), cfg.engine().knnMonitorTest()));
         Trainer.Result result;
-        try (MultiViewLoader loader = new MultiViewLoader(data.train(), views, cfg.batchSize(), cfg.seed(),
+        try (MultiViewLoader loader = new MultiViewLoader(data.pretrain(), views, cfg.batchSize(), cfg.seed(),
                 cfg.data().workers(), 4)) {
             Trainer trainer = new Trainer(cfg, method, net, loader, runDir, data.train().numClasses(), monitor, console);
             result = trainer.run();
