@@ -33,6 +33,7 @@ public final class Ablations {
     public static final String HEAD = "method.head";
     public static final String TEMPERATURE = "method.temperature";
     public static final String MULTI_CROP = "method.smallCrops";
+    public static final String EPSILON = "method.epsilon";
     public static final String TARGET_DECAY = "method.baseMomentum";
 
     /** The paper layouts, in priority order. */
@@ -73,6 +74,12 @@ public final class Ablations {
                     Set.of("swav"), List.of(MULTI_CROP), Map.of(MULTI_CROP, "crops"),
                     Map.of(MULTI_CROP, Map.of("0", "2 crops (no multi-crop)", "2", "multi-crop")),
                     Map.of(MULTI_CROP, List.of("0", "2")), false, false),
+            new AblationSpec("swav-epsilon", "SwAV: Sinkhorn-Knopp ε",
+                    "Caron et al. (NeurIPS 2020), Sec. 3.1 and Appendix: a strong entropy regularisation (high ε) "
+                            + "\"generally leads to a trivial solution where all samples collapse into an unique "
+                            + "representation and are all assigned uniformly to all prototypes\"; the paper keeps ε low "
+                            + "(0.05). Here a run is flagged collapsed when its codes' normalised entropy reaches 0.99.",
+                    Set.of("swav"), List.of(EPSILON), Map.of(EPSILON, "Sinkhorn ε"), Map.of(), Map.of(), false, true),
             new AblationSpec("byol-target-decay", "BYOL: target network decay rate",
                     "Shape of Grill et al. (NeurIPS 2020), Table 5a: base decay τ_base of the exponential moving "
                             + "average of the target network. The paper finds both extremes fail: τ = 0 (target = online "

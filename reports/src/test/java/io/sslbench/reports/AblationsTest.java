@@ -33,6 +33,12 @@ class AblationsTest {
         assertTrue(Ablations.choose("g", Set.of("moco-v2"), Set.of("method.temperature")).isEmpty());
         // the grid name selects a spec directly
         assertEquals("moco-momentum", Ablations.choose("moco-momentum", Set.of("moco-v1"), Set.of("x")).orElseThrow().id());
+        // SwAV's epsilon grid gets its own layout (with the output std and the collapse column), by axis or by name
+        AblationSpec eps = Ablations.choose("g", Set.of("swav"), Set.of("method.epsilon")).orElseThrow();
+        assertEquals("swav-epsilon", eps.id());
+        assertTrue(eps.showOutputStd());
+        assertEquals("swav-epsilon", Ablations.choose("swav-epsilon", Set.of("swav"), Set.of("x")).orElseThrow().id());
+        assertTrue(Ablations.choose("g", Set.of("moco-v2"), Set.of("method.epsilon")).isEmpty());
     }
 
     @Test
