@@ -107,12 +107,13 @@ public record AblationTable(AblationSpec spec, String grid, List<String> methods
         return String.join(", ", rowAxes.stream().map(spec::axisTitle).toList());
     }
 
-    private int dim() {
+    /** @return d of this ablation's embeddings (the largest over its rows; 0 when none is recorded) */
+    public int embeddingDim() {
         return rows.stream().mapToInt(AblationRow::embeddingDim).max().orElse(0);
     }
 
     private String outputStdHeader() {
-        int d = dim();
+        int d = embeddingDim();
         return d > 0 ? "Output std (1/√d = " + Fmt.fixed(1 / Math.sqrt(d), 4) + ")" : "Output std";
     }
 

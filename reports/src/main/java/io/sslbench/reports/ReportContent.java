@@ -117,8 +117,10 @@ public record ReportContent(String title, String summary, List<Section> sections
                         g.computeIfAbsent(label, k -> new ArrayList<>()).add(c);
                     }
                 });
+                // the reference of this ablation's own embeddings (BYOL's 256 or SwAV's 128, not the report-wide d)
+                int d = t.embeddingDim() > 0 ? t.embeddingDim() : in.embeddingDim();
                 addChart(ablationBlocks, Charts.collapseStdVsStep(t.id() + "-output-std", t.spec().title() + ": output std",
-                        g, in.embeddingDim()), "Std of the l2-normalised output during pretraining per variant, with the "
+                        g, d), "Std of the l2-normalised output during pretraining per variant, with the "
                         + "1/√d reference (dashed).");
             }
         }

@@ -87,6 +87,18 @@ class ReportTest {
     }
 
     @Test
+    void ablationOutputStdChartsUseTheirOwnEmbeddingDimension() {
+        // report-wide d (the main chart's reference) differs from the ablation rows' d = Fixtures.DIM
+        ReportContent other = ReportContent.of(ReportInputs.fromRunFolders("d", Fixtures.reportRows(), tmp.resolve("runs"),
+                Fixtures.DEVIATIONS, 4 * Fixtures.DIM));
+        ChartSpec ablation = other.charts().stream().filter(c -> c.id().endsWith("-output-std")).findFirst().orElseThrow();
+        assertTrue(ablation.series().stream().anyMatch(x -> x.name().equals(Charts.referenceName(Fixtures.DIM))),
+                ablation.series().toString());
+        ChartSpec main = other.charts().stream().filter(c -> c.id().equals("collapse-vs-step")).findFirst().orElseThrow();
+        assertTrue(main.series().stream().anyMatch(x -> x.name().equals(Charts.referenceName(4 * Fixtures.DIM))));
+    }
+
+    @Test
     void pageIsSelfContained() throws Exception {
         assertTrue(html.contains("http-equiv=\"Content-Security-Policy\""));
         Matcher ref = Pattern.compile("(?:src|href)=\"([^\"]*)\"").matcher(html);
