@@ -41,7 +41,7 @@
  * codes ({@link io.sslbench.swav.SwavLoss#normalizedEntropy}), with every step, and a run whose last-epoch mean
  * reaches 0.99 is flagged collapsed: its codes are the uniform assignment the paper (Sec. 3.1) names as the
  * trivial solution of a too-large epsilon. Measured at the quick scale (48 steps, 2 crops): epsilon 0.03 ends at
- * 0.76, the paper's 2+2 crops at 0.80, epsilon 0.3 at 0.9992 and epsilon 1.0 at 0.9999 (their loss at or above
+ * 0.76 (0.80 with 2+2 crops), epsilon 0.3 at 0.9992 and epsilon 1.0 at 0.9999 (their loss at or above
  * log K). The quick suite's {@code swav-epsilon} grid checks both sides in the regression gate.
  *
  * <h2>CPU-scale suite settings (eval's quick, demo and cpu-hour suites; marked DEVIATION there)</h2>

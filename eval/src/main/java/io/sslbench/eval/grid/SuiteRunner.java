@@ -29,7 +29,8 @@ public final class SuiteRunner {
     private final String dataRoot;
     private final Path repo;
     private final PrintStream out;
-    private final Map<String, Pretrain.Data> dataCache = new HashMap<>();
+    /** Loaded data by the whole data section of the config, so no field that selects images can be left out. */
+    private final Map<RunConfig.Data, Pretrain.Data> dataCache = new HashMap<>();
 
     public SuiteRunner(ResultsStore store, Path runsDir, String dataRoot, Path repo, PrintStream out) {
         this.store = store;
@@ -135,8 +136,7 @@ public final class SuiteRunner {
                 continue;
             }
             RunConfig cfg = j.config();
-            Pretrain.Data data = dataCache.computeIfAbsent(cfg.data().dataset() + "|" + cfg.data().pretrainSplit() + "|"
-                    + cfg.data().subset() + "|" + cfg.data().testSubset(), k -> Pretrain.loadData(cfg, dataRoot, true));
+            Pretrain.Data data = dataCache.computeIfAbsent(cfg.data(), k -> Pretrain.loadData(cfg, dataRoot, true));
             Pretrain.Outcome o = Pretrain.run(cfg, runsDir.resolve(j.runId()), data, repo, out);
             List<ResultRow> rows = Evaluate.run(o, j.protocols(), new Evaluate.Context(suite.name(), j.grid(),
                     j.cellId(), j.cell().axesAsStrings(), runsDir.resolve("subsets"), suite.fineTuneEpochs()), out);

@@ -82,18 +82,15 @@ public final class Pretrain {
         ImageDataset train = Datasets.load(d.dataset(), "train", root, opt);
         ImageDataset test = Datasets.load(d.dataset(), "test", root, opt);
         ImageDataset labelled = train;
-        ImageDataset pretrain = null;
+        if (d.subset() > 0) {
+            train = train.balanced(Math.min(d.subset(), train.size()));
+        }
+        ImageDataset pretrain = train;
         if (d.separatePretrainSplit()) {
             pretrain = Datasets.load(d.dataset(), d.pretrainSplit(), root, opt);
             if (d.subset() > 0 && d.subset() < pretrain.size()) {
                 pretrain = evenlySpaced(pretrain, d.subset());
             }
-        }
-        if (d.subset() > 0) {
-            train = train.balanced(Math.min(d.subset(), train.size()));
-        }
-        if (pretrain == null) {
-            pretrain = train;
         }
         if (d.testSubset() > 0) {
             test = test.balanced(d.testSubset());
