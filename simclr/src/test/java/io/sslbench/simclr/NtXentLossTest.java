@@ -262,6 +262,7 @@ class NtXentLossTest {
         INDArray z2 = array(gaussian(3, 2, 2), DataType.DOUBLE);
         LossResult split = NtXentLoss.compute(z1, z2, 0.1);
         LossResult stacked = NtXentLoss.compute(Nd4j.concat(0, z1, z2), 0.1);
+        // exact: the two-array form concatenates and calls the stacked form, the same ops on the same [2N, D] array
         assertEquals(stacked.value(), split.value(), 0);
         assertTrue(Nd4j.concat(0, split.gradient(0), split.gradient(1)).equalsWithEps(stacked.gradient(0), 0));
         double err = GradCheck.maxRelativeError(x -> NtXentLoss.compute(x, z2, 0.1).value(), z1,

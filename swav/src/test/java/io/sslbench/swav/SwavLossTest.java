@@ -62,6 +62,7 @@ class SwavLossTest {
         assertEquals(scores0, scores, "scores must not be modified");
         if (queue != null) {
             LossResult viaList = SwavLoss.compute(scores, b, new SwavLoss.Config(crops, assign, tau, 0.05, iters), List.of(queue));
+            // exact: the [A,Q,K] form slices its queue into this list and calls the list form (same values, same ops)
             assertEquals(r.value(), viaList.value(), 0);
         }
     }
@@ -91,6 +92,7 @@ class SwavLossTest {
         int b = 3, k = 5;
         INDArray scores = SwavReference.scores(3, 2 * b, k, 4);
         LossResult r = SwavLoss.compute(scores, b, 2, new int[]{0}, 0.1, 0.05, 3, null);
+        // exact: those rows' target is assigned 0, so their gradient is exp(z) * 0 - 0 (finite exp(z))
         assertEquals(0.0, r.gradient(0).get(NDArrayIndex.interval(0, b), NDArrayIndex.all()).amaxNumber().doubleValue(), 0);
         assertTrue(r.gradient(0).get(NDArrayIndex.interval(b, 2 * b), NDArrayIndex.all()).amaxNumber().doubleValue() > 0);
         // every predicted row's gradient sums to zero (softmax minus a distribution)

@@ -236,6 +236,8 @@ class FunctionalTest {
         FloatImage img = TestImages.random(20, 24, 3, 9);
         FloatImage a = Functional.resizedCrop(img, 3, 5, 11, 14, 32, 32);
         FloatImage b = Functional.resize(Functional.crop(img, 3, 5, 11, 14), 32, 32);
+        // exact: resize is resizedCrop of the whole image, so both run the same weights and the same sums in the
+        // same order on the same pixels, in pure Java float arithmetic (no BLAS, no FMA contraction)
         assertArrayEquals(b.data(), a.data());
         // changing pixels outside the box changes nothing
         FloatImage poked = img.copy();
@@ -251,6 +253,7 @@ class FunctionalTest {
     @Test
     void resizeKeepsConstantsAndIdentity() {
         FloatImage img = TestImages.random(9, 11, 3, 10);
+        // exact: at equal size the weights are 1 for the pixel itself and 0 for its neighbours, so each sum is v
         assertArrayEquals(img.data(), Functional.resize(img, 9, 11).data(), "same size is the identity");
         FloatImage flat = new FloatImage(9, 11, 3, new float[9 * 11 * 3]);
         java.util.Arrays.fill(flat.data(), 0.37f);

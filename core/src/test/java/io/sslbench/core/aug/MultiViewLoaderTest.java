@@ -38,6 +38,11 @@ class MultiViewLoaderTest {
         return out;
     }
 
+    /**
+     * Exact comparisons in this class are deliberate: a view is computed by one worker from its own seed with pure
+     * Java float arithmetic (no BLAS, no reductions split across threads), so thread count, storage chunking and
+     * resuming cannot change a single bit.
+     */
     @Test
     void batchesAreBitIdenticalWithOneOrThreeThreads() {
         List<float[][]> one, three;

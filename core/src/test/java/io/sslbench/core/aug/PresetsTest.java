@@ -176,6 +176,7 @@ class PresetsTest {
         FloatImage ref = Functional.crop(Functional.resize(src, 256, 341), 16, 58, 224, 224);
         float[] expected = new float[3 * 224 * 224];
         Functional.normalizeToChw(ref, Normalization.IMAGENET, expected, 0);
+        // exact: the pipeline runs these same Java functions (Resize -> resize, CenterCrop -> crop, normalizeToChw)
         assertArrayEquals(expected, Presets.eval(Presets.Target.IMAGENET).apply(src, new SplittableRandom(0)));
     }
 

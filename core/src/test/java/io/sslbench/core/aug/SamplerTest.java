@@ -90,6 +90,7 @@ class SamplerTest {
         FloatImage img = TestImages.random(30, 40, 3, 5);
         RandomResizedCrop.Box b = op.sample(new SplittableRandom(6), 30, 40);
         FloatImage out = op.apply(img, b);
+        // exact: apply is Functional.resizedCrop, the same Java code as crop + resize (see FunctionalTest)
         assertArrayEquals(Functional.resize(Functional.crop(img, b.top(), b.left(), b.height(), b.width()), 16, 16).data(),
                 out.data());
     }
@@ -165,6 +166,7 @@ class SamplerTest {
                     default -> Functional.adjustHue(ref, f.hue());
                 };
             }
+            // exact: apply runs the same in-place Java kernels the adjust* functions wrap, in the same order
             assertArrayEquals(ref.data(), cj.apply(img.copy(), f).data());
         }
     }
@@ -195,6 +197,6 @@ class SamplerTest {
         assertEquals(img, new Resize(32).apply(img, null), "already the right size: unchanged");
         // CenterCrop(224) of 256x341: top round(16) = 16, left round(58.5) = 58 (half-to-even)
         FloatImage big = TestImages.random(256, 341, 3, 13);
-        assertArrayEquals(Functional.crop(big, 16, 58, 224, 224).data(), new CenterCrop(224).apply(big, null).data());
+        assertArrayEquals(Functional.crop(big, 16, 58, 224, 224).data(), new CenterCrop(224).apply(big, null).data()); // a copy
     }
 }

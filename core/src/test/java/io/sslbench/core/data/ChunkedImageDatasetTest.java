@@ -136,6 +136,7 @@ class ChunkedImageDatasetTest {
         float[] std = {0.247f, 0.243f, 0.261f};
         INDArray a = Tensors.toNchw(single, batch, mean, std);
         INDArray b = Tensors.toNchw(chunked, batch, mean, std);
+        // exact: the same Java loop (one multiply-add per byte) on identical bytes; only their storage differs
         assertArrayEquals(a.data().asFloat(), b.data().asFloat());
         for (int i : batch) {
             assertEquals(FloatImage.fromDataset(single, i), FloatImage.fromDataset(chunked, i), "image " + i);

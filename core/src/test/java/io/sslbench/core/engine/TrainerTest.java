@@ -103,6 +103,7 @@ class TrainerTest {
         assertTrue(rows.stream().anyMatch(x -> Boolean.TRUE.equals(x.get("epochEnd")) && x.containsKey("probeAcc")));
         assertTrue(Files.exists(t.checkpointFile()));
         // the method's diagnostics: logged with every step, averaged per epoch like the loss, last epoch in the result
+        // exact: "lossAgain" is the very double the loss returned, logged twice (no recomputation)
         rows.stream().filter(x -> x.containsKey("loss")).forEach(x ->
                 assertEquals(((Number) x.get("loss")).doubleValue(), ((Number) x.get("lossAgain")).doubleValue(), 0));
         rows.stream().filter(x -> Boolean.TRUE.equals(x.get("epochEnd"))).forEach(x ->
@@ -155,7 +156,7 @@ class TrainerTest {
         Trainer t2 = trainer(config("epochs=2"), bad, true, dir.resolve("other"), DataType.FLOAT);
         Trainer.DivergedException e = assertThrows(Trainer.DivergedException.class, t2::run);
         assertTrue(e.getMessage().contains("loss is NaN at step 0"), e.getMessage());
-        assertArrayEquals(before, Files.readAllBytes(t.checkpointFile()));
+        assertArrayEquals(before, Files.readAllBytes(t.checkpointFile())); // the same file, untouched: bytes are exact
     }
 
     @Test

@@ -11,6 +11,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -22,6 +24,18 @@ class KnnTest {
      * training feature in double, the k most similar (ties: lower index first), votes exp(sim / T).
      */
     static double[] naiveScores(double[][] train, int[] labels, double[] q, int numClasses, int k, double t) {
+        double[] sim = similarities(train, q);
+        Integer[] order = IntStream.range(0, train.length).boxed().toArray(Integer[]::new);
+        Arrays.sort(order, Comparator.<Integer>comparingDouble(j -> -sim[j]).thenComparingInt(j -> j));
+        double[] score = new double[numClasses];
+        for (int i = 0; i < k; i++) {
+            score[labels[order[i]]] += Math.exp(sim[order[i]] / t);
+        }
+        return score;
+    }
+
+    /** Cosine similarity of {@code q} to every training feature, in double. */
+    static double[] similarities(double[][] train, double[] q) {
         double[] qn = unit(q);
         double[] sim = new double[train.length];
         for (int j = 0; j < train.length; j++) {
@@ -30,13 +44,7 @@ class KnnTest {
                 sim[j] += qn[d] * x[d];
             }
         }
-        Integer[] order = IntStream.range(0, train.length).boxed().toArray(Integer[]::new);
-        Arrays.sort(order, Comparator.<Integer>comparingDouble(j -> -sim[j]).thenComparingInt(j -> j));
-        double[] score = new double[numClasses];
-        for (int i = 0; i < k; i++) {
-            score[labels[order[i]]] += Math.exp(sim[order[i]] / t);
-        }
-        return score;
+        return sim;
     }
 
     private static double[] unit(double[] v) {
@@ -103,18 +111,92 @@ class KnnTest {
         }
     }
 
+    /**
+     * Relative tolerance between two float32 scorings of the same queries that use differently shaped matrix
+     * products. The BLAS picks its kernel, hence its summation order, by shape and CPU (AVX-512 and AVX2 kernels
+     * differ), so a similarity, a dot product of two float unit vectors of dimension d, may move by up to
+     * 2 d 2^-24 between the two runs (|q_i x_i| sums to at most 1), plus a few ulps from normalising the query
+     * chunk: about 1.2e-6 for d = 8. A vote exp(s / T) moves by the relative amount |ds| / T, 1.2e-5 at T = 0.1,
+     * and a class score, a sum of positive votes, by no more than its worst vote. 2e-5 covers that worst case;
+     * typical differences are a few ulps of one vote (issue 12 measured 1.4e-8).
+     */
+    private static final double CHUNK_REL_TOL = 2e-5;
+    /**
+     * Similarity gap between the k-th and (k+1)-th neighbour below which either may be chosen: ten times the
+     * largest float32 similarity error above, so beyond it every float run selects the same k features.
+     */
+    private static final double NEAR_TIE = 1e-5;
+
+    /**
+     * Chunked and whole scoring run [7, 8] x [8, 100] (and [1, 8] x [8, 100]) products instead of one
+     * [23, 8] x [8, 100]: equal to float rounding ({@link #CHUNK_REL_TOL}), not bit for bit. Where the k-th
+     * neighbour is clear ({@link #NEAR_TIE}) the neighbour sets, every class score and, where the top two classes
+     * are apart, the predicted class must agree; across a near-tie only the sum of the k votes, which is
+     * continuous in the similarities, must.
+     */
     @Test
     void chunkingDoesNotChangeTheResult() {
         Random rnd = new Random(3);
         Nd4j.getRandom().setSeed(3);
-        INDArray train = Nd4j.randn(DataType.FLOAT, 100, 8);
-        INDArray test = Nd4j.randn(DataType.FLOAT, 23, 8);
-        int[] labels = randomLabels(100, 5, rnd);
-        double[][] whole = Knn.scores(train, labels, test, 5, 20, 0.1);
-        double[][] chunked = Knn.scores(train, labels, test, 5, 20, 0.1, 700); // 7 queries per chunk
-        for (int i = 0; i < 23; i++) {
-            assertArrayEquals(whole[i], chunked[i], 0.0);
+        int n = 100, d = 8, m = 23, c = 5, k = 20;
+        double t = 0.1;
+        INDArray train = Nd4j.randn(DataType.FLOAT, n, d);
+        INDArray test = Nd4j.randn(DataType.FLOAT, m, d);
+        int[] labels = randomLabels(n, c, rnd);
+        // one class per training feature: the vote of feature j lands in "class" j, so score > 0 marks a neighbour
+        int[] own = IntStream.range(0, n).toArray();
+        double[][] tr = train.toDoubleMatrix(), te = test.toDoubleMatrix();
+        double[][] whole = Knn.scores(train, labels, test, c, k, t);
+        double[][] wholeVotes = Knn.scores(train, own, test, n, k, t);
+        for (long chunkElements : new long[]{700, 100}) { // 7 queries per chunk (7 + 7 + 7 + 2), then 1 per chunk
+            double[][] chunked = Knn.scores(train, labels, test, c, k, t, chunkElements);
+            double[][] chunkedVotes = Knn.scores(train, own, test, n, k, t, chunkElements);
+            int clear = 0, predictions = 0;
+            for (int i = 0; i < m; i++) {
+                String at = (chunkElements / n) + " queries per chunk, query " + i;
+                double total = Arrays.stream(whole[i]).sum();
+                assertEquals(total, Arrays.stream(chunked[i]).sum(), CHUNK_REL_TOL * total, at + ": sum of the k votes");
+                double[] sim = similarities(tr, te[i]);
+                double[] sorted = sim.clone();
+                Arrays.sort(sorted);
+                double kth = sorted[n - k];
+                if (kth - sorted[n - k - 1] <= NEAR_TIE) {
+                    continue; // the k-th neighbour is a near-tie: either choice is correct
+                }
+                clear++;
+                Set<Integer> expected = IntStream.range(0, n).filter(j -> sim[j] >= kth).boxed().collect(Collectors.toSet());
+                assertEquals(expected, neighbours(wholeVotes[i]), at + ": whole neighbours vs double reference");
+                assertEquals(expected, neighbours(chunkedVotes[i]), at + ": chunked neighbours");
+                for (int cl = 0; cl < c; cl++) {
+                    assertEquals(whole[i][cl], chunked[i][cl], CHUNK_REL_TOL * Math.max(whole[i][cl], chunked[i][cl]),
+                            at + " class " + cl);
+                }
+                double[] byScore = whole[i].clone();
+                Arrays.sort(byScore);
+                if (byScore[c - 1] - byScore[c - 2] > 2 * CHUNK_REL_TOL * byScore[c - 1]) {
+                    predictions++;
+                    assertEquals(argmax(whole[i]), argmax(chunked[i]), at + ": predicted class");
+                }
+            }
+            // the data has no near-ties and clear winners: the comparisons above are not vacuous
+            assertEquals(m, clear, "queries with a clear k-th neighbour");
+            assertEquals(m, predictions, "queries with a clear top class");
         }
+    }
+
+    /** @return the training features that voted (score > 0; a vote exp(s / T) is positive) */
+    private static Set<Integer> neighbours(double[] votes) {
+        return IntStream.range(0, votes.length).filter(j -> votes[j] > 0).boxed().collect(Collectors.toSet());
+    }
+
+    private static int argmax(double[] v) {
+        int best = 0;
+        for (int j = 1; j < v.length; j++) {
+            if (v[j] > v[best]) {
+                best = j;
+            }
+        }
+        return best;
     }
 
     @Test

@@ -50,6 +50,8 @@ class FloorTest {
         float[] mean = data.norm().mean(), std = data.norm().std();
         INDArray a = FeatureExtractor.extract(built.graph(), built.featuresVertex(), train, mean, std, 256);
         INDArray b = FeatureExtractor.extract(built.graph(), built.featuresVertex(), test, mean, std, 256);
+        // exact: Evaluate.floor rebuilds the same seed-0 encoder (bit-identical init), extracts with the same batch
+        // size 256 and runs the same Knn.evaluate: the same shapes, kernels and threads, not merely close numbers
         assertEquals(Knn.evaluate(a, train.labels(), b, test.labels(), 10).top1(), knn.get("top1"), 0.0);
 
         // BYOL's heads differ but its encoder at seed 0 is SimCLR's: the cached floor is reused
