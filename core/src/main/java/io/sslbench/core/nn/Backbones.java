@@ -1,5 +1,7 @@
 package io.sslbench.core.nn;
 
+import io.sslbench.core.nn.fast.FastBatchNormalization;
+import io.sslbench.core.nn.fast.FastConvolution;
 import io.sslbench.core.runtime.Backend;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -228,22 +230,21 @@ public final class Backbones {
     /** k x k convolution, stride {@code stride}, padding {@code k/2}, no bias, Kaiming-normal fan_out init. */
     private static String conv(GraphBuilder g, String name, String in, int nOut, int k, int stride) {
         double std = Math.sqrt(2.0 / ((double) nOut * k * k));
-        g.addLayer(name, new ConvolutionLayer.Builder(k, k)
+        g.addLayer(name, new FastConvolution(new ConvolutionLayer.Builder(k, k)
                 .stride(stride, stride)
                 .padding(k / 2, k / 2)
                 .convolutionMode(ConvolutionMode.Truncate)
                 .hasBias(false)
                 .nOut(nOut)
                 .activation(Activation.IDENTITY)
-                .weightInit(new NormalDistribution(0, std))
-                .build(), in);
+                .weightInit(new NormalDistribution(0, std))), in);
         return name;
     }
 
     private static String bn(GraphBuilder g, String name, String in) {
         // DEVIATION: DL4J updates the running variance with the biased batch variance (PyTorch: unbiased, a factor
         // m/(m-1) with m = N*H*W, e.g. 1.0002 for 256 CIFAR images at 4x4); only evaluation-mode outputs see it.
-        g.addLayer(name, new BatchNormalization.Builder().eps(BN_EPS).decay(BN_DECAY).build(), in);
+        g.addLayer(name, new FastBatchNormalization(BN_EPS, BN_DECAY), in);
         return name;
     }
 

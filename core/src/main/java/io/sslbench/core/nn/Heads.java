@@ -2,7 +2,7 @@ package io.sslbench.core.nn;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import io.sslbench.core.nn.fast.FastBatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -68,11 +68,11 @@ public final class Heads {
             last = fc;
             if (b.batchNorm()) {
                 String bn = prefix + i + "_bn";
-                BatchNormalization.Builder bb = new BatchNormalization.Builder().eps(1e-5).decay(0.9);
+                FastBatchNormalization layer = new FastBatchNormalization(1e-5, 0.9);
                 if (!b.affineBn()) {
-                    bb.lockGammaBeta(true).gamma(1.0).beta(0.0);
+                    layer.locked(1.0, 0.0);
                 }
-                g.addLayer(bn, bb.build(), last);
+                g.addLayer(bn, layer, last);
                 last = bn;
             }
             if (b.activation() != Activation.IDENTITY) {

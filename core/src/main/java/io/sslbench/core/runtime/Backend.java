@@ -121,8 +121,8 @@ public final class Backend {
 
     /**
      * The helper of every convolution and BatchNorm layer of {@code g}, by layer name, through the layers'
-     * {@code getHelper()} (their {@code helper} field): e.g. {@code MKLDNNConvHelper}, {@code MKLDNNBatchNormHelper},
-     * or {@code null} where the built-in implementation runs.
+     * {@code getHelper()} (their {@code helper} field), or the layer's own {@link KernelInfo#kernels()}: e.g.
+     * {@code MKLDNNConvHelper}, {@code BnKernels}, or {@code null} where DL4J's built-in implementation runs.
      *
      * @param g an initialised graph
      * @return layer name to helper class simple name (null when none), in graph order
@@ -134,7 +134,8 @@ public final class Backend {
             org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
             if (conf instanceof ConvolutionLayer || conf instanceof BatchNormalization) {
                 LayerHelper h = layer.getHelper();
-                out.put(conf.getLayerName(), h == null ? null : h.getClass().getSimpleName());
+                out.put(conf.getLayerName(), layer instanceof KernelInfo k ? k.kernels()
+                        : h == null ? null : h.getClass().getSimpleName());
             }
         }
         return out;

@@ -82,7 +82,7 @@ class BackendTest {
         Map<String, String> h = Backend.helpers(g);
         assertEquals(18, h.size()); // small-cifar: 9 conv (stem, 2 per block, 2 projections) + 9 BN
         assertEquals("MKLDNNConvHelper", h.get("layer2_0_conv1"));
-        assertEquals("MKLDNNBatchNormHelper", h.get("layer2_0_down_bn"));
+        assertEquals("BnKernels", h.get("layer2_0_down_bn")); // FastBatchNormalizationLayer
 
         String before = System.getProperty(Backend.HELPERS_DISABLE_PROPERTY);
         ComputationGraph ref = Backend.withoutHelpers(() -> Backbones.encoderGraph(BackboneSpec.parse("small-cifar"), 1, 16));

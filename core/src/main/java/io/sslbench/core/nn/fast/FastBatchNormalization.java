@@ -1,0 +1,69 @@
+package io.sslbench.core.nn.fast;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * DL4J's {@link BatchNormalization} configuration whose layer runs {@link FastBatchNormalizationLayer}: same
+ * parameters (names, shapes, initialisation, running-statistics convention), same results up to float rounding, so
+ * checkpoints and the code that inspects BN layers ({@code instanceof BatchNormalization}) are unaffected.
+ * Serialises to JSON like any DL4J layer (no-arg constructor, bean properties).
+ */
+public class FastBatchNormalization extends BatchNormalization {
+
+    /** DL4J's defaults (for JSON deserialisation). */
+    public FastBatchNormalization() {
+        super();
+    }
+
+    /**
+     * @param eps   added to the variance
+     * @param decay running-statistics decay: {@code running = decay * running + (1 - decay) * batch}
+     */
+    public FastBatchNormalization(double eps, double decay) {
+        super();
+        setEps(eps);
+        setDecay(decay);
+    }
+
+    /**
+     * The same layer with the scale and shift fixed ({@code lockGammaBeta}: no trainable parameters).
+     *
+     * @param gamma fixed scale
+     * @param beta  fixed shift
+     * @return this
+     */
+    public FastBatchNormalization locked(double gamma, double beta) {
+        setLockGammaBeta(true);
+        setGamma(gamma);
+        setBeta(beta);
+        return this;
+    }
+
+    @Override
+    public FastBatchNormalization clone() {
+        return (FastBatchNormalization) super.clone();
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
+                             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+        LayerValidation.assertNOutSet("FastBatchNormalization", getLayerName(), layerIndex, getNOut());
+        FastBatchNormalizationLayer ret = new FastBatchNormalizationLayer(conf, networkDataType);
+        ret.setListeners(trainingListeners);
+        ret.setIndex(layerIndex);
+        ret.setParamsViewArray(layerParamsView);
+        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
+        ret.setParamTable(paramTable);
+        ret.setConf(conf);
+        return ret;
+    }
+}

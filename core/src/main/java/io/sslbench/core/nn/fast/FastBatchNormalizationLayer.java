@@ -1,0 +1,235 @@
+package io.sslbench.core.nn.fast;
+
+import io.sslbench.core.runtime.Backend;
+import io.sslbench.core.runtime.KernelInfo;
+import org.bytedeco.javacpp.FloatPointer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.FloatBuffer;
+
+/**
+ * DL4J's BatchNormalization layer with its training forward and backward computed by {@link BnKernels} (fused
+ * passes over the data) instead of DL4J's oneDNN helper path, which computes the batch mean and variance with two
+ * separate strided reductions before the normalisation op and adds several elementwise ops to the backward.
+ *
+ * <p>Semantics are DL4J's, so parameters, checkpoints and the optimiser's handling are unchanged: training mode
+ * normalises with the batch mean and biased variance; the running statistics are updated through their gradient slot
+ * with DL4J's "distributed-safe" delta ({@code dMean = (1 - decay)(mean - batchMean)}, the same for the variance, or
+ * the log10-std form when {@code useLogStd}), which the optimiser subtracts; inference mode uses the running
+ * statistics. The fast path runs when DL4J's layer helpers are enabled ({@link Backend#helpersEnabled()}) for FLOAT,
+ * NCHW or 2-d input, trainable or locked gamma/beta; everywhere else (DOUBLE reference networks, helpers off) this is
+ * DL4J's layer.
+ */
+public class FastBatchNormalizationLayer extends BatchNormalization implements KernelInfo {
+    private final boolean fast;
+    /** Batch statistics of the last fast training forward, and the input they belong to. */
+    private INDArray statsInput;
+    private double[] batchMean;
+    private double[] batchVar;
+    private double[] batchInvStd;
+
+    public FastBatchNormalizationLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+        this.fast = Backend.helpersEnabled() && dataType == DataType.FLOAT;
+    }
+
+    /** @return whether this layer runs the fast kernels (false: it is exactly DL4J's layer) */
+    public boolean fastPath() {
+        return fast;
+    }
+
+    @Override
+    public String kernels() {
+        return fast ? "BnKernels" : getHelper() == null ? null : getHelper().getClass().getSimpleName();
+    }
+
+    private boolean fastFor(INDArray x) {
+        return fast && x != null && x.dataType() == DataType.FLOAT
+                && (x.rank() == 2 || (x.rank() == 4 && layerConf().getCnn2DFormat() == CNN2DFormat.NCHW))
+                && x.length() < Integer.MAX_VALUE;
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        if (!fastFor(input)) {
+            statsInput = null;
+            return super.activate(training, workspaceMgr);
+        }
+        if (input.size(1) != layerConf().getNOut()) {
+            throw new IllegalArgumentException("input.size(1) does not match expected input size of "
+                    + layerConf().getNOut() + " - got input array with shape " + java.util.Arrays.toString(input.shape()));
+        }
+        INDArray x = contiguous(input);
+        int n = (int) x.size(0), c = (int) x.size(1), s = (int) (x.length() / ((long) n * c));
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.shape(), 'c');
+        float[] gamma = scale(c), beta = shift(c);
+        if (training) {
+            double[] mean = new double[c], var = new double[c], invStd = new double[c];
+            BnKernels.forwardTrain(floats(x), floats(out), n, c, s, gamma, beta, layerConf().getEps(), mean, var, invStd);
+            statsInput = input;
+            batchMean = mean;
+            batchVar = var;
+            batchInvStd = invStd;
+        } else {
+            double[] mean = getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).toDoubleVector();
+            double[] var = runningVariance();
+            float[] a = new float[c], b = new float[c];
+            for (int ch = 0; ch < c; ch++) {
+                double r = 1.0 / Math.sqrt(var[ch] + layerConf().getEps());
+                a[ch] = (float) (gamma[ch] * r);
+                b[ch] = (float) (beta[ch] - mean[ch] * gamma[ch] * r);
+            }
+            BnKernels.forwardAffine(floats(x), floats(out), n, c, s, a, b);
+        }
+        return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        if (!fastFor(input) || epsilon.dataType() != DataType.FLOAT) {
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        INDArray x = contiguous(input);
+        int n = (int) x.size(0), c = (int) x.size(1), s = (int) (x.length() / ((long) n * c));
+        if (statsInput != input) {
+            // no fast training forward of this input (e.g. a forward through DL4J's code in between): statistics again
+            double[] mean = new double[c], var = new double[c], invStd = new double[c];
+            INDArray scratch = x.ulike();
+            BnKernels.forwardTrain(floats(x), floats(scratch), n, c, s, scale(c), shift(c), layerConf().getEps(),
+                    mean, var, invStd);
+            statsInput = input;
+            batchMean = mean;
+            batchVar = var;
+            batchInvStd = invStd;
+        }
+        INDArray dy = contiguous(epsilon);
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
+        float[] dGamma = new float[c], dBeta = new float[c];
+        BnKernels.backward(floats(x), floats(dy), floats(dx), n, c, s, scale(c), batchMean, batchInvStd, dGamma, dBeta);
+
+        Gradient g = new DefaultGradient();
+        if (!layerConf().isLockGammaBeta()) {
+            INDArray dGammaView = gradientViews.get(BatchNormalizationParamInitializer.GAMMA);
+            INDArray dBetaView = gradientViews.get(BatchNormalizationParamInitializer.BETA);
+            put(dGammaView, dGamma);
+            put(dBetaView, dBeta);
+            g.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
+            g.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
+        }
+        runningStatisticsDelta(g, c);
+        return new Pair<>(g, dx);
+    }
+
+    /** DL4J's delta for the running statistics, written into their gradient slots (see the class comment). */
+    private void runningStatisticsDelta(Gradient g, int c) {
+        double keep = layerConf().getDecay();
+        double[] globalMean = getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).toDoubleVector();
+        INDArray dMeanView = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_MEAN);
+        float[] dMean = new float[c];
+        for (int ch = 0; ch < c; ch++) {
+            dMean[ch] = (float) ((globalMean[ch] - batchMean[ch]) * (1 - keep));
+        }
+        put(dMeanView, dMean);
+        g.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_MEAN, dMeanView);
+        float[] dVar = new float[c];
+        if (layerConf().isUseLogStd()) {
+            // var_t = (10^log10std)^2, var_t+1 = decay var_t + (1 - decay) batchVar; delta = log10(std_t / std_t+1)
+            double[] vari = runningVariance();
+            for (int ch = 0; ch < c; ch++) {
+                double next = keep * vari[ch] + (1 - keep) * batchVar[ch];
+                dVar[ch] = (float) (Math.log(vari[ch] / next) / (2 * Math.log(10.0)));
+            }
+            INDArray view = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
+            put(view, dVar);
+            g.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_LOG_STD, view);
+        } else {
+            double[] globalVar = getParam(BatchNormalizationParamInitializer.GLOBAL_VAR).toDoubleVector();
+            for (int ch = 0; ch < c; ch++) {
+                dVar[ch] = (float) ((globalVar[ch] - batchVar[ch]) * (1 - keep));
+            }
+            INDArray view = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_VAR);
+            put(view, dVar);
+            g.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_VAR, view);
+        }
+    }
+
+    private double[] runningVariance() {
+        if (layerConf().isUseLogStd()) {
+            double[] log10s = getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD).toDoubleVector();
+            double[] v = new double[log10s.length];
+            for (int i = 0; i < v.length; i++) {
+                double std = Math.pow(10.0, log10s[i]);
+                v[i] = std * std;
+            }
+            return v;
+        }
+        return getParam(BatchNormalizationParamInitializer.GLOBAL_VAR).toDoubleVector();
+    }
+
+    private float[] scale(int c) {
+        return layerConf().isLockGammaBeta() ? filled(c, layerConf().getGamma())
+                : getParam(BatchNormalizationParamInitializer.GAMMA).toFloatVector();
+    }
+
+    private float[] shift(int c) {
+        return layerConf().isLockGammaBeta() ? filled(c, layerConf().getBeta())
+                : getParam(BatchNormalizationParamInitializer.BETA).toFloatVector();
+    }
+
+    private static float[] filled(int c, double v) {
+        float[] a = new float[c];
+        java.util.Arrays.fill(a, (float) v);
+        return a;
+    }
+
+    private static void put(INDArray view, float[] values) {
+        FloatBuffer b = floats(view);
+        for (int i = 0; i < values.length; i++) {
+            b.put(i, values[i]);
+        }
+    }
+
+    private static INDArray contiguous(INDArray a) {
+        return denseRowMajor(a) ? a : a.dup('c');
+    }
+
+    /** Whether the elements of {@code a} lie in c order without gaps (strides of size-1 dimensions do not matter). */
+    static boolean denseRowMajor(INDArray a) {
+        long expected = 1;
+        long[] shape = a.shape(), stride = a.stride();
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] != 1 && stride[d] != expected) {
+                return false;
+            }
+            expected *= shape[d];
+        }
+        return true;
+    }
+
+    /**
+     * The elements of {@code a} as a float buffer indexed from 0 in c order; {@code a} must be
+     * {@link #denseRowMajor dense}.
+     */
+    static FloatBuffer floats(INDArray a) {
+        if (!denseRowMajor(a)) {
+            throw new IllegalArgumentException("expected a dense c-order array, got strides "
+                    + java.util.Arrays.toString(a.stride()) + " for shape " + java.util.Arrays.toString(a.shape()));
+        }
+        // addressPointer() already points at the array's first element (ND4J views carry their offset in the buffer)
+        FloatPointer p = new FloatPointer(a.data().addressPointer());
+        p.position(0).capacity(a.length()).limit(a.length());
+        return p.asBuffer();
+    }
+}

@@ -1,0 +1,49 @@
+package io.sslbench.core.nn.fast;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * DL4J's {@link ConvolutionLayer} configuration whose layer runs {@link FastConvolutionLayer} (the same oneDNN
+ * kernels without DL4J's recomputation of the forward pass inside backprop). Same parameters and results; serialises
+ * to JSON like any DL4J layer.
+ */
+public class FastConvolution extends ConvolutionLayer {
+
+    /** For JSON deserialisation. */
+    public FastConvolution() {
+        super();
+    }
+
+    /** @param builder a configured {@link ConvolutionLayer.Builder} (kernel, stride, padding, nOut, ...) */
+    public FastConvolution(ConvolutionLayer.Builder builder) {
+        super(builder);
+    }
+
+    @Override
+    public FastConvolution clone() {
+        return (FastConvolution) super.clone();
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
+                             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+        LayerValidation.assertNInNOutSet("FastConvolution", getLayerName(), layerIndex, getNIn(), getNOut());
+        FastConvolutionLayer ret = new FastConvolutionLayer(conf, networkDataType);
+        ret.setListeners(trainingListeners);
+        ret.setIndex(layerIndex);
+        ret.setParamsViewArray(layerParamsView);
+        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
+        ret.setParamTable(paramTable);
+        ret.setConf(conf);
+        return ret;
+    }
+}

@@ -1,0 +1,201 @@
+package io.sslbench.core.nn.fast;
+
+import io.sslbench.core.nn.BackboneSpec;
+import io.sslbench.core.nn.Backbones;
+import io.sslbench.core.runtime.Backend;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.NoOp;
+
+import java.io.File;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The fast BN and convolution layers against DL4J's built-in layers run in DOUBLE on the same values (the reference
+ * is DL4J's own gradient-checked implementation; ours runs in FLOAT, so the bound is float rounding: values are
+ * O(1), sums over at most a few thousand terms accumulated in double, relative error of a float ~6e-8; 2e-5 leaves
+ * room for the float inputs' own rounding amplified by 1/std).
+ */
+class FastLayersTest {
+    private static final LayerWorkspaceMgr NO_WS = LayerWorkspaceMgr.noWorkspaces();
+    private static final double TOL = 2e-5;
+
+    private static Layer standalone(org.deeplearning4j.nn.conf.layers.Layer conf, DataType dt) {
+        NeuralNetConfiguration nnc = new NeuralNetConfiguration.Builder().dataType(dt).updater(new NoOp())
+                .layer(conf).build();
+        long np = nnc.getLayer().initializer().numParams(nnc);
+        Layer l = nnc.getLayer().instantiate(nnc, null, 0, Nd4j.create(dt, 1, Math.max(1, np)), true, dt);
+        l.setBackpropGradientsViewArray(Nd4j.create(dt, 1, Math.max(1, np)));
+        return l;
+    }
+
+    private static FastBatchNormalization fastBn(long c, boolean logStd) {
+        FastBatchNormalization bn = new FastBatchNormalization(1e-5, 0.9);
+        bn.setNIn(c);
+        bn.setNOut(c);
+        bn.setUseLogStd(logStd);
+        return bn;
+    }
+
+    private static BatchNormalization refBn(long c, boolean logStd) {
+        return new BatchNormalization.Builder().nIn(c).nOut(c).eps(1e-5).decay(0.9).useLogStd(logStd).build();
+    }
+
+    /** max |a - b| / max(1, max |b|) */
+    private static double relDiff(INDArray a, INDArray b) {
+        assertArrayEquals(b.shape(), a.shape());
+        INDArray bd = b.castTo(DataType.DOUBLE);
+        return a.castTo(DataType.DOUBLE).sub(bd).amaxNumber().doubleValue() / Math.max(1.0, bd.amaxNumber().doubleValue());
+    }
+
+    private static Pair<Gradient, INDArray> backward(Layer l, INDArray dy) {
+        Pair<Gradient, INDArray> p = l.backpropGradient(dy, NO_WS);
+        Gradient g = new DefaultGradient();
+        p.getFirst().gradientForVariable().forEach((k, v) -> g.setGradientFor(k, v.dup()));
+        return new Pair<>(g, p.getSecond().dup());
+    }
+
+    @Test
+    void batchNormMatchesDl4jInDoubleForwardBackwardAndRunningStatistics() {
+        assumeTrue(Backend.helpersEnabled(), "the fast path runs where DL4J's helpers are enabled");
+        Nd4j.getRandom().setSeed(5);
+        for (boolean logStd : new boolean[]{false, true}) {
+            for (long[] shape : new long[][]{{16, 6}, {6, 5, 7, 9}, {3, 4, 1, 1}, {40, 3, 32, 32}}) {
+                long c = shape[1];
+                Layer fast = standalone(fastBn(c, logStd), DataType.FLOAT);
+                Layer ref = standalone(refBn(c, logStd), DataType.DOUBLE);
+                assertTrue(((FastBatchNormalizationLayer) fast).fastPath());
+                INDArray gamma = Nd4j.rand(DataType.DOUBLE, 1, c).addi(0.5), beta = Nd4j.randn(DataType.DOUBLE, 1, c);
+                // running statistics away from their initial values, so the deltas are not trivial
+                INDArray rMean = Nd4j.randn(DataType.DOUBLE, 1, c), rVar = Nd4j.rand(DataType.DOUBLE, 1, c).addi(0.5);
+                for (Layer l : new Layer[]{fast, ref}) {
+                    l.getParam("gamma").assign(gamma);
+                    l.getParam("beta").assign(beta);
+                    l.getParam("mean").assign(rMean);
+                    if (logStd) {
+                        l.getParam("log10stdev").assign(org.nd4j.linalg.ops.transforms.Transforms.log(rVar, 10).muli(0.5));
+                    } else {
+                        l.getParam("var").assign(rVar);
+                    }
+                }
+                // non-zero mean and non-unit scale per channel; rounded to float once, the reference sees the same values
+                INDArray xf = Nd4j.randn(DataType.FLOAT, shape).muli(2.5f).addi(1.5f);
+                INDArray dyf = Nd4j.randn(DataType.FLOAT, shape);
+                String what = Arrays.toString(shape) + (logStd ? " logStd" : "");
+
+                for (boolean training : new boolean[]{false, true}) {
+                    fast.setInput(xf, NO_WS);
+                    ref.setInput(xf.castTo(DataType.DOUBLE), NO_WS);
+                    INDArray y = fast.activate(training, NO_WS).dup(), yRef = ref.activate(training, NO_WS).dup();
+                    assertTrue(relDiff(y, yRef) < TOL, what + " forward training=" + training + ": " + relDiff(y, yRef));
+                }
+                Pair<Gradient, INDArray> g = backward(fast, dyf), gRef = backward(ref, dyf.castTo(DataType.DOUBLE));
+                assertTrue(relDiff(g.getSecond(), gRef.getSecond()) < TOL, what + " dL/dx " + relDiff(g.getSecond(), gRef.getSecond()));
+                for (String k : gRef.getFirst().gradientForVariable().keySet()) {
+                    INDArray a = g.getFirst().getGradientFor(k), b = gRef.getFirst().getGradientFor(k);
+                    assertNotNull(a, what + " missing gradient " + k);
+                    assertTrue(relDiff(a, b) < TOL, what + " d" + k + " " + relDiff(a, b));
+                }
+                assertEquals(gRef.getFirst().gradientForVariable().keySet(), g.getFirst().gradientForVariable().keySet());
+            }
+        }
+    }
+
+    @Test
+    void batchNormWithLockedScaleAndShiftMatchesDl4j() {
+        assumeTrue(Backend.helpersEnabled(), "the fast path runs where DL4J's helpers are enabled");
+        Nd4j.getRandom().setSeed(6);
+        Layer fast = standalone(fastBn(8, true).locked(1.0, 0.0), DataType.FLOAT);
+        Layer ref = standalone(new BatchNormalization.Builder().nIn(8).nOut(8).eps(1e-5).decay(0.9)
+                .lockGammaBeta(true).gamma(1.0).beta(0.0).build(), DataType.DOUBLE);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 12, 8).muli(3f).subi(1f), dy = Nd4j.randn(DataType.FLOAT, 12, 8);
+        fast.setInput(x, NO_WS);
+        ref.setInput(x.castTo(DataType.DOUBLE), NO_WS);
+        assertTrue(relDiff(fast.activate(true, NO_WS), ref.activate(true, NO_WS)) < TOL);
+        assertTrue(relDiff(backward(fast, dy).getSecond(), backward(ref, dy.castTo(DataType.DOUBLE)).getSecond()) < TOL);
+    }
+
+    @Test
+    void inputViewsWithAnOffsetAreReadAtTheirOwnElements() {
+        assumeTrue(Backend.helpersEnabled(), "the fast path runs where DL4J's helpers are enabled");
+        INDArray big = Nd4j.randn(DataType.FLOAT, 10, 3, 4, 4);
+        INDArray rowsView = big.get(NDArrayIndex.interval(4, 7), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+        assertTrue(rowsView.offset() > 0);
+        Layer fast = standalone(fastBn(3, true), DataType.FLOAT);
+        Layer ref = standalone(refBn(3, true), DataType.DOUBLE);
+        fast.setInput(rowsView, NO_WS);
+        ref.setInput(rowsView.castTo(DataType.DOUBLE), NO_WS);
+        assertTrue(relDiff(fast.activate(true, NO_WS), ref.activate(true, NO_WS)) < TOL);
+        // the buffer accessor itself, on a contiguous view with an offset
+        INDArray row = big.reshape(10, 48).getRow(6);
+        FloatBuffer b = FastBatchNormalizationLayer.floats(row);
+        assertEquals(48, b.remaining());
+        for (int i = 0; i < 48; i++) {
+            // exact: the same stored float read through two accessors
+            assertEquals(row.getFloat(i), b.get(i), 0.0f);
+        }
+    }
+
+    @Test
+    void convolutionBackwardMatchesDl4jWithoutTheRecomputedForward() {
+        assumeTrue(Backend.helpersEnabled(), "the fast path needs DL4J's oneDNN helper");
+        Nd4j.getRandom().setSeed(7);
+        ConvolutionLayer.Builder b = new ConvolutionLayer.Builder(3, 3).stride(2, 2).padding(1, 1).nIn(4).nOut(6)
+                .convolutionMode(ConvolutionMode.Truncate).hasBias(false).activation(Activation.IDENTITY);
+        Layer fast = standalone(new FastConvolution(b), DataType.FLOAT);
+        Layer ref = standalone(b.build(), DataType.DOUBLE);
+        assertTrue(((FastConvolutionLayer) fast).fastBackward());
+        ref.getParam("W").assign(fast.getParam("W"));
+        INDArray x = Nd4j.randn(DataType.FLOAT, 5, 4, 9, 9);
+        fast.setInput(x, NO_WS);
+        ref.setInput(x.castTo(DataType.DOUBLE), NO_WS);
+        INDArray y = fast.activate(true, NO_WS).dup();
+        assertTrue(relDiff(y, ref.activate(true, NO_WS)) < TOL);
+        INDArray dy = Nd4j.randn(DataType.FLOAT, y.shape());
+        Pair<Gradient, INDArray> g = backward(fast, dy), gRef = backward(ref, dy.castTo(DataType.DOUBLE));
+        assertTrue(relDiff(g.getSecond(), gRef.getSecond()) < TOL, "dL/dx " + relDiff(g.getSecond(), gRef.getSecond()));
+        assertTrue(relDiff(g.getFirst().getGradientFor("W"), gRef.getFirst().getGradientFor("W")) < TOL);
+    }
+
+    @Test
+    void theLayersAreDl4jsInDoubleAndWithHelpersOff() {
+        ComputationGraph ref = Backend.withoutHelpers(() -> Backbones.encoderGraph(BackboneSpec.parse("small-cifar"), 1, 8));
+        assertTrue(Backend.helpers(ref).values().stream().allMatch(v -> v == null), () -> Backend.helpers(ref).toString());
+        Layer dbl = standalone(fastBn(3, true), DataType.DOUBLE);
+        assertFalse(((FastBatchNormalizationLayer) dbl).fastPath());
+    }
+
+    @Test
+    void aBackboneSavesAndLoadsWithItsFastLayers(@TempDir File dir) throws Exception {
+        ComputationGraph g = Backbones.encoderGraph(BackboneSpec.parse("small-cifar"), 3, 8);
+        File f = new File(dir, "m.zip");
+        ModelSerializer.writeModel(g, f, true);
+        ComputationGraph back = ModelSerializer.restoreComputationGraph(f, true);
+        assertEquals(g.getConfiguration().toJson(), back.getConfiguration().toJson());
+        assertInstanceOf(FastBatchNormalization.class, back.getLayer("stem_bn").conf().getLayer());
+        assertInstanceOf(FastConvolution.class, back.getLayer("stem_conv").conf().getLayer());
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 8, 8);
+        // exact: the same parameters, input and code path in one process
+        assertEquals(g.outputSingle(false, x), back.outputSingle(false, x));
+    }
+}
