@@ -2,6 +2,7 @@ package io.sslbench.core.nn;
 
 import io.sslbench.core.nn.fast.FastBatchNormalization;
 import io.sslbench.core.nn.fast.FastConvolution;
+import io.sslbench.core.nn.fast.FastRelu;
 import io.sslbench.core.runtime.Backend;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -13,7 +14,6 @@ import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
@@ -249,7 +249,7 @@ public final class Backbones {
     }
 
     private static String relu(GraphBuilder g, String name, String in) {
-        g.addLayer(name, new ActivationLayer.Builder().activation(Activation.RELU).build(), in);
+        g.addLayer(name, new FastRelu(), in);
         return name;
     }
 

@@ -3,6 +3,7 @@ package io.sslbench.core.nn;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import io.sslbench.core.nn.fast.FastBatchNormalization;
+import io.sslbench.core.nn.fast.FastRelu;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -77,7 +78,8 @@ public final class Heads {
             }
             if (b.activation() != Activation.IDENTITY) {
                 String act = prefix + i + "_act";
-                g.addLayer(act, new ActivationLayer.Builder().activation(b.activation()).build(), last);
+                g.addLayer(act, b.activation() == Activation.RELU ? new FastRelu()
+                        : new ActivationLayer.Builder().activation(b.activation()).build(), last);
                 last = act;
             }
         }

@@ -44,8 +44,10 @@ class FastLayersTest {
         NeuralNetConfiguration nnc = new NeuralNetConfiguration.Builder().dataType(dt).updater(new NoOp())
                 .layer(conf).build();
         long np = nnc.getLayer().initializer().numParams(nnc);
-        Layer l = nnc.getLayer().instantiate(nnc, null, 0, Nd4j.create(dt, 1, Math.max(1, np)), true, dt);
-        l.setBackpropGradientsViewArray(Nd4j.create(dt, 1, Math.max(1, np)));
+        Layer l = nnc.getLayer().instantiate(nnc, null, 0, np == 0 ? null : Nd4j.create(dt, 1, np), true, dt);
+        if (np > 0) {
+            l.setBackpropGradientsViewArray(Nd4j.create(dt, 1, np));
+        }
         return l;
     }
 
@@ -178,6 +180,30 @@ class FastLayersTest {
     }
 
     @Test
+    void reluMatchesDl4jsActivationLayerAndLeavesItsInputAlone() {
+        Nd4j.getRandom().setSeed(8);
+        Layer fast = standalone(new FastRelu(), DataType.FLOAT);
+        Layer ref = standalone(new org.deeplearning4j.nn.conf.layers.ActivationLayer(Activation.RELU), DataType.FLOAT);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 4, 3, 5, 5), dy = Nd4j.randn(DataType.FLOAT, 4, 3, 5, 5);
+        INDArray xCopy = x.dup();
+        for (boolean training : new boolean[]{true, false}) {
+            fast.setInput(x, NO_WS);
+            ref.setInput(x.dup(), NO_WS);
+            // exact: both run the same native relu op on the same values
+            assertEquals(ref.activate(training, NO_WS), fast.activate(training, NO_WS));
+            assertTrue(x.equalsWithEps(xCopy, 0.0), "the forward must not modify its input");
+        }
+        fast.setInput(x, NO_WS);
+        ref.setInput(x.dup(), NO_WS);
+        fast.activate(true, NO_WS);
+        ref.activate(true, NO_WS);
+        INDArray dx = fast.backpropGradient(dy, NO_WS).getSecond();
+        assertEquals(ref.backpropGradient(dy.dup(), NO_WS).getSecond(), dx);
+        assertEquals(dy.mul(x.gt(0).castTo(DataType.FLOAT)), dx);
+        assertTrue(x.equalsWithEps(xCopy, 0.0), "the backward must not modify the input");
+    }
+
+    @Test
     void theLayersAreDl4jsInDoubleAndWithHelpersOff() {
         ComputationGraph ref = Backend.withoutHelpers(() -> Backbones.encoderGraph(BackboneSpec.parse("small-cifar"), 1, 8));
         assertTrue(Backend.helpers(ref).values().stream().allMatch(v -> v == null), () -> Backend.helpers(ref).toString());
@@ -194,6 +220,7 @@ class FastLayersTest {
         assertEquals(g.getConfiguration().toJson(), back.getConfiguration().toJson());
         assertInstanceOf(FastBatchNormalization.class, back.getLayer("stem_bn").conf().getLayer());
         assertInstanceOf(FastConvolution.class, back.getLayer("stem_conv").conf().getLayer());
+        assertInstanceOf(FastReluLayer.class, back.getLayer("stem_relu"));
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 8, 8);
         // exact: the same parameters, input and code path in one process
         assertEquals(g.outputSingle(false, x), back.outputSingle(false, x));

@@ -1,0 +1,40 @@
+package io.sslbench.core.nn.fast;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Collection;
+
+/**
+ * DL4J's {@link ActivationLayer} with ReLU, whose layer ({@link FastReluLayer}) runs the same native ReLU ops
+ * without DL4J's copies. Serialises to JSON like any DL4J layer.
+ */
+public class FastRelu extends ActivationLayer {
+
+    /** A ReLU layer (also the JSON constructor). */
+    public FastRelu() {
+        super(Activation.RELU);
+    }
+
+    @Override
+    public FastRelu clone() {
+        return (FastRelu) super.clone();
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
+                             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+        FastReluLayer ret = new FastReluLayer(conf, networkDataType);
+        ret.setListeners(trainingListeners);
+        ret.setIndex(layerIndex);
+        ret.setParamsViewArray(layerParamsView);
+        ret.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
+        ret.setConf(conf);
+        return ret;
+    }
+}

@@ -1,0 +1,54 @@
+package io.sslbench.core.nn.fast;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.ActivationLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * ReLU with one native op each way, written straight into the workspace arrays: {@code y = max(x, 0)} and
+ * {@code dx = dy * [x > 0]}. DL4J's {@code ActivationLayer} computes the same with the same ops but first copies its
+ * input in the forward pass, and copies the input again and relocates the result in the backward pass (three extra
+ * passes over the activations per ReLU and step). The input is left untouched in both modes.
+ */
+public class FastReluLayer extends ActivationLayer {
+
+    public FastReluLayer(NeuralNetConfiguration conf, org.nd4j.linalg.api.buffer.DataType dataType) {
+        super(conf, dataType);
+    }
+
+    private boolean plainRelu() {
+        return layerConf().getActivationFn() instanceof ActivationReLU r
+                && r.getMax() == null && r.getThreshold() == null && r.getNegativeSlope() == null;
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        if (!plainRelu()) {
+            return super.activate(training, workspaceMgr);
+        }
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), input.shape(), 'c');
+        Nd4j.exec(new RectifiedLinear(input, out, 0.0));
+        return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        if (!plainRelu()) {
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
+        Nd4j.exec(new RectifiedLinearDerivative(input, epsilon, dx));
+        return new Pair<>(new DefaultGradient(), dx);
+    }
+}
