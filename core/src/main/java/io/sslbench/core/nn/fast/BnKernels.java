@@ -72,28 +72,20 @@ final class BnKernels {
             return;
         }
         channels(c, (long) n * c * s, ch -> {
-            double sum = 0;
-            for (int i = 0; i < n; i++) {
-                sum += planeSum(x, (i * c + ch) * s, s);
-            }
-            double m = sum / count;
-            double sq = 0;
-            for (int i = 0; i < n; i++) {
-                sq += planeSquaredDeviation(x, (i * c + ch) * s, s, (float) m);
-            }
-            double v = sq / count;
-            double r = 1.0 / Math.sqrt(v + eps);
+            float[] v = gather(x, n, c, s, ch, SCRATCH_A.get());
+            int len = n * s;
+            double m = sum(v, len) / count;
+            double var0 = squaredDeviation(v, len, (float) m) / count;
+            double r = 1.0 / Math.sqrt(var0 + eps);
             mean[ch] = m;
-            var[ch] = v;
+            var[ch] = var0;
             invStd[ch] = r;
             float a = (float) (gamma[ch] * r);
             float b = (float) (beta[ch] - m * gamma[ch] * r);
-            for (int i = 0; i < n; i++) {
-                int off = (i * c + ch) * s;
-                for (int j = off, end = off + s; j < end; j++) {
-                    y.put(j, x.get(j) * a + b);
-                }
+            for (int j = 0; j < len; j++) {
+                v[j] = v[j] * a + b;
             }
+            scatter(v, y, n, c, s, ch);
         });
     }
 
@@ -157,21 +149,17 @@ final class BnKernels {
         }
         float[] ka = new float[c], kb = new float[c], kc = new float[c];
         channels(c, (long) n * c * s, ch -> {
+            int len = n * s;
+            float[] g = gather(dy, n, c, s, ch, SCRATCH_A.get());
+            float[] v = gather(x, n, c, s, ch, SCRATCH_B.get());
             float m = (float) mean[ch];
-            double sdy = 0, sdyx = 0;
-            for (int i = 0; i < n; i++) {
-                int off = (i * c + ch) * s;
-                sdy += planeSum(dy, off, s);
-                sdyx += planeDot(dy, x, off, s, m);
-            }
+            double sdy = sum(g, len), sdyx = dot(g, v, len, m);
             coefficients(ch, gamma, mean, invStd, sdy, sdyx, count, dGamma, dBeta, ka, kb, kc);
             float a = ka[ch], b = kb[ch], k = kc[ch];
-            for (int i = 0; i < n; i++) {
-                int off = (i * c + ch) * s;
-                for (int j = off, end = off + s; j < end; j++) {
-                    dx.put(j, dy.get(j) * a + x.get(j) * b + k);
-                }
+            for (int j = 0; j < len; j++) {
+                g[j] = g[j] * a + v[j] * b + k;
             }
+            scatter(g, dx, n, c, s, ch);
         });
     }
 
@@ -190,43 +178,65 @@ final class BnKernels {
         kc[ch] = (float) (-g * r * sdy / count + g * r3 * sdyx * mean[ch] / count);
     }
 
-    /** Sum of {@code len} floats from {@code off}, four float partial sums per 16-value block, added in double. */
-    private static double planeSum(FloatBuffer b, int off, int len) {
+    /** Per-thread scratch holding one channel's values (N planes of S), grown on demand. */
+    private static final ThreadLocal<float[][]> SCRATCH_A = ThreadLocal.withInitial(() -> new float[1][0]);
+    private static final ThreadLocal<float[][]> SCRATCH_B = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    /** Copies channel {@code ch} of {@code [N, C, S]} (N planes of S contiguous values) into a heap array. */
+    private static float[] gather(FloatBuffer src, int n, int c, int s, int ch, float[][] holder) {
+        int len = n * s;
+        if (holder[0].length < len) {
+            holder[0] = new float[len];
+        }
+        float[] v = holder[0];
+        for (int i = 0; i < n; i++) {
+            src.get((i * c + ch) * s, v, i * s, s);
+        }
+        return v;
+    }
+
+    /** Inverse of {@link #gather}. */
+    private static void scatter(float[] v, FloatBuffer dst, int n, int c, int s, int ch) {
+        for (int i = 0; i < n; i++) {
+            dst.put((i * c + ch) * s, v, i * s, s);
+        }
+    }
+
+    /** Sum of {@code v[0..len)}: four float partial sums per block of 256 values, blocks added in double. */
+    private static double sum(float[] v, int len) {
         double total = 0;
-        int j = off, end = off + len;
-        while (j < end) {
-            int blockEnd = Math.min(end, j + 256);
+        for (int start = 0; start < len; start += 256) {
+            int end = Math.min(len, start + 256), j = start;
             float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            for (; j + 3 < blockEnd; j += 4) {
-                s0 += b.get(j);
-                s1 += b.get(j + 1);
-                s2 += b.get(j + 2);
-                s3 += b.get(j + 3);
+            for (; j + 3 < end; j += 4) {
+                s0 += v[j];
+                s1 += v[j + 1];
+                s2 += v[j + 2];
+                s3 += v[j + 3];
             }
-            for (; j < blockEnd; j++) {
-                s0 += b.get(j);
+            for (; j < end; j++) {
+                s0 += v[j];
             }
             total += (double) s0 + s1 + s2 + s3;
         }
         return total;
     }
 
-    /** Sum of {@code (b[j] - m)^2}, blocked as {@link #planeSum}. */
-    private static double planeSquaredDeviation(FloatBuffer b, int off, int len, float m) {
+    /** Sum of {@code (v[j] - m)^2}, blocked as {@link #sum}. */
+    private static double squaredDeviation(float[] v, int len, float m) {
         double total = 0;
-        int j = off, end = off + len;
-        while (j < end) {
-            int blockEnd = Math.min(end, j + 256);
+        for (int start = 0; start < len; start += 256) {
+            int end = Math.min(len, start + 256), j = start;
             float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            for (; j + 3 < blockEnd; j += 4) {
-                float d0 = b.get(j) - m, d1 = b.get(j + 1) - m, d2 = b.get(j + 2) - m, d3 = b.get(j + 3) - m;
+            for (; j + 3 < end; j += 4) {
+                float d0 = v[j] - m, d1 = v[j + 1] - m, d2 = v[j + 2] - m, d3 = v[j + 3] - m;
                 s0 += d0 * d0;
                 s1 += d1 * d1;
                 s2 += d2 * d2;
                 s3 += d3 * d3;
             }
-            for (; j < blockEnd; j++) {
-                float d = b.get(j) - m;
+            for (; j < end; j++) {
+                float d = v[j] - m;
                 s0 += d * d;
             }
             total += (double) s0 + s1 + s2 + s3;
@@ -234,21 +244,20 @@ final class BnKernels {
         return total;
     }
 
-    /** Sum of {@code g[j] * (x[j] - m)}, blocked as {@link #planeSum}. */
-    private static double planeDot(FloatBuffer g, FloatBuffer x, int off, int len, float m) {
+    /** Sum of {@code g[j] * (x[j] - m)}, blocked as {@link #sum}. */
+    private static double dot(float[] g, float[] x, int len, float m) {
         double total = 0;
-        int j = off, end = off + len;
-        while (j < end) {
-            int blockEnd = Math.min(end, j + 256);
+        for (int start = 0; start < len; start += 256) {
+            int end = Math.min(len, start + 256), j = start;
             float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            for (; j + 3 < blockEnd; j += 4) {
-                s0 += g.get(j) * (x.get(j) - m);
-                s1 += g.get(j + 1) * (x.get(j + 1) - m);
-                s2 += g.get(j + 2) * (x.get(j + 2) - m);
-                s3 += g.get(j + 3) * (x.get(j + 3) - m);
+            for (; j + 3 < end; j += 4) {
+                s0 += g[j] * (x[j] - m);
+                s1 += g[j + 1] * (x[j + 1] - m);
+                s2 += g[j + 2] * (x[j + 2] - m);
+                s3 += g[j + 3] * (x[j + 3] - m);
             }
-            for (; j < blockEnd; j++) {
-                s0 += g.get(j) * (x.get(j) - m);
+            for (; j < end; j++) {
+                s0 += g[j] * (x[j] - m);
             }
             total += (double) s0 + s1 + s2 + s3;
         }

@@ -2,7 +2,6 @@ package io.sslbench.core.nn.fast;
 
 import io.sslbench.core.runtime.Backend;
 import io.sslbench.core.runtime.KernelInfo;
-import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -70,13 +69,13 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
             throw new IllegalArgumentException("input.size(1) does not match expected input size of "
                     + layerConf().getNOut() + " - got input array with shape " + java.util.Arrays.toString(input.shape()));
         }
-        INDArray x = contiguous(input);
+        INDArray x = Buffers.dense(input);
         int n = (int) x.size(0), c = (int) x.size(1), s = (int) (x.length() / ((long) n * c));
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.shape(), 'c');
         float[] gamma = scale(c), beta = shift(c);
         if (training) {
             double[] mean = new double[c], var = new double[c], invStd = new double[c];
-            BnKernels.forwardTrain(floats(x), floats(out), n, c, s, gamma, beta, layerConf().getEps(), mean, var, invStd);
+            BnKernels.forwardTrain(Buffers.floats(x), Buffers.floats(out), n, c, s, gamma, beta, layerConf().getEps(), mean, var, invStd);
             statsInput = input;
             batchMean = mean;
             batchVar = var;
@@ -90,7 +89,7 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
                 a[ch] = (float) (gamma[ch] * r);
                 b[ch] = (float) (beta[ch] - mean[ch] * gamma[ch] * r);
             }
-            BnKernels.forwardAffine(floats(x), floats(out), n, c, s, a, b);
+            BnKernels.forwardAffine(Buffers.floats(x), Buffers.floats(out), n, c, s, a, b);
         }
         return out;
     }
@@ -101,23 +100,23 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
         if (!fastFor(input) || epsilon.dataType() != DataType.FLOAT) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
-        INDArray x = contiguous(input);
+        INDArray x = Buffers.dense(input);
         int n = (int) x.size(0), c = (int) x.size(1), s = (int) (x.length() / ((long) n * c));
         if (statsInput != input) {
             // no fast training forward of this input (e.g. a forward through DL4J's code in between): statistics again
             double[] mean = new double[c], var = new double[c], invStd = new double[c];
             INDArray scratch = x.ulike();
-            BnKernels.forwardTrain(floats(x), floats(scratch), n, c, s, scale(c), shift(c), layerConf().getEps(),
+            BnKernels.forwardTrain(Buffers.floats(x), Buffers.floats(scratch), n, c, s, scale(c), shift(c), layerConf().getEps(),
                     mean, var, invStd);
             statsInput = input;
             batchMean = mean;
             batchVar = var;
             batchInvStd = invStd;
         }
-        INDArray dy = contiguous(epsilon);
+        INDArray dy = Buffers.dense(epsilon);
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
         float[] dGamma = new float[c], dBeta = new float[c];
-        BnKernels.backward(floats(x), floats(dy), floats(dx), n, c, s, scale(c), batchMean, batchInvStd, dGamma, dBeta);
+        BnKernels.backward(Buffers.floats(x), Buffers.floats(dy), Buffers.floats(dx), n, c, s, scale(c), batchMean, batchInvStd, dGamma, dBeta);
 
         Gradient g = new DefaultGradient();
         if (!layerConf().isLockGammaBeta()) {
@@ -195,41 +194,10 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
     }
 
     private static void put(INDArray view, float[] values) {
-        FloatBuffer b = floats(view);
+        FloatBuffer b = Buffers.floats(view);
         for (int i = 0; i < values.length; i++) {
             b.put(i, values[i]);
         }
     }
 
-    private static INDArray contiguous(INDArray a) {
-        return denseRowMajor(a) ? a : a.dup('c');
-    }
-
-    /** Whether the elements of {@code a} lie in c order without gaps (strides of size-1 dimensions do not matter). */
-    static boolean denseRowMajor(INDArray a) {
-        long expected = 1;
-        long[] shape = a.shape(), stride = a.stride();
-        for (int d = shape.length - 1; d >= 0; d--) {
-            if (shape[d] != 1 && stride[d] != expected) {
-                return false;
-            }
-            expected *= shape[d];
-        }
-        return true;
-    }
-
-    /**
-     * The elements of {@code a} as a float buffer indexed from 0 in c order; {@code a} must be
-     * {@link #denseRowMajor dense}.
-     */
-    static FloatBuffer floats(INDArray a) {
-        if (!denseRowMajor(a)) {
-            throw new IllegalArgumentException("expected a dense c-order array, got strides "
-                    + java.util.Arrays.toString(a.stride()) + " for shape " + java.util.Arrays.toString(a.shape()));
-        }
-        // addressPointer() already points at the array's first element (ND4J views carry their offset in the buffer)
-        FloatPointer p = new FloatPointer(a.data().addressPointer());
-        p.position(0).capacity(a.length()).limit(a.length());
-        return p.asBuffer();
-    }
 }

@@ -150,7 +150,7 @@ class FastLayersTest {
         assertTrue(relDiff(fast.activate(true, NO_WS), ref.activate(true, NO_WS)) < TOL);
         // the buffer accessor itself, on a contiguous view with an offset
         INDArray row = big.reshape(10, 48).getRow(6);
-        FloatBuffer b = FastBatchNormalizationLayer.floats(row);
+        FloatBuffer b = Buffers.floats(row);
         assertEquals(48, b.remaining());
         for (int i = 0; i < 48; i++) {
             // exact: the same stored float read through two accessors
