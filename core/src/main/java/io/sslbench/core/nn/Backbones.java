@@ -87,12 +87,14 @@ public final class Backbones {
         Objects.requireNonNull(prefix, "prefix");
         String x;
         int channels = spec.stemWidth();
+        // the images need no gradient: the stem computes only its weight gradient (FastConvolution.withoutInputGradient)
+        boolean imagesIn = g.getNetworkInputs().contains(input);
         if (spec.stem() == BackboneSpec.Stem.CIFAR) {
-            x = conv(g, prefix + "stem_conv", input, channels, 3, 1);
+            x = conv(g, prefix + "stem_conv", input, channels, 3, 1, imagesIn);
             x = bn(g, prefix + "stem_bn", x);
             x = relu(g, prefix + "stem_relu", x);
         } else {
-            x = conv(g, prefix + "stem_conv", input, channels, 7, 2);
+            x = conv(g, prefix + "stem_conv", input, channels, 7, 2, imagesIn);
             x = bn(g, prefix + "stem_bn", x);
             x = relu(g, prefix + "stem_relu", x);
             x = maxPool(g, prefix + "stem_pool", x);
@@ -229,15 +231,20 @@ public final class Backbones {
 
     /** k x k convolution, stride {@code stride}, padding {@code k/2}, no bias, Kaiming-normal fan_out init. */
     private static String conv(GraphBuilder g, String name, String in, int nOut, int k, int stride) {
+        return conv(g, name, in, nOut, k, stride, false);
+    }
+
+    private static String conv(GraphBuilder g, String name, String in, int nOut, int k, int stride, boolean imagesIn) {
         double std = Math.sqrt(2.0 / ((double) nOut * k * k));
-        g.addLayer(name, new FastConvolution(new ConvolutionLayer.Builder(k, k)
+        FastConvolution layer = new FastConvolution(new ConvolutionLayer.Builder(k, k)
                 .stride(stride, stride)
                 .padding(k / 2, k / 2)
                 .convolutionMode(ConvolutionMode.Truncate)
                 .hasBias(false)
                 .nOut(nOut)
                 .activation(Activation.IDENTITY)
-                .weightInit(new NormalDistribution(0, std))), in);
+                .weightInit(new NormalDistribution(0, std)));
+        g.addLayer(name, imagesIn ? layer.withoutInputGradient() : layer, in);
         return name;
     }
 

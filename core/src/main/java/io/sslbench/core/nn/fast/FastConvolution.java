@@ -17,6 +17,8 @@ import java.util.Map;
  * to JSON like any DL4J layer.
  */
 public class FastConvolution extends ConvolutionLayer {
+    /** Whether backprop must return the gradient at the layer's input (false only for a network input). */
+    private boolean inputGradient = true;
 
     /** For JSON deserialisation. */
     public FastConvolution() {
@@ -26,6 +28,27 @@ public class FastConvolution extends ConvolutionLayer {
     /** @param builder a configured {@link ConvolutionLayer.Builder} (kernel, stride, padding, nOut, ...) */
     public FastConvolution(ConvolutionLayer.Builder builder) {
         super(builder);
+    }
+
+    /** @return whether backprop returns the gradient at the input (see {@link #withoutInputGradient()}) */
+    public boolean isInputGradient() {
+        return inputGradient;
+    }
+
+    /** For JSON; see {@link #withoutInputGradient()}. */
+    public void setInputGradient(boolean inputGradient) {
+        this.inputGradient = inputGradient;
+    }
+
+    /**
+     * Marks a layer that reads a network input (images), whose gradient nothing uses: backprop then computes only the
+     * weight gradient and returns {@code null} as the input's gradient (as DL4J's embedding layers do).
+     *
+     * @return this
+     */
+    public FastConvolution withoutInputGradient() {
+        this.inputGradient = false;
+        return this;
     }
 
     @Override

@@ -180,6 +180,40 @@ class FastLayersTest {
     }
 
     @Test
+    void aFirstConvolutionComputesTheWeightGradientOnly() {
+        assumeTrue(Backend.helpersEnabled(), "the fast path needs DL4J's oneDNN helper");
+        Nd4j.getRandom().setSeed(9);
+        // the stem's case (3 -> 16, 3x3, pad 1) and others: 1x1 without padding, 5x5 with pad 2 on a non-square input
+        int[][] cases = {{3, 16, 3, 1, 10, 10}, {2, 5, 1, 0, 6, 7}, {4, 3, 5, 2, 9, 8}};
+        for (int[] cs : cases) {
+            int ci = cs[0], co = cs[1], k = cs[2], p = cs[3], h = cs[4], w = cs[5];
+            ConvolutionLayer.Builder b = new ConvolutionLayer.Builder(k, k).stride(1, 1).padding(p, p).nIn(ci).nOut(co)
+                    .convolutionMode(ConvolutionMode.Truncate).hasBias(false).activation(Activation.IDENTITY);
+            Layer fast = standalone(new FastConvolution(b).withoutInputGradient(), DataType.FLOAT);
+            Layer ref = standalone(b.build(), DataType.DOUBLE);
+            ref.getParam("W").assign(fast.getParam("W"));
+            INDArray x = Nd4j.randn(DataType.FLOAT, 6, ci, h, w);
+            fast.setInput(x, NO_WS);
+            ref.setInput(x.castTo(DataType.DOUBLE), NO_WS);
+            INDArray y = fast.activate(true, NO_WS).dup();
+            assertTrue(relDiff(y, ref.activate(true, NO_WS)) < TOL);
+            INDArray dy = Nd4j.randn(DataType.FLOAT, y.shape());
+            Pair<Gradient, INDArray> g = fast.backpropGradient(dy, NO_WS);
+            assertNull(g.getSecond(), "no gradient at the images");
+            INDArray dw = g.getFirst().getGradientFor("W").dup();
+            INDArray dwRef = backward(ref, dy.castTo(DataType.DOUBLE)).getFirst().getGradientFor("W");
+            assertTrue(relDiff(dw, dwRef) < TOL, Arrays.toString(cs) + ": dW " + relDiff(dw, dwRef));
+        }
+    }
+
+    @Test
+    void onlyAStemThatReadsTheImagesSkipsItsInputGradient() {
+        ComputationGraph g = Backbones.encoderGraph(BackboneSpec.parse("small-cifar"), 1, 8);
+        assertFalse(((FastConvolution) g.getLayer("stem_conv").conf().getLayer()).isInputGradient());
+        assertTrue(((FastConvolution) g.getLayer("layer1_0_conv1").conf().getLayer()).isInputGradient());
+    }
+
+    @Test
     void reluMatchesDl4jsActivationLayerAndLeavesItsInputAlone() {
         Nd4j.getRandom().setSeed(8);
         Layer fast = standalone(new FastRelu(), DataType.FLOAT);
