@@ -35,6 +35,17 @@ class SanityCheckTest {
     }
 
     @Test
+    void catchesAChangeBelowNd4jsEqualsTolerance() {
+        ComputationGraph g = TestData.tinyEncoder(4, 4, 3, 4, 1);
+        INDArray before = g.params().dup();
+        INDArray w = g.getLayer("conv").getParam("W");
+        // one float ulp-scale change (1e-7 relative), far below the 1e-5 that INDArray.equals tolerates
+        w.putScalar(new long[]{0, 1, 1, 0}, Math.nextUp(w.getFloat(new long[]{0, 1, 1, 0})));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SanityCheck.assertUnchanged(before, g));
+        assertTrue(e.getMessage().contains("'conv_W'"), e.getMessage());
+    }
+
+    @Test
     void catchesAChangedBnScale() {
         ComputationGraph g = TestData.tinyEncoder(4, 4, 3, 4, 1);
         INDArray before = g.params().dup();
