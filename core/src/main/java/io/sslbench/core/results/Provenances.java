@@ -46,8 +46,31 @@ public final class Provenances {
                 System.getProperty("os.arch"), Instant.now().toString());
     }
 
+    /**
+     * The code that is running: the commit its classes were built from and whether the tree was dirty (see
+     * {@link #commitOf}).
+     *
+     * @param repo a directory inside the harness's git checkout (asked only when the build did not stamp the commit)
+     */
+    public static Commit runningCode(Path repo) {
+        return commitOf(BUILD, repo);
+    }
+
     /** A commit and whether the tree had uncommitted changes to tracked files. */
-    public record Commit(String id, boolean dirty) {}
+    public record Commit(String id, boolean dirty) {
+        /**
+         * @return whether a result with provenance {@code p} was computed by exactly this code: the same known commit,
+         *         and neither tree dirty (a dirty tree is not an identity: two dirty builds of one commit may differ)
+         */
+        public boolean produced(Provenance p) {
+            return !dirty && !p.gitDirty() && !"unknown".equals(id) && id.equals(p.gitCommit());
+        }
+
+        /** @return the commit's first 8 characters and "+dirty" when dirty, for messages */
+        public String shortName() {
+            return (id.length() > 8 ? id.substring(0, 8) : id) + (dirty ? "+dirty" : "");
+        }
+    }
 
     /**
      * The commit the running classes were built from: {@code git.commit}/{@code git.dirty} of the build

@@ -7,7 +7,15 @@ import io.sslbench.core.results.ResultsStore;
 import io.sslbench.eval.run.Evaluate;
 import io.sslbench.eval.run.Pretrain;
 
+import com.google.gson.Gson;
+import io.sslbench.core.results.Provenance;
+import io.sslbench.core.results.Provenances;
+
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +30,11 @@ import java.util.TreeSet;
  * Runs grids: every cell x seed is pretrained (resuming an interrupted run folder) and evaluated,
  * and its rows are appended atomically to the results store. A (config hash, protocol) already in the
  * store is not run again, so an interrupted grid or suite resumes where it stopped.
+ *
+ * <p>Reuse is by code identity as well: a stored row counts only if it was computed by the running build (same
+ * commit, neither tree dirty; {@link Provenances.Commit#produced}). Rows of other code are recomputed, with a
+ * message, and a run folder left by other code is moved aside to {@code <runs>/stale/} (never deleted) rather than
+ * resumed.
  */
 public final class SuiteRunner {
     private final ResultsStore store;
@@ -29,15 +42,27 @@ public final class SuiteRunner {
     private final String dataRoot;
     private final Path repo;
     private final PrintStream out;
+    private final Provenances.Commit code;
     /** Loaded data by the whole data section of the config, so no field that selects images can be left out. */
     private final Map<RunConfig.Data, Pretrain.Data> dataCache = new HashMap<>();
 
     public SuiteRunner(ResultsStore store, Path runsDir, String dataRoot, Path repo, PrintStream out) {
+        this(store, runsDir, dataRoot, repo, out, Provenances.runningCode(repo));
+    }
+
+    /** As the public constructor, with the running code given (tests). */
+    SuiteRunner(ResultsStore store, Path runsDir, String dataRoot, Path repo, PrintStream out, Provenances.Commit code) {
         this.store = store;
         this.runsDir = runsDir;
         this.dataRoot = dataRoot;
         this.repo = repo;
         this.out = out;
+        this.code = code;
+    }
+
+    /** @return the rows of {@code rows} computed by the running build (see the class comment) */
+    public List<ResultRow> current(List<ResultRow> rows) {
+        return rows.stream().filter(r -> code.produced(r.provenance())).toList();
     }
 
     /** A resolved job: one cell at one seed, and the protocols evaluated on it. */
@@ -79,7 +104,7 @@ public final class SuiteRunner {
     /** @return the jobs still to run: those without a row of their grid for every one of their protocols */
     public List<Job> pending(List<Job> jobs) {
         Map<String, Set<String>> done = new HashMap<>();
-        for (ResultRow r : store.readAll()) {
+        for (ResultRow r : current(store.readAll())) {
             done.computeIfAbsent(r.grid() + "|" + r.provenance().configHash(), k -> new TreeSet<>()).add(r.protocol());
         }
         List<Job> out = new ArrayList<>();
@@ -98,7 +123,7 @@ public final class SuiteRunner {
      */
     private List<ResultRow> reuse(Job j, List<String> protocols) {
         Map<String, ResultRow> byProtocol = new LinkedHashMap<>();
-        for (ResultRow r : store.readAll()) {
+        for (ResultRow r : current(store.readAll())) {
             if (r.provenance().configHash().equals(j.config().hash()) && protocols.contains(r.protocol())) {
                 byProtocol.putIfAbsent(r.protocol(), r);
             }
@@ -118,6 +143,12 @@ public final class SuiteRunner {
     /** Runs the suite's pending jobs; returns the rows this call added. */
     public List<ResultRow> run(Suite suite) {
         List<Job> all = plan(suite);
+        List<ResultRow> stored = store.readAll();
+        long stale = stored.size() - current(stored).size();
+        if (stale > 0) {
+            out.printf(Locale.ROOT, "%d of the %d rows in %s were computed by other code than this build (%s): "
+                    + "not reused, their runs are recomputed%n", stale, stored.size(), store.file(), code.shortName());
+        }
         List<Job> todo = pending(all);
         out.printf(Locale.ROOT, "suite %s: %d runs, %d already in %s%n", suite.name(), all.size(), all.size() - todo.size(),
                 store.file());
@@ -136,6 +167,7 @@ public final class SuiteRunner {
                 continue;
             }
             RunConfig cfg = j.config();
+            setAsideIfOtherCode(runsDir.resolve(j.runId()));
             Pretrain.Data data = dataCache.computeIfAbsent(cfg.data(), k -> Pretrain.loadData(cfg, dataRoot, true));
             Pretrain.Outcome o = Pretrain.run(cfg, runsDir.resolve(j.runId()), data, repo, out);
             List<ResultRow> rows = Evaluate.run(o, j.protocols(), new Evaluate.Context(suite.name(), j.grid(),
@@ -145,5 +177,36 @@ public final class SuiteRunner {
         }
         out.printf(Locale.ROOT, "suite %s done in %.0f s%n", suite.name(), (System.nanoTime() - t0) / 1e9);
         return added;
+    }
+
+    /**
+     * A run folder whose {@code provenance.json} names other code than this build (or cannot be read) would be
+     * resumed, or taken as finished, with weights of that code: it is moved to {@code <runs>/stale/<name>-<commit>}.
+     */
+    void setAsideIfOtherCode(Path runDir) {
+        Path prov = runDir.resolve("provenance.json");
+        if (!Files.isDirectory(runDir)) {
+            return;
+        }
+        Provenance p = null;
+        try {
+            p = new Gson().fromJson(Files.readString(prov, StandardCharsets.UTF_8), Provenance.class);
+        } catch (IOException | RuntimeException e) {
+            // unreadable or missing: not known to be this code's
+        }
+        if (p != null && p.gitCommit() != null && code.produced(p)) {
+            return;
+        }
+        String from = p == null || p.gitCommit() == null ? "unknown"
+                : p.gitCommit().substring(0, Math.min(8, p.gitCommit().length())) + (p.gitDirty() ? "+dirty" : "");
+        Path target = runsDir.resolve("stale").resolve(runDir.getFileName() + "-" + from + "-" + System.currentTimeMillis());
+        try {
+            Files.createDirectories(target.getParent());
+            Files.move(runDir, target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move the run folder " + runDir + " of other code aside to " + target, e);
+        }
+        out.println("  run folder " + runDir.getFileName() + " was made by other code (" + from + ", this build "
+                + code.shortName() + "): moved to " + target + ", training from scratch");
     }
 }
