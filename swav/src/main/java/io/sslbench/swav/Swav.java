@@ -8,11 +8,11 @@ import io.sslbench.core.engine.SslMethod;
 import io.sslbench.core.engine.TrainContext;
 import io.sslbench.core.loss.LossResult;
 import io.sslbench.core.nn.Heads;
+import io.sslbench.core.nn.fast.FastDense;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.L2NormalizeVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -62,8 +62,7 @@ public final class Swav implements SslMethod {
     public String addHeads(GraphBuilder g, String features, int featureDim) {
         String proj = Heads.add(g, features, List.of(Heads.Block.bnRelu(cfg.hidden()), Heads.Block.linear(cfg.outDim())), "proj");
         g.addVertex("z", new L2NormalizeVertex(new int[]{1}, 1e-12), proj);
-        g.addLayer(PROTOTYPES, new DenseLayer.Builder().nOut(cfg.numPrototypes()).hasBias(false)
-                .activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER).build(), "z");
+        g.addLayer(PROTOTYPES, new FastDense(cfg.numPrototypes(), false, WeightInit.XAVIER.getWeightInitFunction()), "z");
         g.addVertex("zs", new MergeVertex(), "z", PROTOTYPES);
         g.addLayer("zs_out", new ActivationLayer.Builder().activation(Activation.IDENTITY).build(), "zs");
         return "zs_out";

@@ -3,8 +3,8 @@ package io.sslbench.core.nn;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import io.sslbench.core.nn.fast.FastBatchNormalization;
+import io.sslbench.core.nn.fast.FastDense;
 import io.sslbench.core.nn.fast.FastRelu;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 
@@ -64,8 +64,7 @@ public final class Heads {
         for (int i = 0; i < blocks.size(); i++) {
             Block b = blocks.get(i);
             String fc = prefix + i + "_fc";
-            g.addLayer(fc, new DenseLayer.Builder().nOut(b.out()).hasBias(!b.batchNorm())
-                    .activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER).build(), last);
+            g.addLayer(fc, new FastDense(b.out(), !b.batchNorm(), WeightInit.XAVIER.getWeightInitFunction()), last);
             last = fc;
             if (b.batchNorm()) {
                 String bn = prefix + i + "_bn";

@@ -1,6 +1,7 @@
 package io.sslbench.core.optim;
 
 import io.sslbench.core.config.RunConfig;
+import io.sslbench.core.util.Buffers;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -25,6 +26,9 @@ import java.util.Set;
  * </ul>
  * DL4J BatchNormalization running statistics get {@code w -= g} (DL4J stores the running-average
  * update in their gradient slot); statistics maintained in the forward pass are left alone.
+ *
+ * <p>FLOAT parameters whose gradient and state share their dense layout are updated by {@link FusedUpdates} (one
+ * pass each, same arithmetic); anything else (DOUBLE, strided views) by the ND4J ops below, the reference.
  */
 public final class Optimizer {
     private final RunConfig.Optim cfg;
@@ -93,13 +97,30 @@ public final class Optimizer {
         return false;
     }
 
+    /** State array {@code name} shaped and laid out like {@code like} (a restored array of another layout is converted). */
     private INDArray buf(String name, INDArray like) {
-        return state.computeIfAbsent(name, k -> Nd4j.zeros(like.dataType(), like.shape()));
+        INDArray have = state.get(name);
+        if (have == null || (!java.util.Arrays.equals(have.stride(), like.stride())
+                && java.util.Arrays.equals(have.shape(), like.shape()) && Buffers.sameDenseLayout(like))) {
+            INDArray fresh = Nd4j.create(like.dataType(), like.shape(), like.ordering());
+            if (have != null) {
+                fresh.assign(have);
+            }
+            state.put(name, fresh);
+            return fresh;
+        }
+        return have;
     }
 
     private void sgd(String key, INDArray w, INDArray g, double lr, double wd) {
-        INDArray d = wd > 0 ? g.add(w.mul(wd)) : g.dup();
         double mu = cfg.momentum();
+        INDArray vb = mu > 0 ? buf(key + "/v", w) : null;
+        if (vb == null ? Buffers.sameDenseLayout(w, g) : Buffers.sameDenseLayout(w, g, vb)) {
+            FusedUpdates.sgd(Buffers.floats(w), Buffers.floats(g), vb == null ? null : Buffers.floats(vb),
+                    (int) w.length(), lr, wd, mu, cfg.nesterov());
+            return;
+        }
+        INDArray d = wd > 0 ? g.add(w.mul(wd)) : g.dup();
         if (mu > 0) {
             INDArray v = buf(key + "/v", w);
             v.muli(mu).addi(d);
@@ -113,6 +134,19 @@ public final class Optimizer {
     }
 
     private void lars(String key, INDArray w, INDArray g, double lr, double wd, boolean adapt) {
+        INDArray vb = buf(key + "/v", w);
+        if (Buffers.sameDenseLayout(w, g, vb)) {
+            double trust = 1.0;
+            if (adapt) {
+                double[] norms = FusedUpdates.norms(Buffers.floats(w), Buffers.floats(g), (int) w.length(), wd);
+                if (norms[0] > 0 && norms[1] > 0) {
+                    trust = cfg.larsEta() * norms[0] / norms[1];
+                }
+            }
+            FusedUpdates.lars(Buffers.floats(w), Buffers.floats(g), Buffers.floats(vb), (int) w.length(), lr * trust, wd,
+                    cfg.momentum());
+            return;
+        }
         INDArray d = wd > 0 ? g.add(w.mul(wd)) : g.dup();
         double trust = 1.0;
         if (adapt) {
@@ -128,10 +162,15 @@ public final class Optimizer {
     }
 
     private void adam(String key, INDArray w, INDArray g, double lr, double wd, boolean decoupled) {
-        INDArray d = (!decoupled && wd > 0) ? g.add(w.mul(wd)) : g;
         INDArray m = buf(key + "/m", w);
         INDArray v = buf(key + "/v", w);
         double b1 = cfg.beta1(), b2 = cfg.beta2();
+        if (Buffers.sameDenseLayout(w, g, m, v)) {
+            FusedUpdates.adam(Buffers.floats(w), Buffers.floats(g), Buffers.floats(m), Buffers.floats(v), (int) w.length(),
+                    lr, wd, decoupled, b1, b2, 1 - Math.pow(b1, steps), 1 - Math.pow(b2, steps), cfg.eps());
+            return;
+        }
+        INDArray d = (!decoupled && wd > 0) ? g.add(w.mul(wd)) : g;
         m.muli(b1).addi(d.mul(1 - b1));
         v.muli(b2).addi(d.mul(d).muli(1 - b2));
         double c1 = 1 - Math.pow(b1, steps), c2 = 1 - Math.pow(b2, steps);

@@ -136,4 +136,48 @@ class OptimizerTest {
         assertEquals(0.6, Schedules.scaleLr(0.3, 512, true), 1e-12);
         assertThrows(IllegalArgumentException.class, () -> Schedules.cosineMomentum(0.9, -1, 10));
     }
+
+    /**
+     * The fused FLOAT updates (one pass over the raw buffers) against the reference ND4J ops run in DOUBLE on the same
+     * values, over several steps, for every rule: c-order conv weights, f-order dense weights (DL4J's layout), a
+     * parameter long enough to be split into parallel ranges, and an excluded bias. Bound: float rounding of O(1)
+     * values over 3 steps (relative 1e-5 of the largest magnitude).
+     */
+    @Test
+    void fusedFloatUpdatesMatchTheReferenceOpsInDouble() {
+        String[][] rules = {{"sgd", "0.9", "false", "0.01"}, {"sgd", "0.9", "true", "0.001"}, {"sgd", "0", "false", "0"},
+                {"lars", "0.9", "false", "1e-6"}, {"adam", "0", "false", "0.01"}, {"adamw", "0", "false", "0.05"}};
+        for (String[] r : rules) {
+            RunConfig.Optim cfg = optim(r[0], Double.parseDouble(r[1]), Boolean.parseBoolean(r[2]), Double.parseDouble(r[3]));
+            Optimizer fused = new Optimizer(cfg, Set.of()), reference = new Optimizer(cfg, Set.of());
+            Nd4j.getRandom().setSeed(11);
+            Map<String, INDArray> wf = new LinkedHashMap<>(), wd = new LinkedHashMap<>();
+            Map<String, long[]> shapes = new LinkedHashMap<>();
+            shapes.put("conv_W", new long[]{8, 4, 3, 3});
+            shapes.put("fc_W", new long[]{300, 250});     // 75,000 values: more than one parallel range
+            shapes.put("fc_b", new long[]{1, 250});
+            for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+                char order = e.getKey().equals("fc_W") ? 'f' : 'c';
+                INDArray w = Nd4j.randn(DataType.FLOAT, e.getValue()).dup(order);
+                wf.put(e.getKey(), w);
+                wd.put(e.getKey(), w.castTo(DataType.DOUBLE));
+            }
+            assertTrue(io.sslbench.core.util.Buffers.sameDenseLayout(wf.get("fc_W"), wf.get("fc_W").dup('f')));
+            for (int step = 0; step < 3; step++) {
+                Map<String, INDArray> gf = new LinkedHashMap<>(), gd = new LinkedHashMap<>();
+                for (Map.Entry<String, INDArray> e : wf.entrySet()) {
+                    INDArray g = Nd4j.randn(DataType.FLOAT, e.getValue().shape()).dup(e.getValue().ordering());
+                    gf.put(e.getKey(), g);
+                    gd.put(e.getKey(), g.castTo(DataType.DOUBLE));
+                }
+                fused.step(wf, gf, 0.05, 0.05);
+                reference.step(wd, gd, 0.05, 0.05);
+            }
+            for (String k : wf.keySet()) {
+                INDArray a = wf.get(k).castTo(DataType.DOUBLE), b = wd.get(k);
+                double rel = a.sub(b).amaxNumber().doubleValue() / Math.max(1.0, b.amaxNumber().doubleValue());
+                assertTrue(rel < 1e-5, r[0] + " " + java.util.Arrays.toString(r) + " " + k + ": " + rel);
+            }
+        }
+    }
 }

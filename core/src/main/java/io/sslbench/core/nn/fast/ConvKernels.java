@@ -1,5 +1,7 @@
 package io.sslbench.core.nn.fast;
 
+import io.sslbench.core.util.Buffers;
+
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;

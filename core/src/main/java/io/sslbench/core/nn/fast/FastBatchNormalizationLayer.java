@@ -1,5 +1,7 @@
 package io.sslbench.core.nn.fast;
 
+import io.sslbench.core.util.Buffers;
+
 import io.sslbench.core.runtime.Backend;
 import io.sslbench.core.runtime.KernelInfo;
 import org.deeplearning4j.nn.conf.CNN2DFormat;

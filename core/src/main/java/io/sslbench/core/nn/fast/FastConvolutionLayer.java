@@ -1,5 +1,7 @@
 package io.sslbench.core.nn.fast;
 
+import io.sslbench.core.util.Buffers;
+
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;

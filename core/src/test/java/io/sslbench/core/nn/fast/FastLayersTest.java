@@ -1,5 +1,7 @@
 package io.sslbench.core.nn.fast;
 
+import io.sslbench.core.util.Buffers;
+
 import io.sslbench.core.nn.BackboneSpec;
 import io.sslbench.core.nn.Backbones;
 import io.sslbench.core.runtime.Backend;
@@ -235,6 +237,33 @@ class FastLayersTest {
         assertEquals(ref.backpropGradient(dy.dup(), NO_WS).getSecond(), dx);
         assertEquals(dy.mul(x.gt(0).castTo(DataType.FLOAT)), dx);
         assertTrue(x.equalsWithEps(xCopy, 0.0), "the backward must not modify the input");
+    }
+
+    @Test
+    void denseBackwardMatchesDl4jWithoutTheRecomputedForward() {
+        Nd4j.getRandom().setSeed(10);
+        for (boolean bias : new boolean[]{true, false}) {
+            FastDense conf = new FastDense(7, bias, org.deeplearning4j.nn.weights.WeightInit.XAVIER.getWeightInitFunction());
+            conf.setNIn(5);
+            Layer fast = standalone(conf, DataType.FLOAT);
+            Layer ref = standalone(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(5).nOut(7).hasBias(bias)
+                    .activation(Activation.IDENTITY).build(), DataType.DOUBLE);
+            ref.getParam("W").assign(fast.getParam("W"));
+            if (bias) {
+                fast.getParam("b").assign(Nd4j.randn(DataType.FLOAT, 1, 7));
+                ref.getParam("b").assign(fast.getParam("b"));
+            }
+            INDArray x = Nd4j.randn(DataType.FLOAT, 6, 5), dy = Nd4j.randn(DataType.FLOAT, 6, 7);
+            fast.setInput(x, NO_WS);
+            ref.setInput(x.castTo(DataType.DOUBLE), NO_WS);
+            assertTrue(relDiff(fast.activate(true, NO_WS), ref.activate(true, NO_WS)) < TOL);
+            Pair<Gradient, INDArray> g = backward(fast, dy), gRef = backward(ref, dy.castTo(DataType.DOUBLE));
+            assertTrue(relDiff(g.getSecond(), gRef.getSecond()) < TOL, "dL/dx");
+            assertEquals(gRef.getFirst().gradientForVariable().keySet(), g.getFirst().gradientForVariable().keySet());
+            for (String k : gRef.getFirst().gradientForVariable().keySet()) {
+                assertTrue(relDiff(g.getFirst().getGradientFor(k), gRef.getFirst().getGradientFor(k)) < TOL, "d" + k);
+            }
+        }
     }
 
     @Test

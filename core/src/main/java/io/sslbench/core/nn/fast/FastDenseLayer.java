@@ -1,0 +1,56 @@
+package io.sslbench.core.nn.fast;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * DL4J's dense layer with a backward pass that does not recompute the forward: DL4J 1.0.0-M2.1's
+ * {@code BaseLayer.backpropGradient} runs the layer's matrix product again to apply the activation's derivative. With
+ * the identity activation (no dropout, weight noise, layer norm or mask) the derivative is the identity, and the
+ * gradients are DL4J's own products: {@code dW = x^T dy}, {@code db = sum_rows dy}, {@code dx = dy W^T}. Any other
+ * configuration, and DOUBLE, go through DL4J's code.
+ */
+public class FastDenseLayer extends DenseLayer {
+
+    public FastDenseLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    private boolean plain() {
+        org.deeplearning4j.nn.conf.layers.DenseLayer c = layerConf();
+        return c.getActivationFn() instanceof ActivationIdentity && c.getIDropout() == null && c.getWeightNoise() == null
+                && !c.hasLayerNorm() && maskArray == null && dataType == DataType.FLOAT;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        if (!plain() || input.dataType() != DataType.FLOAT || epsilon.dataType() != DataType.FLOAT) {
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        Gradient ret = new DefaultGradient();
+        if (hasBias()) {
+            INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
+            epsilon.sum(biasGrad, 0);
+            ret.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
+        }
+        INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
+        INDArray next = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
+                new long[]{w.size(0), epsilon.size(0)}, 'f');
+        next = w.mmuli(epsilon.transpose(), next).transpose();
+        INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
+        Nd4j.gemm(input, epsilon, weightGrad, true, false, 1.0, 0.0);
+        ret.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
+        return new Pair<>(ret, next);
+    }
+}
