@@ -1,5 +1,7 @@
 package io.sslbench.core.engine;
 
+import io.sslbench.core.optim.FusedUpdates;
+import io.sslbench.core.util.Buffers;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -39,7 +41,11 @@ public final class EmaTarget {
         if (m == 0) {
             t.assign(o);
         } else if (m < 1) {
-            t.muli(m).addi(o.mul(1 - m));
+            if (Buffers.sameDenseLayout(t, o)) {
+                FusedUpdates.ema(Buffers.floats(t), Buffers.floats(o), (int) t.length(), m);
+            } else {
+                t.muli(m).addi(o.mul(1 - m));
+            }
         }
     }
 

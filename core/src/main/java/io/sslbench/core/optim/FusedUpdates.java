@@ -10,7 +10,7 @@ import java.util.stream.IntStream;
  * the backbone's backward pass. Arithmetic is the reference's, in the same order, in float; LARS's norms are
  * accumulated in double. Work is split into fixed ranges (independent of the thread count, so results are too).
  */
-final class FusedUpdates {
+public final class FusedUpdates {
     private static final int RANGE = 1 << 16;
 
     private FusedUpdates() {}
@@ -27,6 +27,19 @@ final class FusedUpdates {
             return;
         }
         IntStream.range(0, parts).parallel().forEach(p -> body.run(p * RANGE, Math.min(n, (p + 1) * RANGE)));
+    }
+
+    /**
+     * EMA of a target: {@code t = m t + (1 - m) o} in one pass (the ND4J form is three passes and a temporary over
+     * the whole parameter vector).
+     */
+    public static void ema(FloatBuffer t, FloatBuffer o, int n, double m) {
+        float fm = (float) m, f1m = (float) (1 - m);
+        ranges(n, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                t.put(i, t.get(i) * fm + o.get(i) * f1m);
+            }
+        });
     }
 
     /** SGD: {@code d = g + wd w; v = mu v + d; w -= lr (nesterov ? d + mu v : v)}; {@code v} null when mu = 0. */
