@@ -261,14 +261,20 @@ public final class Trainer {
             if (probe != null) {
                 probe.resetAccuracy();
             }
-            double stdSum = 0, lossSum = 0;
+            double stdSum = 0, lossSum = 0, waitSum = 0, stepSum = 0;
             int stdCount = 0;
             Map<String, Double> diagnosticSums = new LinkedHashMap<>();
             Iterator<io.sslbench.core.aug.ViewBatch> it = data.epoch(epoch, epoch == startEpoch ? startBatch : 0);
             int b = epoch == startEpoch ? startBatch : 0;
-            while (it.hasNext()) {
+            while (true) {
+                // time the step waits on the loader (augmentation threads): the loader must not be the bottleneck
+                long tw = System.nanoTime();
+                if (!it.hasNext()) {
+                    break;
+                }
                 io.sslbench.core.aug.ViewBatch batch = it.next();
                 long t0 = System.nanoTime();
+                double waited = (t0 - tw) / 1e9;
                 ctx.step = epoch * perEpoch + b;
                 double lr = learningRate(ctx.step);
                 StepGradients sg = trainStep(batch);
@@ -278,6 +284,8 @@ public final class Trainer {
                     imagesTimed += images;
                     secondsTimed += secs;
                 }
+                waitSum += waited;
+                stepSum += secs;
                 lastLoss = sg.loss().value();
                 INDArray emb = method.embeddings(sg.onlineOutput());
                 embDim = (int) emb.size(1);
@@ -299,6 +307,7 @@ public final class Trainer {
                     row.put("loss", lastLoss);
                     row.put("lr", lr);
                     row.put("imgPerSec", ips);
+                    row.put("dataWaitMs", waited * 1e3);
                     row.put("collapseStd", lastStd);
                     row.putAll(diagnostics);
                     if (probe != null) {
@@ -327,6 +336,8 @@ public final class Trainer {
             row.put("step", ctx.step);
             row.put("epoch", epoch);
             row.put("epochEnd", true);
+            // fraction of the epoch's wall time spent waiting for batches (0: the loader kept up)
+            row.put("dataWaitFraction", waitSum + stepSum > 0 ? waitSum / (waitSum + stepSum) : 0.0);
             row.put("collapseStd", epochStd);
             row.put("epochLoss", epochLoss);
             row.putAll(epochDiagnostics);

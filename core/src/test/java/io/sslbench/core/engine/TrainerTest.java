@@ -109,6 +109,12 @@ class TrainerTest {
         rows.stream().filter(x -> Boolean.TRUE.equals(x.get("epochEnd"))).forEach(x ->
                 assertEquals(((Number) x.get("epochLoss")).doubleValue(), ((Number) x.get("lossAgain")).doubleValue(), 1e-12));
         assertEquals(r.finalLoss(), r.diagnostics().get("lossAgain"), 1e-12);
+        // the time each step waited on the loader, and its share of every epoch
+        rows.stream().filter(x -> x.containsKey("loss")).forEach(x -> assertTrue(((Number) x.get("dataWaitMs")).doubleValue() >= 0));
+        rows.stream().filter(x -> Boolean.TRUE.equals(x.get("epochEnd"))).forEach(x -> {
+            double f = ((Number) x.get("dataWaitFraction")).doubleValue();
+            assertTrue(f >= 0 && f < 1, "dataWaitFraction " + f);
+        });
     }
 
     @Test
