@@ -67,14 +67,22 @@ public record MainTable(List<Entry> entries) {
      * @param collapseStd   std of the l2-normalised embeddings at the end of pretraining, over runs
      * @param collapsedRuns runs whose verdict was "collapsed"
      * @param embeddingDim  d of the embeddings (largest seen in the group), for the 1/sqrt(d) reference
+     * @param gain          per floor-paired metric ({@link #GAIN_METRICS}): mean ± std over seeds of the method's
+     *                      value minus the random-init floor of the same seed (same data set and backbone)
      */
     public record Entry(String method, String dataset, String backbone, int epochs, boolean floor, List<String> runIds,
                         int runs, int seeds,
                         Map<Metric, MeanStd> accuracy, MeanStd imgPerSec, MeanStd wallSeconds, MeanStd collapseStd,
-                        int collapsedRuns, int embeddingDim) {
+                        int collapsedRuns, int embeddingDim, Map<Metric, MeanStd> gain) {
         public Entry {
             runIds = List.copyOf(runIds);
             accuracy = Map.copyOf(accuracy);
+            gain = Map.copyOf(gain);
+        }
+
+        /** @return the gain over the floor in {@code m}, {@link MeanStd#EMPTY} when not measured */
+        public MeanStd gain(Metric m) {
+            return gain.getOrDefault(m, MeanStd.EMPTY);
         }
 
         /** @return the accuracy of {@code m}, {@link MeanStd#EMPTY} when not evaluated */
@@ -104,6 +112,10 @@ public record MainTable(List<Entry> entries) {
     public MainTable {
         entries = List.copyOf(entries);
     }
+
+    /** The metrics with a random-init floor, and the floor protocol each is paired with. */
+    public static final Map<Metric, String> GAIN_METRICS = Map.of(Metric.KNN_TOP1, RANDOM_INIT, Metric.LINEAR_TOP1,
+            RANDOM_INIT_LINEAR);
 
     /** @return the method rows (no floor rows) */
     public List<Entry> methods() {
@@ -160,7 +172,7 @@ public record MainTable(List<Entry> entries) {
                 methodEntries.add(new Entry(k.get(0), k.get(1), k.get(2), Integer.parseInt(k.get(3)), false,
                         ids.get(k), nRuns.get(k).intValue(), nSeeds.get(k).intValue(), a, ips.getOrDefault(k, MeanStd.EMPTY),
                         wall.getOrDefault(k, MeanStd.EMPTY), cstd.getOrDefault(k, MeanStd.EMPTY),
-                        nCollapsed.get(k).intValue(), dim.get(k).intValue()));
+                        nCollapsed.get(k).intValue(), dim.get(k).intValue(), gains(rows, k)));
             }
         }
         List<Entry> floorEntries = new ArrayList<>();
@@ -183,7 +195,7 @@ public record MainTable(List<Entry> entries) {
                     a.put(Metric.LINEAR_TOP1, lin.get(k));
                 }
                 floorEntries.add(new Entry("random-init", k.get(0), k.get(1), 0, true, ids.get(k), nRuns.get(k).intValue(),
-                        nSeeds.get(k).intValue(), a, MeanStd.EMPTY, MeanStd.EMPTY, MeanStd.EMPTY, 0, 0));
+                        nSeeds.get(k).intValue(), a, MeanStd.EMPTY, MeanStd.EMPTY, MeanStd.EMPTY, 0, 0, Map.of()));
             }
         }
         List<Entry> ordered = new ArrayList<>(floorEntries);
@@ -192,6 +204,45 @@ public record MainTable(List<Entry> entries) {
                 .thenComparing(e -> !e.floor()).thenComparing(Entry::method, Methods.COMPARATOR)
                 .thenComparingInt(Entry::epochs));
         return new MainTable(ordered);
+    }
+
+    /**
+     * Gains over the floor of the method group {@code key} = (method, dataset, backbone, epochs): per seed, the mean of
+     * the method's rows minus the mean of the floor rows of that seed (the untrained encoder of the same seed, data set
+     * and backbone), then mean ± std over the seeds that have both. Pairing by seed removes the spread of the random
+     * initialisations from the gain.
+     */
+    static Map<Metric, MeanStd> gains(List<ResultRow> rows, List<String> key) {
+        Map<Metric, MeanStd> out = new EnumMap<>(Metric.class);
+        GAIN_METRICS.forEach((m, floorProtocol) -> {
+            Map<Long, List<Double>> method = new java.util.TreeMap<>(), floor = new java.util.TreeMap<>();
+            for (ResultRow r : ResultsFrame.dedupe(rows)) {
+                if (!r.dataset().equals(key.get(1)) || !r.backbone().equals(key.get(2))) {
+                    continue;
+                }
+                double v = r.metric(m.metric);
+                if (Double.isNaN(v)) {
+                    continue;
+                }
+                long seed = r.provenance().seed();
+                if (r.protocol().equals(floorProtocol)) {
+                    floor.computeIfAbsent(seed, x -> new ArrayList<>()).add(v);
+                } else if (r.protocol().equals(m.protocol) && MAIN_GRIDS.contains(r.grid()) && r.method().equals(key.get(0))
+                        && Integer.toString(r.epochs()).equals(key.get(3))) {
+                    method.computeIfAbsent(seed, x -> new ArrayList<>()).add(v);
+                }
+            }
+            double[] g = method.entrySet().stream().filter(e -> floor.containsKey(e.getKey()))
+                    .mapToDouble(e -> mean(e.getValue()) - mean(floor.get(e.getKey()))).toArray();
+            if (g.length > 0) {
+                out.put(m, MeanStd.of(g));
+            }
+        });
+        return out;
+    }
+
+    private static double mean(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
     /** @return the collapse verdict text: "no", "yes", or "k of n runs", with the mean output std */
@@ -214,6 +265,7 @@ public record MainTable(List<Entry> entries) {
         for (Metric m : Metric.values()) {
             header.add(m.header);
         }
+        header.addAll(List.of("kNN gain over floor (points)", "Linear gain over floor (points)"));
         header.addAll(List.of("img/s", "Wall time (min)", "Collapsed", "Paper: ImageNet R50 linear top-1 (%)",
                 "lightly: CIFAR-10 R18 kNN top-1 (%)"));
         Map<PaperNumber, Integer> noteIds = new LinkedHashMap<>();
@@ -226,6 +278,9 @@ public record MainTable(List<Entry> entries) {
             for (Metric m : Metric.values()) {
                 row.add(Cell.stat(e.accuracy(m).scaled(100), 1));
             }
+            for (Metric m : List.of(Metric.KNN_TOP1, Metric.LINEAR_TOP1)) {
+                row.add(e.floor() || e.gain(m).isEmpty() ? Cell.MISSING : Cell.stat(e.gain(m).scaled(100), 1));
+            }
             row.add(e.floor() ? Cell.MISSING : Cell.stat(e.imgPerSec(), 1));
             row.add(e.floor() || e.wallSeconds().isEmpty() ? Cell.MISSING : Cell.stat(e.wallSeconds().scaled(1 / 60.0), 1));
             row.add(Cell.text(collapseText(e)));
@@ -237,7 +292,8 @@ public record MainTable(List<Entry> entries) {
         notes.add("Mean ± sample std over runs with different seeds (one run: no ±). Floor: the same backbone, untrained, "
                 + "evaluated with kNN and the linear probe. Collapsed: std of the l2-normalised embeddings below 0.1/√d, "
                 + "or the loss at the value a constant output gives (SimSiam −1, BYOL 0) with the std below 0.5/√d; "
-                + "a healthy embedding has std ≈ 1/√d.");
+                + "a healthy embedding has std ≈ 1/√d. Gain over floor: per seed, the method minus the untrained encoder "
+                + "of the same seed (same data set and backbone), then mean ± std over seeds, in points.");
         noteIds.forEach((p, id) -> notes.add("[" + id + "] " + p.model() + " " + p.percentText() + "%: " + p.scale()
                 + ". " + p.source() + "."));
         return new ReportTable("main", "Main results",

@@ -86,6 +86,31 @@ class MainTableTest {
     }
 
     @Test
+    void gainOverTheFloorIsPairedBySeed() {
+        List<ResultRow> rows = new ArrayList<>();
+        // seed 0: method 0.40 over floor 0.30; seed 1: 0.38 over 0.24; seed 2 has no floor row and is left out
+        double[][] v = {{0.40, 0.30, 0.50, 0.45}, {0.38, 0.24, 0.47, 0.40}};
+        for (int s = 0; s < 2; s++) {
+            Fixtures.Run r = Fixtures.run("simclr-s" + s, "", "simclr", Map.of(), s, 198, 3480, 0.085, false);
+            rows.add(r.row("knn", v[s][0], Double.NaN));
+            rows.add(r.row("random-init-knn", v[s][1], Double.NaN));
+            rows.add(r.row("linear", v[s][2], Double.NaN));
+            rows.add(r.row("random-init-linear", v[s][3], Double.NaN));
+        }
+        rows.add(Fixtures.run("simclr-s2", "", "simclr", Map.of(), 2, 198, 3480, 0.085, false).row("knn", 0.90, Double.NaN));
+        MainTable.Entry e = entry(MainTable.from(rows), "simclr");
+        // doubles from differently ordered sums: compared with a tolerance
+        assertEquals(MeanStd.of(0.10, 0.14).std(), e.gain(KNN_TOP1).std(), 1e-12);
+        assertEquals(2, e.gain(KNN_TOP1).n());
+        assertEquals(MeanStd.of(0.05, 0.07).mean(), e.gain(MainTable.Metric.LINEAR_TOP1).mean(), 1e-12);
+        // a difference of means would mix the seeds' spreads: (0.40+0.38+0.90)/3 - 0.27 != the paired 0.12
+        assertEquals(0.12, e.gain(KNN_TOP1).mean(), 1e-12);
+        ReportTable rt = MainTable.from(rows).toReportTable();
+        int col = rt.header().indexOf("kNN gain over floor (points)");
+        assertTrue(col > 0, rt.header().toString());
+    }
+
+    @Test
     void reEvaluatedRowsReplaceEarlierOnes() {
         List<ResultRow> rows = new ArrayList<>(Fixtures.mainRows());
         Fixtures.Run r = Fixtures.run("simclr-s0", "", "simclr", Map.of(), 0, 198, 3480, 0.085, false);
