@@ -103,13 +103,12 @@ final class BnKernels {
             return;
         }
         channels(c, (long) n * c * s, ch -> {
+            float[] v = gather(x, n, c, s, ch, SCRATCH_A.get());
             float ac = a[ch], bc = b[ch];
-            for (int i = 0; i < n; i++) {
-                int off = (i * c + ch) * s;
-                for (int j = off, end = off + s; j < end; j++) {
-                    y.put(j, x.get(j) * ac + bc);
-                }
+            for (int j = 0, len = n * s; j < len; j++) {
+                v[j] = v[j] * ac + bc;
             }
+            scatter(v, y, n, c, s, ch);
         });
     }
 
