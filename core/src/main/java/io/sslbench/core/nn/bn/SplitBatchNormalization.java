@@ -1,5 +1,6 @@
 package io.sslbench.core.nn.bn;
 
+import io.sslbench.core.nn.fast.LayerWiring;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
@@ -19,7 +20,6 @@ import org.nd4j.linalg.learning.regularization.Regularization;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -97,14 +97,8 @@ public class SplitBatchNormalization extends FeedForwardLayer {
                                                         boolean initializeParams, DataType networkDataType) {
         LayerValidation.assertNOutSet("SplitBatchNormalization", getLayerName(), layerIndex, getNOut());
         validate();
-        SplitBatchNormalizationLayer ret = new SplitBatchNormalizationLayer(conf, networkDataType);
-        ret.setListeners(listeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(paramTable);
-        ret.setConf(conf);
-        return ret;
+        return LayerWiring.wire(new SplitBatchNormalizationLayer(conf, networkDataType), conf, listeners, layerIndex,
+                layerParamsView, initializeParams, initializer());
     }
 
     @Override
