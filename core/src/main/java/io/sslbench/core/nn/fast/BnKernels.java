@@ -63,12 +63,7 @@ final class BnKernels {
                 a[ch] = (float) (gamma[ch] * invStd[ch]);
                 b[ch] = (float) (beta[ch] - mean[ch] * gamma[ch] * invStd[ch]);
             }
-            for (int i = 0; i < n; i++) {
-                int base = i * c;
-                for (int ch = 0; ch < c; ch++) {
-                    y.put(base + ch, x.get(base + ch) * a[ch] + b[ch]);
-                }
-            }
+            forwardAffine(x, y, n, c, 1, a, b);
             return;
         }
         channels(c, (long) n * c * s, ch -> {
