@@ -2,7 +2,6 @@ package io.sslbench.core.results;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonParseException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,8 +20,11 @@ import java.util.List;
  *
  * <p>Appends are atomic with respect to other writers, in this process or another: each row is one
  * {@code write} of a whole line under an exclusive {@link FileLock} on the file, and the channel is
- * forced before the lock is released. A reader skips a torn last line (a writer killed mid-write on a
- * file system without atomic appends) with a warning instead of failing.
+ * forced before the lock is released. A writer killed mid-write leaves a torn last line (no final newline): readers
+ * skip it with a warning naming the file and line, and the next append, under the lock, sets its bytes aside to
+ * {@code <file>.torn} and truncates it away, so every append starts on a fresh line and the torn line never glues
+ * itself to a later row. A last line that is a complete row missing only its newline is kept. Any other unreadable
+ * line is an error naming the file and line.
  */
 public final class ResultsStore {
     private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
@@ -52,12 +54,13 @@ public final class ResultsStore {
                 Files.createDirectories(file.getParent());
             }
             synchronized (IN_PROCESS) {
-                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.APPEND);
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
                      FileLock ignored = ch.lock()) {
+                    repairTornEnd(ch);
                     ByteBuffer buf = ByteBuffer.wrap(bytes);
+                    long at = ch.size(); // every writer holds the lock: the end cannot move under us
                     while (buf.hasRemaining()) {
-                        ch.write(buf);
+                        at += ch.write(buf, at);
                     }
                     ch.force(true);
                 }
@@ -71,32 +74,93 @@ public final class ResultsStore {
         append(List.of(row));
     }
 
-    /** @return every complete row in file order; an absent file is an empty store */
+    /** The file this store sets torn last lines aside to. */
+    public Path tornFile() {
+        return file.resolveSibling(file.getFileName() + ".torn");
+    }
+
+    /**
+     * Under the append lock: if the file does not end with a newline, its last line was torn by a killed writer.
+     * A complete row gets its newline; anything else is copied to {@link #tornFile()} and cut off.
+     */
+    private void repairTornEnd(FileChannel ch) throws IOException {
+        long size = ch.size();
+        if (size == 0) {
+            return;
+        }
+        ByteBuffer all = ByteBuffer.allocate(Math.toIntExact(size));
+        while (all.hasRemaining() && ch.read(all, all.position()) >= 0) {
+            // read the whole file (a results store is small)
+        }
+        byte[] b = all.array();
+        if (b[b.length - 1] == '\n') {
+            return;
+        }
+        int start = b.length;
+        int line = 1;
+        for (int i = b.length - 1; i >= 0; i--) {
+            if (b[i] == '\n') {
+                if (start == b.length) {
+                    start = i + 1;
+                }
+                line++;
+            }
+        }
+        if (start == b.length) {
+            start = 0;
+        }
+        String fragment = new String(b, start, b.length - start, StandardCharsets.UTF_8);
+        if (parse(fragment) != null) {
+            ch.write(ByteBuffer.wrap(new byte[]{'\n'}), size);
+            return;
+        }
+        Files.writeString(tornFile(), fragment + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND, StandardOpenOption.SYNC);
+        ch.truncate(start);
+        ch.force(true);
+        System.err.println("warning: results store " + file + " line " + line + " was torn (a writer killed mid-append): "
+                + "its " + (b.length - start) + " bytes are set aside to " + tornFile());
+    }
+
+    /** @return the row a line holds, or null if it is not one whole row */
+    private static ResultRow parse(String line) {
+        try {
+            return GSON.fromJson(line.strip(), ResultRow.class);
+        } catch (RuntimeException e) { // malformed JSON, or a row missing a required field
+            return null;
+        }
+    }
+
+    /**
+     * @return every complete row in file order; an absent file is an empty store. A torn last line (no final
+     *         newline) is skipped with a warning; any other unreadable line is an {@link IllegalStateException}.
+     */
     public List<ResultRow> readAll() {
         List<ResultRow> out = new ArrayList<>();
         if (!Files.exists(file)) {
             return out;
         }
-        List<String> lines;
+        String text;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read results store " + file, e);
         }
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
+        String[] lines = text.split("\n", -1); // the last element is what follows the last newline ("" if none)
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
             if (line.isEmpty()) {
                 continue;
             }
-            try {
-                out.add(GSON.fromJson(line, ResultRow.class));
-            } catch (JsonParseException e) {
-                if (i == lines.size() - 1) {
-                    System.err.println("warning: results store " + file + ": skipping torn last line " + (i + 1));
-                } else {
-                    throw new IllegalStateException("results store " + file + " line " + (i + 1) + " is corrupt: "
-                            + e.getMessage(), e);
-                }
+            ResultRow r = parse(line);
+            if (r != null) {
+                out.add(r);
+            } else if (i == lines.length - 1) {
+                System.err.println("warning: results store " + file + " line " + (i + 1) + " is torn (a writer killed "
+                        + "mid-append): skipped; the next append sets it aside to " + tornFile());
+            } else {
+                throw new IllegalStateException("results store " + file + " line " + (i + 1) + " is corrupt (not one "
+                        + "whole result row): repair or remove that line");
             }
         }
         return out;
