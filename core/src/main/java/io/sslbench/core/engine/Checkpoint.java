@@ -1,19 +1,17 @@
 package io.sslbench.core.engine;
 
+import io.sslbench.core.util.AtomicFiles;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -21,49 +19,69 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
- * A training checkpoint: named arrays (model, EMA targets, optimiser, queue, probe) plus the clock,
- * in one zip, written atomically (temp file in the same folder, fsync, rename) so a crash mid-write
- * never replaces the last good checkpoint.
+ * A training checkpoint: named arrays (model, EMA targets, optimiser, queue, probe), named figures (the running sums
+ * of the current epoch, the probe's counters, the timings) and the clock, in one zip, written atomically
+ * ({@link AtomicFiles}: temp file in the same folder, fsync, rename) so a crash mid-write never replaces the last
+ * good checkpoint.
  *
  * @param configHash   hash of the run's config: a checkpoint is never resumed under another config
  * @param step         global steps completed
  * @param epoch        epoch of the next step
  * @param batchInEpoch batch index of the next step within its epoch
  * @param arrays       state by name ("model", "target/<name>", "optim/<key>", "method/<key>", "probe/<key>")
+ * @param figures      scalars by name (letters, digits and {@code _ . / -}), restored bit for bit
  */
-public record Checkpoint(String configHash, long step, int epoch, int batchInEpoch, Map<String, INDArray> arrays) {
+public record Checkpoint(String configHash, long step, int epoch, int batchInEpoch, Map<String, INDArray> arrays,
+                         Map<String, Double> figures) {
+    private static final java.util.regex.Pattern FIGURE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_./-]+");
+    private static final String FIGURE = "figure.";
 
-    public void write(Path file) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-        try {
-            try (OutputStream fo = Files.newOutputStream(tmp);
-                 ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(fo))) {
-                zip.putNextEntry(new ZipEntry("meta.properties"));
-                String meta = "configHash=" + configHash + "\nstep=" + step + "\nepoch=" + epoch + "\nbatchInEpoch="
-                        + batchInEpoch + "\n";
-                zip.write(meta.getBytes(StandardCharsets.UTF_8));
-                zip.closeEntry();
-                for (var e : arrays.entrySet()) {
-                    zip.putNextEntry(new ZipEntry("arrays/" + e.getKey()));
-                    DataOutputStream dos = new DataOutputStream(zip);
-                    Nd4j.write(e.getValue(), dos);
-                    dos.flush();
-                    zip.closeEntry();
-                }
-                zip.finish();
-                zip.flush();
+    public Checkpoint {
+        arrays = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(arrays));
+        figures = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(figures == null ? Map.of() : figures));
+        for (String k : figures.keySet()) {
+            if (!FIGURE_NAME.matcher(k).matches()) {
+                throw new IllegalArgumentException("checkpoint figure name '" + k + "' is not one of " + FIGURE_NAME);
             }
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 
+    public Checkpoint(String configHash, long step, int epoch, int batchInEpoch, Map<String, INDArray> arrays) {
+        this(configHash, step, epoch, batchInEpoch, arrays, Map.of());
+    }
+
+    public void write(Path file) throws IOException {
+        AtomicFiles.write(file, out -> {
+            ZipOutputStream zip = new ZipOutputStream(out);
+            zip.putNextEntry(new ZipEntry("meta.properties"));
+            StringBuilder meta = new StringBuilder("configHash=" + configHash + "\nstep=" + step + "\nepoch=" + epoch
+                    + "\nbatchInEpoch=" + batchInEpoch + "\n");
+            // Double.toString round-trips every double exactly (NaN and infinities included), in any locale
+            figures.forEach((k, v) -> meta.append(FIGURE).append(k).append('=').append(Double.toString(v)).append('\n'));
+            zip.write(meta.toString().getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+            for (var e : arrays.entrySet()) {
+                zip.putNextEntry(new ZipEntry("arrays/" + e.getKey()));
+                DataOutputStream dos = new DataOutputStream(zip);
+                Nd4j.write(e.getValue(), dos);
+                dos.flush();
+                zip.closeEntry();
+            }
+            zip.finish();
+            zip.flush();
+        });
+    }
+
     public static Checkpoint read(Path file) throws IOException {
+        return read(file, true);
+    }
+
+    /** @return the checkpoint's clock, config hash and figures, without reading its arrays (which stay empty) */
+    public static Checkpoint readMeta(Path file) throws IOException {
+        return read(file, false);
+    }
+
+    private static Checkpoint read(Path file, boolean withArrays) throws IOException {
         Map<String, INDArray> arrays = new LinkedHashMap<>();
         java.util.Properties meta = new java.util.Properties();
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
@@ -72,18 +90,28 @@ public record Checkpoint(String configHash, long step, int epoch, int batchInEpo
             while ((e = zip.getNextEntry()) != null) {
                 if (e.getName().equals("meta.properties")) {
                     meta.load(new java.io.StringReader(new String(zip.readAllBytes(), StandardCharsets.UTF_8)));
-                } else if (e.getName().startsWith("arrays/")) {
+                    if (!withArrays) {
+                        break;
+                    }
+                } else if (e.getName().startsWith("arrays/") && withArrays) {
                     arrays.put(e.getName().substring(7), Nd4j.read(new DataInputStream(zip)));
                 }
             }
-        } catch (RuntimeException ex) {
+        } catch (RuntimeException | java.util.zip.ZipException | java.io.EOFException ex) {
             throw new IOException("checkpoint " + file + " is corrupt: " + ex.getMessage(), ex);
         }
         if (meta.getProperty("step") == null) {
             throw new IOException("checkpoint " + file + " is corrupt: no meta.properties");
         }
+        Map<String, Double> figures = new LinkedHashMap<>();
+        for (String k : new java.util.TreeSet<>(meta.stringPropertyNames())) {
+            if (k.startsWith(FIGURE)) {
+                figures.put(k.substring(FIGURE.length()), Double.parseDouble(meta.getProperty(k)));
+            }
+        }
         return new Checkpoint(meta.getProperty("configHash"), Long.parseLong(meta.getProperty("step")),
-                Integer.parseInt(meta.getProperty("epoch")), Integer.parseInt(meta.getProperty("batchInEpoch")), arrays);
+                Integer.parseInt(meta.getProperty("epoch")), Integer.parseInt(meta.getProperty("batchInEpoch")), arrays,
+                figures);
     }
 
     /** @return the arrays whose names start with {@code prefix + "/"}, prefix removed */

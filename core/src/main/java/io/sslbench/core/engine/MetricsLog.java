@@ -3,6 +3,7 @@ package io.sslbench.core.engine;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.reflect.TypeToken;
+import io.sslbench.core.util.AtomicFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +37,10 @@ public final class MetricsLog {
         }
     }
 
-    /** Drops lines past {@code step} (after resuming from a checkpoint taken at that step). */
+    /**
+     * Drops lines past {@code step} (after resuming from a checkpoint taken at that step; -1 drops all), and a torn
+     * last line, atomically: every later {@link #append} starts on a fresh line.
+     */
     public void truncateAfter(long step) {
         List<Map<String, Object>> keep = new ArrayList<>();
         for (Map<String, Object> r : read(file)) {
@@ -48,12 +52,9 @@ public final class MetricsLog {
         StringBuilder sb = new StringBuilder();
         keep.forEach(r -> sb.append(GSON.toJson(r)).append('\n'));
         try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.writeString(file, sb.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("cannot rewrite metrics " + file, e);
         }
     }
 

@@ -80,6 +80,16 @@ public final class OnlineProbe {
         return m;
     }
 
+    /** @return the accuracy counters since the last {@link #resetAccuracy()}, as checkpoint figures */
+    Map<String, Double> counters(String prefix) {
+        return Map.of(prefix + "correct", (double) correct, prefix + "seen", (double) seen);
+    }
+
+    void restoreCounters(String prefix, Map<String, Double> figures) {
+        correct = figures.getOrDefault(prefix + "correct", 0.0).longValue();
+        seen = figures.getOrDefault(prefix + "seen", 0.0).longValue();
+    }
+
     void restore(Map<String, INDArray> s) {
         w.assign(s.get("w"));
         b.assign(s.get("b"));

@@ -5,6 +5,7 @@ import io.sslbench.core.loss.LossResult;
 import io.sslbench.core.optim.Optimizer;
 import io.sslbench.core.optim.ParamKind;
 import io.sslbench.core.optim.Schedules;
+import io.sslbench.core.util.AtomicFiles;
 import io.sslbench.core.util.SystemStats;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -31,7 +32,10 @@ import java.util.Map;
  * {@code engine.checkpointEverySteps}), {@code metrics.jsonl}. Resuming: construct a Trainer on the
  * same folder with the same config; it continues from the last checkpoint and, on CPU, ends with the
  * same parameters as an uninterrupted run (views depend only on (seed, epoch, image), the data order
- * on (seed, epoch), and every random choice of a method on (seed, step)).
+ * on (seed, epoch), and every random choice of a method on (seed, step)). The checkpoint also holds the running sums
+ * of the interrupted epoch and the probe's counters, so every figure of the result (not only the weights) equals the
+ * uninterrupted run's, timings apart; an epoch's end row goes to {@code metrics.jsonl} before the checkpoint that
+ * moves past it, so a resumed run logs every epoch exactly once.
  */
 public final class Trainer {
     /** Per-epoch evaluation hook (e.g. the kNN monitor), given the online network. */
@@ -85,6 +89,14 @@ public final class Trainer {
     private final MetricsLog metrics;
     private final PrintStream console;
     private final double baseLr;
+    /** The current (or, between epochs, the last finished) epoch's running sums; in every checkpoint. */
+    private final EpochStats stats = new EpochStats();
+    /** The timings of the processes before this one, from the checkpoint resumed. */
+    private Timing timing = Timing.NONE;
+    /** Global steps completed. */
+    private long stepsDone;
+    private static final String CHECKPOINT = "last.ckpt";
+    private static final String EPOCH_FIGURES = "epoch/";
 
     public Trainer(RunConfig cfg, SslMethod method, OnlineNetwork.Built net, BatchSource data, Path runDir,
                    int numClasses, EpochMonitor monitor, PrintStream console) {
@@ -109,7 +121,7 @@ public final class Trainer {
     }
 
     public Path checkpointFile() {
-        return runDir.resolve("checkpoints").resolve("last.ckpt");
+        return runDir.resolve("checkpoints").resolve(CHECKPOINT);
     }
 
     /** Gradients and loss of one step, without updating anything. */
@@ -223,49 +235,85 @@ public final class Trainer {
         ctx.epoch = (int) (step / Math.max(1, data.batchesPerEpoch()));
     }
 
-    /** Runs (or resumes) the whole pretraining. */
+    /**
+     * Makes {@code runDir} ready for a run of the config {@code configHash} before anything is written to it: creates
+     * it, removes the temporary files of atomic writes a kill interrupted ({@link AtomicFiles#deleteOrphans}), and
+     * refuses a folder whose checkpoint belongs to another config. Callers that write the folder's metadata call it
+     * first (check first, write after); {@link #run} calls it again.
+     *
+     * @throws IllegalStateException the folder holds a checkpoint of another config
+     */
+    public static void prepareRunFolder(Path runDir, String configHash) {
+        Path ckDir = runDir.resolve("checkpoints");
+        try {
+            Files.createDirectories(ckDir);
+            AtomicFiles.deleteOrphans(runDir);
+            AtomicFiles.deleteOrphans(ckDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use the run folder " + runDir + ": " + e, e);
+        }
+        Path ck = ckDir.resolve(CHECKPOINT);
+        if (Files.exists(ck)) {
+            String held;
+            try {
+                held = Checkpoint.readMeta(ck).configHash();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+            if (!configHash.equals(held)) {
+                throw new IllegalStateException("run folder " + runDir + " holds a run with config hash " + held
+                        + ", not " + configHash + ": use another --out or the same config (nothing in it was changed)");
+            }
+        }
+    }
+
+    /**
+     * Runs (or resumes) the whole pretraining. A run folder whose checkpoint holds the last step is not trained
+     * again: the result is that of its last epoch, restored from the checkpoint.
+     */
     public Result run() {
         long startNanos = System.nanoTime();
-        int startEpoch = 0;
-        int startBatch = 0;
-        try {
-            Files.createDirectories(runDir.resolve("checkpoints"));
-            if (Files.exists(checkpointFile())) {
-                Checkpoint ck = Checkpoint.read(checkpointFile());
-                if (!configHash.equals(ck.configHash())) {
-                    throw new IllegalStateException("run folder " + runDir + " holds a run with config hash "
-                            + ck.configHash() + ", not " + configHash + ": use another --out or the same config");
-                }
-                restore(ck);
-                startEpoch = ck.epoch();
-                startBatch = ck.batchInEpoch();
-                metrics.truncateAfter(ck.step() - 1);
-                say("resuming from step " + ck.step() + " (epoch " + (startEpoch + 1) + ", batch " + startBatch + ")");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        prepareRunFolder(runDir, configHash);
         long perEpoch = data.batchesPerEpoch();
         if (perEpoch == 0) {
             throw new IllegalStateException("no full batch of " + cfg.batchSize() + " images in the data set");
         }
         long total = ctx.totalSteps();
-        double lastLoss = Double.NaN, lastStd = Double.NaN, epochLoss = Double.NaN, epochStd = Double.NaN;
-        Map<String, Double> epochDiagnostics = Map.of();
-        int embDim = 0;
-        long imagesTimed = 0;
-        double secondsTimed = 0;
+        int startEpoch = 0;
+        int startBatch = 0;
+        stats.reset();
+        timing = Timing.NONE;
+        stepsDone = 0;
+        try {
+            if (Files.exists(checkpointFile())) {
+                Checkpoint ck = Checkpoint.read(checkpointFile());
+                restore(ck);
+                startEpoch = ck.epoch();
+                startBatch = ck.batchInEpoch();
+                stepsDone = ck.step();
+                metrics.truncateAfter(ck.step() - 1);
+                say(stepsDone >= total ? "run already finished (" + stepsDone + " steps): nothing to train"
+                        : "resuming from step " + ck.step() + " (epoch " + (startEpoch + 1) + ", batch " + startBatch + ")");
+            } else {
+                metrics.truncateAfter(-1); // a run killed before its first checkpoint starts over: so do its metrics
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long processImages = 0;
+        double processSeconds = 0;
+        long processSteps = 0;
         Progress progress = new Progress(console, cfg.engine().quiet());
         for (int epoch = startEpoch; epoch < cfg.epochs(); epoch++) {
             ctx.epoch = epoch;
-            if (probe != null) {
-                probe.resetAccuracy();
-            }
-            double stdSum = 0, lossSum = 0, waitSum = 0, stepSum = 0;
-            int stdCount = 0;
-            Map<String, Double> diagnosticSums = new LinkedHashMap<>();
-            Iterator<io.sslbench.core.aug.ViewBatch> it = data.epoch(epoch, epoch == startEpoch ? startBatch : 0);
             int b = epoch == startEpoch ? startBatch : 0;
+            if (b == 0) {
+                stats.reset();
+                if (probe != null) {
+                    probe.resetAccuracy();
+                }
+            }
+            Iterator<io.sslbench.core.aug.ViewBatch> it = data.epoch(epoch, b);
             while (true) {
                 // time the step waits on the loader (augmentation threads): the loader must not be the bottleneck
                 long tw = System.nanoTime();
@@ -280,97 +328,120 @@ public final class Trainer {
                 StepGradients sg = trainStep(batch);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 int images = batch.labels().length;
-                if (b > 0 || epoch > startEpoch || startBatch > 0) { // the very first step includes JIT/allocation warm-up
-                    imagesTimed += images;
-                    secondsTimed += secs;
+                if (processSteps++ > 0) { // the first step of a process includes JIT/allocation warm-up
+                    processImages += images;
+                    processSeconds += secs;
                 }
-                waitSum += waited;
-                stepSum += secs;
-                lastLoss = sg.loss().value();
+                double loss = sg.loss().value();
                 INDArray emb = method.embeddings(sg.onlineOutput());
-                embDim = (int) emb.size(1);
-                lastStd = Collapse.std(emb);
-                stdSum += lastStd;
-                lossSum += lastLoss;
-                stdCount++;
+                double std = Collapse.std(emb);
                 Map<String, Double> diagnostics = method.diagnostics();
-                diagnostics.forEach((k, v) -> diagnosticSums.merge(k, v, Double::sum));
+                stats.add(std, loss, (int) emb.size(1), diagnostics);
+                stats.addTiming(waited, secs);
                 if (probe != null && sg.features() != null) {
                     probe.update(sg.features().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, images)), batch.labels());
                 }
                 b++;
+                stepsDone = ctx.step + 1;
                 double ips = images / secs;
                 if (ctx.step % cfg.engine().logEverySteps() == 0 || b == perEpoch) {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("step", ctx.step);
                     row.put("epoch", epoch);
-                    row.put("loss", lastLoss);
+                    row.put("loss", loss);
                     row.put("lr", lr);
                     row.put("imgPerSec", ips);
                     row.put("dataWaitMs", waited * 1e3);
-                    row.put("collapseStd", lastStd);
+                    row.put("collapseStd", std);
                     row.putAll(diagnostics);
                     if (probe != null) {
                         row.put("probeAcc", probe.accuracy());
                     }
                     metrics.append(row);
                 }
-                progress.update(epoch, cfg.epochs(), b, perEpoch, lastLoss, ips, secs, ctx.step + 1, total);
+                progress.update(epoch, cfg.epochs(), b, perEpoch, loss, ips, secs, ctx.step + 1, total);
                 boolean epochEnd = b == perEpoch;
+                if (epochEnd) {
+                    progress.done();
+                    endEpoch(epoch, loss); // its metrics row before the checkpoint that moves past it
+                }
                 boolean periodic = cfg.engine().checkpointEverySteps() > 0
                         && (ctx.step + 1) % cfg.engine().checkpointEverySteps() == 0;
+                Timing now = timing.plus(processImages, processSeconds, (System.nanoTime() - startNanos) / 1e9);
                 if (epochEnd || periodic) {
-                    save(ctx.step + 1, epochEnd ? epoch + 1 : epoch, epochEnd ? 0 : b);
+                    save(ctx.step + 1, epochEnd ? epoch + 1 : epoch, epochEnd ? 0 : b, now);
                 }
                 if (cfg.engine().stopAfterSteps() > 0 && ctx.step + 1 >= cfg.engine().stopAfterSteps()) {
-                    progress.done();
-                    return result(ctx.step + 1, imagesTimed, secondsTimed, startNanos, stdSum / stdCount, embDim,
-                            lossSum / stdCount, means(diagnosticSums, stdCount), false);
+                    if (!epochEnd) {
+                        progress.done();
+                    }
+                    return result(now, false);
                 }
             }
-            progress.done();
-            epochStd = stdCount == 0 ? Double.NaN : stdSum / stdCount;
-            epochLoss = stdCount == 0 ? Double.NaN : lossSum / stdCount;
-            epochDiagnostics = means(diagnosticSums, stdCount);
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("step", ctx.step);
-            row.put("epoch", epoch);
-            row.put("epochEnd", true);
-            // fraction of the epoch's wall time spent waiting for batches (0: the loader kept up)
-            row.put("dataWaitFraction", waitSum + stepSum > 0 ? waitSum / (waitSum + stepSum) : 0.0);
-            row.put("collapseStd", epochStd);
-            row.put("epochLoss", epochLoss);
-            row.putAll(epochDiagnostics);
-            if (probe != null) {
-                row.put("probeAcc", probe.accuracy());
-            }
-            if (monitor != null && cfg.engine().knnMonitorEvery() > 0
-                    && ((epoch + 1) % cfg.engine().knnMonitorEvery() == 0 || epoch + 1 == cfg.epochs())) {
-                row.putAll(monitor.evaluate(epoch, net.graph(), net.featuresVertex()));
-            }
-            metrics.append(row);
-            StringBuilder diag = new StringBuilder();
-            epochDiagnostics.forEach((k, v) -> diag.append(String.format(Locale.ROOT, "  %s %.4f", k, v)));
-            say(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  collapse-std %.4f (1/sqrt(d)=%.4f)%s%s%s", epoch + 1,
-                    cfg.epochs(), lastLoss, epochStd, 1 / Math.sqrt(Math.max(1, embDim)), diag,
-                    probe != null ? String.format(Locale.ROOT, "  probe %.3f", probe.accuracy()) : "",
-                    row.containsKey("knnTop1") ? String.format(Locale.ROOT, "  kNN %.3f", (Double) row.get("knnTop1")) : ""));
         }
-        return result(ctx.step + 1, imagesTimed, secondsTimed, startNanos, epochStd, embDim, epochLoss, epochDiagnostics,
-                true);
+        return result(timing.plus(processImages, processSeconds, (System.nanoTime() - startNanos) / 1e9), true);
     }
 
-    private static Map<String, Double> means(Map<String, Double> sums, int count) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        sums.forEach((k, v) -> out.put(k, count == 0 ? Double.NaN : v / count));
-        return out;
+    /** Logs the finished epoch's figures (and the kNN monitor's) as its epoch-end metrics row and on the console. */
+    private void endEpoch(int epoch, double lastLoss) {
+        Map<String, Double> epochDiagnostics = stats.diagnostics();
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("step", ctx.step);
+        row.put("epoch", epoch);
+        row.put("epochEnd", true);
+        // fraction of the epoch's wall time spent waiting for batches (0: the loader kept up)
+        row.put("dataWaitFraction", stats.dataWaitFraction());
+        row.put("collapseStd", stats.std());
+        row.put("epochLoss", stats.loss());
+        row.putAll(epochDiagnostics);
+        if (probe != null) {
+            row.put("probeAcc", probe.accuracy());
+        }
+        if (monitor != null && cfg.engine().knnMonitorEvery() > 0
+                && ((epoch + 1) % cfg.engine().knnMonitorEvery() == 0 || epoch + 1 == cfg.epochs())) {
+            row.putAll(monitor.evaluate(epoch, net.graph(), net.featuresVertex()));
+        }
+        metrics.append(row);
+        StringBuilder diag = new StringBuilder();
+        epochDiagnostics.forEach((k, v) -> diag.append(String.format(Locale.ROOT, "  %s %.4f", k, v)));
+        say(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  collapse-std %.4f (1/sqrt(d)=%.4f)%s%s%s", epoch + 1,
+                cfg.epochs(), lastLoss, stats.std(), 1 / Math.sqrt(Math.max(1, stats.embeddingDim())), diag,
+                probe != null ? String.format(Locale.ROOT, "  probe %.3f", probe.accuracy()) : "",
+                row.containsKey("knnTop1") ? String.format(Locale.ROOT, "  kNN %.3f", (Double) row.get("knnTop1")) : ""));
     }
 
-    private Result result(long steps, long images, double secs, long startNanos, double std, int d, double loss,
-                          Map<String, Double> diagnostics, boolean completed) {
-        return new Result(steps, secs > 0 ? images / secs : Double.NaN, (System.nanoTime() - startNanos) / 1e9,
-                SystemStats.peakRssBytes(), std, d, loss, probe == null ? Double.NaN : probe.accuracy(), completed,
-                diagnostics);
+    /**
+     * The timings of a run over every process that worked on it (kept in the checkpoint; they are the only figures
+     * a resumed run does not reproduce exactly).
+     *
+     * @param images      images of the timed steps (each process's first step is warm-up, not timed)
+     * @param seconds     seconds of the timed steps
+     * @param wallSeconds wall time of the processes up to their last checkpoint
+     * @param peakRss     the highest peak resident memory of those processes
+     */
+    private record Timing(long images, double seconds, double wallSeconds, long peakRss) {
+        static final Timing NONE = new Timing(0, 0, 0, 0);
+
+        Timing plus(long moreImages, double moreSeconds, double moreWall) {
+            return new Timing(images + moreImages, seconds + moreSeconds, wallSeconds + moreWall,
+                    Math.max(peakRss, SystemStats.peakRssBytes()));
+        }
+
+        Map<String, Double> figures() {
+            return Map.of("time/images", (double) images, "time/seconds", seconds, "time/wallSeconds", wallSeconds,
+                    "time/peakRss", (double) peakRss);
+        }
+
+        static Timing of(Map<String, Double> f) {
+            return new Timing(f.getOrDefault("time/images", 0.0).longValue(), f.getOrDefault("time/seconds", 0.0),
+                    f.getOrDefault("time/wallSeconds", 0.0), f.getOrDefault("time/peakRss", 0.0).longValue());
+        }
+    }
+
+    private Result result(Timing t, boolean completed) {
+        return new Result(stepsDone, t.seconds() > 0 ? t.images() / t.seconds() : Double.NaN, t.wallSeconds(),
+                t.peakRss(), stats.std(), stats.embeddingDim(), stats.loss(),
+                probe == null ? Double.NaN : probe.accuracy(), completed, stats.diagnostics());
     }
 
     private void checkFinite(StepGradients sg) {
@@ -387,7 +458,7 @@ public final class Trainer {
         }
     }
 
-    private void save(long stepsDone, int nextEpoch, int nextBatch) {
+    private void save(long stepsDone, int nextEpoch, int nextBatch, Timing timingNow) {
         Map<String, INDArray> arrays = new LinkedHashMap<>();
         arrays.put("model", net.graph().params().dup());
         EmaTarget.snapshot(ctx.targets()).forEach((k, v) -> arrays.put("target/" + k, v));
@@ -396,8 +467,13 @@ public final class Trainer {
         if (probe != null) {
             probe.state().forEach((k, v) -> arrays.put("probe/" + k, v));
         }
+        Map<String, Double> figures = new LinkedHashMap<>(stats.state(EPOCH_FIGURES));
+        if (probe != null) {
+            figures.putAll(probe.counters("probe/"));
+        }
+        figures.putAll(timingNow.figures());
         try {
-            new Checkpoint(configHash, stepsDone, nextEpoch, nextBatch, arrays).write(checkpointFile());
+            new Checkpoint(configHash, stepsDone, nextEpoch, nextBatch, arrays, figures).write(checkpointFile());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + checkpointFile(), e);
         }
@@ -410,7 +486,10 @@ public final class Trainer {
         method.restore(ck.group("method"));
         if (probe != null && !ck.group("probe").isEmpty()) {
             probe.restore(ck.group("probe"));
+            probe.restoreCounters("probe/", ck.figures());
         }
+        stats.restore(EPOCH_FIGURES, ck.figures());
+        timing = Timing.of(ck.figures());
     }
 
     private void say(String s) {

@@ -173,6 +173,95 @@ class TrainerTest {
         assertTrue(e.getMessage().contains("config hash"), e.getMessage());
     }
 
+    /** Every figure of a result except the timings (which differ between processes by nature). */
+    static List<Object> figures(Trainer.Result r) {
+        return List.of(r.steps(), r.collapseStd(), r.embeddingDim(), r.finalLoss(), r.probeAccuracy(), r.completed(),
+                r.diagnostics());
+    }
+
+    /** The metrics rows without their timings. */
+    static List<Map<String, Object>> untimed(Path metrics) {
+        return MetricsLog.read(metrics).stream().map(r -> {
+            Map<String, Object> m = new java.util.LinkedHashMap<>(r);
+            m.remove("imgPerSec");
+            m.remove("dataWaitMs");
+            m.remove("dataWaitFraction");
+            return m;
+        }).toList();
+    }
+
+    @Test
+    void aFinishedRunRunAgainKeepsItsFigures(@TempDir Path dir) {
+        // issue 16 item 1: a run with no steps left must report its last epoch, not an empty one (steps=1, NaN loss)
+        Trainer.Result done = trainer(config(), new ToyMethod(), true, dir, DataType.FLOAT).run();
+        List<Map<String, Object>> metricsBefore = MetricsLog.read(dir.resolve("metrics.jsonl"));
+        Trainer.Result again = trainer(config(), new ToyMethod(), true, dir, DataType.FLOAT).run();
+        assertEquals(8, again.steps());
+        assertTrue(Double.isFinite(again.finalLoss()) && again.embeddingDim() > 0, again.toString());
+        assertEquals(figures(done), figures(again));
+        assertEquals(metricsBefore, MetricsLog.read(dir.resolve("metrics.jsonl")), "nothing logged twice");
+    }
+
+    @Test
+    void aMidEpochResumeEndsWithEveryFigureOfTheUninterruptedRun(@TempDir Path a, @TempDir Path b) {
+        // issue 16 item 4: the running sums of the interrupted epoch and the probe's counters are in the checkpoint
+        Trainer.Result straight = trainer(config("engine.checkpointEverySteps=3"), new ToyMethod(), true, a,
+                DataType.FLOAT).run();
+        // 4 batches per epoch: stopping after 6 steps leaves a checkpoint in the middle of the last epoch
+        Trainer.Result partial = trainer(config("engine.checkpointEverySteps=3", "engine.stopAfterSteps=6"),
+                new ToyMethod(), true, b, DataType.FLOAT).run();
+        assertFalse(partial.completed());
+        Trainer.Result resumed = trainer(config("engine.checkpointEverySteps=3"), new ToyMethod(), true, b,
+                DataType.FLOAT).run();
+        assertEquals(figures(straight), figures(resumed));
+        assertEquals(untimed(a.resolve("metrics.jsonl")), untimed(b.resolve("metrics.jsonl")));
+    }
+
+    @Test
+    void aDeathAtAnEpochEndStillLogsEveryEpochExactlyOnce(@TempDir Path a, @TempDir Path b) {
+        // issue 16 item 5: the epoch-end row (with the monitor's kNN) is written before the epoch-end checkpoint, so
+        // a process dying between the two (here: the monitor throws, as a kill would stop it) loses no epoch row
+        RunConfig cfg = config("engine.knnMonitorEvery=1");
+        Trainer.EpochMonitor knn = (epoch, online, vertex) -> Map.of("knnTop1", 0.5 + epoch);
+        OnlineNetwork.Built net = OnlineNetwork.build(TinyNets.encoder(true), new ToyMethod(), 3, 8, cfg.seed(),
+                DataType.FLOAT);
+        new Trainer(cfg, new ToyMethod(), net, TinyNets.source(4, 8, 8, 3, cfg.seed(), DataType.FLOAT), a, 3, knn, null)
+                .run();
+        boolean[] died = {false};
+        Trainer.EpochMonitor dying = (epoch, online, vertex) -> {
+            if (epoch == 0 && !died[0]) {
+                died[0] = true;
+                throw new IllegalStateException("killed");
+            }
+            return knn.evaluate(epoch, online, vertex);
+        };
+        assertThrows(IllegalStateException.class, () -> trainer(cfg, dying, b).run());
+        trainer(cfg, dying, b).run();
+        List<Map<String, Object>> ends = untimed(b.resolve("metrics.jsonl")).stream()
+                .filter(r -> Boolean.TRUE.equals(r.get("epochEnd"))).toList();
+        assertEquals(List.of(0.0, 1.0), ends.stream().map(r -> ((Number) r.get("epoch")).doubleValue()).toList());
+        assertEquals(untimed(a.resolve("metrics.jsonl")), untimed(b.resolve("metrics.jsonl")));
+    }
+
+    private static Trainer trainer(RunConfig cfg, Trainer.EpochMonitor monitor, Path dir) {
+        ToyMethod m = new ToyMethod();
+        OnlineNetwork.Built net = OnlineNetwork.build(TinyNets.encoder(true), m, 3, 8, cfg.seed(), DataType.FLOAT);
+        return new Trainer(cfg, m, net, TinyNets.source(4, cfg.batchSize(), 8, 3, cfg.seed(), DataType.FLOAT), dir, 3,
+                monitor, null);
+    }
+
+    @Test
+    void orphanTemporaryFilesOfAKilledWriteAreRemovedOnTheNextStart(@TempDir Path dir) throws Exception {
+        // issue 16 item 6: a kill during an atomic write leaves <name>.<n>.tmp; the next start removes it
+        Files.createDirectories(dir.resolve("checkpoints"));
+        Path ckTmp = Files.writeString(dir.resolve("checkpoints").resolve("last.ckpt.123.tmp"), "half a checkpoint");
+        Path modelTmp = Files.writeString(dir.resolve("model.zip.456.tmp"), "");
+        trainer(config("epochs=1"), new ToyMethod(), true, dir, DataType.FLOAT).run();
+        assertFalse(Files.exists(ckTmp));
+        assertFalse(Files.exists(modelTmp));
+        assertTrue(Files.exists(dir.resolve("checkpoints").resolve("last.ckpt")));
+    }
+
     @Test
     void emaTargetFollowsTheFormula() {
         ToyMethod m = new ToyMethod();
