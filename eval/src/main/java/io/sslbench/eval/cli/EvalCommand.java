@@ -1,7 +1,5 @@
 package io.sslbench.eval.cli;
 
-import com.google.gson.Gson;
-import com.google.gson.JsonObject;
 import io.sslbench.core.config.ConfigTree;
 import io.sslbench.core.config.RunConfig;
 import io.sslbench.core.engine.MethodProvider;
@@ -12,11 +10,10 @@ import io.sslbench.core.results.ResultsStore;
 import io.sslbench.eval.protocol.FeatureExtractor;
 import io.sslbench.eval.run.Evaluate;
 import io.sslbench.eval.run.Pretrain;
+import io.sslbench.eval.run.RunSummary;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -59,15 +56,18 @@ final class EvalCommand implements Main.Command {
         List<String> protocols = a.all("protocol").isEmpty() || a.all("protocol").contains("all") ? Evaluate.ALL
                 : a.all("protocol");
         RunConfig cfg = RunConfig.from(ConfigTree.load(dir.resolve("config.yaml").toString()));
-        JsonObject summary = new Gson().fromJson(Files.readString(dir.resolve("summary.json"), StandardCharsets.UTF_8),
-                JsonObject.class);
-        Trainer.Result result = new Gson().fromJson(summary.get("result"), Trainer.Result.class);
-        Provenance prov = new Gson().fromJson(summary.get("provenance"), Provenance.class);
-        ComputationGraph online = ModelSerializer.restoreComputationGraph(dir.resolve("model.zip").toFile(), false);
+        RunSummary summary = RunSummary.readIfPresent(dir);
+        if (!summary.result().completed()) {
+            throw new IllegalArgumentException(dir + " holds a run stopped after " + summary.result().steps()
+                    + " steps, not a finished one: rerun its pretrain command to finish it");
+        }
+        Trainer.Result result = summary.result();
+        Provenance prov = summary.provenance();
+        ComputationGraph online = Pretrain.loadModel(dir);
         Pretrain.Data data = Pretrain.loadData(cfg, a.get("data-root"), true);
         out.println("evaluating " + dir + " (" + cfg.methodName() + ") with " + protocols);
         List<ResultRow> rows = Evaluate.run(dir.getFileName().toString(), cfg, MethodProvider.forConfig(cfg), online,
-                summary.get("featuresVertex").getAsString(), result, prov, data,
+                summary.featuresVertex(), result, prov, data,
                 protocols, Evaluate.Context.adhoc(dir.resolveSibling("subsets"), a.intValue("fine-tune-epochs", 0)), out);
         ResultsStore store = new ResultsStore(Path.of(a.get("results", "results/results.jsonl")));
         store.append(rows);

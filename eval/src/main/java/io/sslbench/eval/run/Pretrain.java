@@ -19,6 +19,7 @@ import io.sslbench.core.nn.BackboneSpec;
 import io.sslbench.core.results.Provenance;
 import io.sslbench.core.results.Provenances;
 import io.sslbench.core.runtime.Backend;
+import io.sslbench.core.util.AtomicFiles;
 import io.sslbench.eval.protocol.FeatureExtractor;
 import io.sslbench.eval.protocol.Knn;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -44,6 +45,8 @@ import java.util.Map;
  */
 public final class Pretrain {
     private Pretrain() {}
+
+    private static final String MODEL = "model.zip";
 
     /** What a finished pretraining leaves for evaluation. */
     public record Outcome(Path runDir, RunConfig config, SslMethod method, ComputationGraph online, String featuresVertex,
@@ -130,14 +133,34 @@ public final class Pretrain {
         List<ViewPipeline> views = method.views(data.target());
         OnlineNetwork.Built net = OnlineNetwork.build(OnlineNetwork.EncoderFactory.of(spec), method, data.pretrain().channels(),
                 data.target().size(), cfg.seed(), DataType.FLOAT);
+        Trainer.prepareRunFolder(runDir, cfg.hash()); // check first (refuses another config's folder), write after
+        RunSummary stored = RunSummary.readIfPresent(runDir);
+        if (stored != null && !stored.provenance().configHash().equals(cfg.hash())) {
+            throw new IllegalStateException("run folder " + runDir + " holds a run with config hash "
+                    + stored.provenance().configHash() + ", not " + cfg.hash()
+                    + ": use another --out or the same config (nothing in it was changed)");
+        }
+        boolean finished = stored != null && stored.result().completed();
+        if (finished && Files.isRegularFile(runDir.resolve(MODEL))) {
+            try {
+                ComputationGraph saved = loadModel(runDir);
+                console.println("run folder " + runDir + " is finished (" + stored.result().steps()
+                        + " steps): keeping its summary.json and model.zip");
+                return new Outcome(runDir, cfg, method, saved, net.featuresVertex(), net.featureDim(), stored.result(),
+                        stored.provenance(), data);
+            } catch (IOException e) {
+                console.println(e.getMessage() + ": rewriting it from the run's last checkpoint");
+            }
+        }
         Provenance prov = Provenances.create(cfg.hash(), cfg.seed(), data.pretrain().sha256(), Backend.describe(), repo);
-        try {
-            Files.createDirectories(runDir);
-            Files.writeString(runDir.resolve("config.yaml"), ConfigTree.toYaml(cfg.identityTree()), StandardCharsets.UTF_8);
-            Files.writeString(runDir.resolve("provenance.json"),
-                    new GsonBuilder().setPrettyPrinting().create().toJson(prov), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write run folder " + runDir, e);
+        if (!finished) {
+            try {
+                AtomicFiles.writeString(runDir.resolve("config.yaml"), ConfigTree.toYaml(cfg.identityTree()));
+                AtomicFiles.writeString(runDir.resolve("provenance.json"),
+                        new GsonBuilder().setPrettyPrinting().create().toJson(prov));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write run folder " + runDir + ": " + e, e);
+            }
         }
         Trainer.EpochMonitor monitor = (epoch, online, vertex) -> Map.of("knnTop1",
                 knnMonitor(online, vertex, data, cfg.engine().knnMonitorTrain(), cfg.engine().knnMonitorTest()));
@@ -147,23 +170,32 @@ public final class Pretrain {
             Trainer trainer = new Trainer(cfg, method, net, loader, runDir, data.train().numClasses(), monitor, console);
             result = trainer.run();
         }
+        if (finished) { // only model.zip was missing or damaged: the finished run's summary stands
+            result = stored.result();
+            prov = stored.provenance();
+        }
         try {
             if (result.completed()) {
-                ModelSerializer.writeModel(net.graph(), runDir.resolve("model.zip").toFile(), false);
+                AtomicFiles.write(runDir.resolve(MODEL), out -> ModelSerializer.writeModel(net.graph(), out, false));
             }
-            Map<String, Object> summary = new java.util.LinkedHashMap<>();
-            summary.put("method", method.id());
-            summary.put("result", result);
-            summary.put("featureDim", net.featureDim());
-            summary.put("featuresVertex", net.featuresVertex());
-            summary.put("provenance", prov);
-            Files.writeString(runDir.resolve("summary.json"),
-                    new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(summary),
-                    StandardCharsets.UTF_8);
+            if (!finished) {
+                new RunSummary(method.id(), result, net.featureDim(), net.featuresVertex(), prov).write(runDir);
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write results to " + runDir, e);
+            throw new UncheckedIOException("cannot write results to " + runDir + ": " + e, e);
         }
         return new Outcome(runDir, cfg, method, net.graph(), net.featuresVertex(), net.featureDim(), result, prov, data);
+    }
+
+    /** The online network a finished run saved ({@code model.zip}), or an error naming the file and its fault. */
+    public static ComputationGraph loadModel(Path runDir) throws IOException {
+        Path file = runDir.resolve(MODEL);
+        try {
+            return ModelSerializer.restoreComputationGraph(file.toFile(), false);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("cannot read the model " + file + " (" + e.getMessage()
+                    + "): the file is damaged or incomplete; rerun the same pretrain command to rewrite it", e);
+        }
     }
 
     /** kNN top-1 of the online encoder's features: memory bank = first nTrain train images, queries = first nTest test images. */
