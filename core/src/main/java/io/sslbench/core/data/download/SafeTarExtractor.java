@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,9 +27,13 @@ import java.util.zip.GZIPInputStream;
  * Extracts a {@code .tar.gz} without letting any entry land outside the target directory.
  *
  * <p>Refused (the whole extraction fails, nothing is left behind): entries with an absolute path, entries whose
- * normalised path leaves the target ({@code ../evil}), symbolic links whose target is absolute or resolves
- * outside the target, hard links to paths outside it, device and FIFO entries, and entries that would be
- * written through a previously extracted symbolic link. Entries are first extracted into a fresh temporary
+ * normalised path leaves the target ({@code ../evil}), symbolic links whose target is absolute or whose real
+ * resolution leaves the target, hard links to anything but a regular file extracted inside it, device and FIFO
+ * entries, and entries that would be written through a previously extracted symbolic link, whether it is a folder on
+ * their way or their own name. A link's real resolution follows, component by component, the links already
+ * extracted (so a chain {@code a -> .}, {@code b -> a/..} is seen to leave the folder although each name looks
+ * inside); every link is checked again once the whole archive is extracted, as a later link can move what an
+ * earlier one points at. Entries are first extracted into a fresh temporary
  * directory inside the target; only when the whole archive was read are its top-level entries moved into the
  * target, so an interrupted extraction never leaves a half-extracted data set under its final name.
  */
@@ -61,6 +66,7 @@ public final class SafeTarExtractor {
             } catch (IOException e) {
                 throw new DownloadException(archive, "corrupt or truncated archive: " + e.getMessage(), e);
             }
+            recheckLinks(archive, tmp);
             List<Path> tops;
             try (Stream<Path> s = Files.list(tmp)) {
                 tops = s.toList();
@@ -91,7 +97,7 @@ public final class SafeTarExtractor {
             return; // "./"
         }
         if (e.isDirectory()) {
-            ensureNoLinkOnTheWay(archive, root, out, name);
+            ensureNoLinkOnTheWay(archive, root, out, name); // includes out itself: a link named like the folder
             Files.createDirectories(out);
             return;
         }
@@ -100,22 +106,29 @@ public final class SafeTarExtractor {
             if (link.startsWith("/") || Path.of(link).isAbsolute()) {
                 throw refuse(archive, name, "symbolic link to absolute path " + link);
             }
-            Path resolved = out.getParent().resolve(link).normalize();
-            if (!resolved.startsWith(root)) {
-                throw refuse(archive, name, "symbolic link to " + link + ", outside the target directory");
-            }
             ensureNoLinkOnTheWay(archive, root, out.getParent(), name);
+            if (resolveInside(root, out.getParent(), link, 0) == null) {
+                throw refuse(archive, name, "symbolic link to " + link + ", which resolves outside the target directory");
+            }
             Files.createDirectories(out.getParent());
+            replaceable(archive, root, out, name);
             Files.createSymbolicLink(out, Path.of(link));
             return;
         }
         if (e.isLink()) {
-            Path linked = checkedPath(archive, root, e.getLinkName());
+            checkedPath(archive, root, e.getLinkName());
+            Path linked = resolveInside(root, root, e.getLinkName(), 0);
+            if (linked == null || !Files.isRegularFile(linked, LinkOption.NOFOLLOW_LINKS)) {
+                throw refuse(archive, name, "hard link to " + e.getLinkName()
+                        + ", which is not a regular file extracted inside the target directory");
+            }
             ensureNoLinkOnTheWay(archive, root, out.getParent(), name);
             Files.createDirectories(out.getParent());
+            replaceable(archive, root, out, name);
             Files.copy(linked, out, LinkOption.NOFOLLOW_LINKS);
-            if (hashes.containsKey(root.relativize(linked).toString())) {
-                hashes.put(root.relativize(out).toString(), hashes.get(root.relativize(linked).toString()));
+            String from = root.relativize(linked).toString().replace('\\', '/');
+            if (hashes.containsKey(from)) {
+                hashes.put(root.relativize(out).toString().replace('\\', '/'), hashes.get(from));
             }
             return;
         }
@@ -124,8 +137,10 @@ public final class SafeTarExtractor {
         }
         ensureNoLinkOnTheWay(archive, root, out.getParent(), name);
         Files.createDirectories(out.getParent());
+        replaceable(archive, root, out, name);
         MessageDigest md = Hashing.digest("SHA-256");
-        try (OutputStream os = Files.newOutputStream(out)) {
+        try (OutputStream os = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
             byte[] buf = new byte[1 << 16];
             int n;
             while ((n = tar.read(buf)) > 0) {
@@ -146,6 +161,68 @@ public final class SafeTarExtractor {
             throw refuse(archive, name, "path leaves the target directory");
         }
         return out;
+    }
+
+    /**
+     * Makes room for an entry at {@code out}: never through a symbolic link of that name (refused); a regular file
+     * of that name (an archive may repeat an entry) is replaced, as tar does.
+     */
+    private static void replaceable(Path archive, Path root, Path out, String name) throws IOException {
+        if (Files.isSymbolicLink(out)) {
+            throw refuse(archive, name, "would be written through the symbolic link " + root.relativize(out));
+        }
+        if (Files.isRegularFile(out, LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(out);
+        }
+    }
+
+    /**
+     * Resolves a relative link target the way the file system will, one component at a time from the real folder
+     * {@code from}: {@code ..} goes to the parent of where the resolution really is, and every symbolic link met
+     * (one extracted earlier) is followed in turn.
+     *
+     * @return the real path, or null if any step leaves {@code root} (or the links nest deeper than 40)
+     */
+    static Path resolveInside(Path root, Path from, String link, int depth) {
+        if (depth > 40 || Path.of(link).isAbsolute() || link.startsWith("/")) {
+            return null;
+        }
+        Path cur = from;
+        for (Path part : Path.of(link)) {
+            String c = part.toString();
+            if (c.isEmpty() || c.equals(".")) {
+                continue;
+            }
+            cur = c.equals("..") ? cur.getParent() : cur.resolve(c);
+            if (cur == null || !cur.startsWith(root)) {
+                return null;
+            }
+            if (Files.isSymbolicLink(cur)) {
+                try {
+                    cur = resolveInside(root, cur.getParent(), Files.readSymbolicLink(cur).toString(), depth + 1);
+                } catch (IOException e) {
+                    return null;
+                }
+                if (cur == null) {
+                    return null;
+                }
+            }
+        }
+        return cur;
+    }
+
+    /** Every symbolic link of the extracted tree, checked again now that no later entry can move its target. */
+    private static void recheckLinks(Path archive, Path root) throws IOException {
+        List<Path> links;
+        try (Stream<Path> s = Files.walk(root)) { // does not follow links
+            links = s.filter(Files::isSymbolicLink).toList();
+        }
+        for (Path l : links) {
+            if (resolveInside(root, l.getParent(), Files.readSymbolicLink(l).toString(), 0) == null) {
+                throw refuse(archive, root.relativize(l).toString(), "symbolic link to " + Files.readSymbolicLink(l)
+                        + ", which resolves outside the target directory once later entries are in place");
+            }
+        }
     }
 
     /** Refuses to write below a symbolic link created by an earlier entry. */
