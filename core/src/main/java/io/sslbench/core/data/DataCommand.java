@@ -270,25 +270,65 @@ public final class DataCommand {
             return;
         }
         Path dir = root.child(k.dirName());
+        boolean recompressed = false;
         for (Sources.RemoteFile f : src.files()) {
             Path gz = dir.resolve(f.name());
+            String plain = f.name().substring(0, f.name().length() - 3);
             if (Files.isRegularFile(gz)) {
                 String md5 = Hashing.fileHex(gz, "MD5");
-                boolean ok = md5.equalsIgnoreCase(f.md5());
-                String hint = ok || hasGzipFileName(gz) ? "" : " (its gzip header has no file name, unlike the "
-                        + "official files: a re-compressed copy, whose content may still be intact; see record counts)";
-                out.println("  " + f.name() + ": MD5 " + md5 + (ok ? "  ok" : "  MISMATCH, published " + f.md5() + hint));
-                if (!ok) {
-                    failures.add(f.name() + " MD5");
+                if (md5.equalsIgnoreCase(f.md5())) {
+                    out.println("  " + f.name() + ": MD5 " + md5 + "  ok");
+                    continue;
                 }
-            } else {
-                String plain = f.name().substring(0, f.name().length() - 3);
-                if (Files.isRegularFile(dir.resolve(plain))) {
+                if (f.contentMd5() == null) {
+                    String hint = hasGzipFileName(gz) ? "" : " (its gzip header has no file name, unlike the "
+                            + "official files: a re-compressed copy, whose content may still be intact; see record counts)";
+                    out.println("  " + f.name() + ": MD5 " + md5 + "  MISMATCH, published " + f.md5() + hint);
+                    failures.add(f.name() + " MD5");
+                    continue;
+                }
+                String content = gunzipMd5(gz);
+                boolean ok = f.contentMd5().equalsIgnoreCase(content);
+                out.println("  " + f.name() + ": archive MD5 " + md5 + " (published " + f.md5() + "), content MD5 "
+                        + content + (ok ? "  ok, the official content" : "  MISMATCH, official " + f.contentMd5()));
+                if (ok) {
+                    recompressed = true;
+                } else {
+                    failures.add(f.name() + " content MD5");
+                }
+            } else if (Files.isRegularFile(dir.resolve(plain))) {
+                if (f.contentMd5() == null) {
                     out.println("  " + plain + ": uncompressed; the published MD5 is of " + f.name()
                             + ", so only record counts are checked");
+                    continue;
+                }
+                String content = Hashing.fileHex(dir.resolve(plain), "MD5");
+                boolean ok = f.contentMd5().equalsIgnoreCase(content);
+                out.println("  " + plain + ": MD5 " + content + (ok ? "  ok, the official content" : "  MISMATCH, official "
+                        + f.contentMd5()));
+                if (!ok) {
+                    failures.add(plain + " content MD5");
                 }
             }
         }
+        if (recompressed) {
+            out.println("  content matches the official files (archive re-compressed)");
+        }
+    }
+
+    /** @return the MD5 (hex) of a gzip file's decompressed content ("unreadable: ..." if it is not valid gzip) */
+    private static String gunzipMd5(Path gz) {
+        java.security.MessageDigest md = Hashing.digest("MD5");
+        try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz), 1 << 16)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+        } catch (IOException e) {
+            return "unreadable (" + e.getMessage() + ")";
+        }
+        return java.util.HexFormat.of().formatHex(md.digest());
     }
 
     /** @return true if a gzip file's header has the FNAME flag (as the official MNIST files do) */

@@ -89,6 +89,49 @@ class DataCommandTest {
     }
 
     @Test
+    void aRecompressedCopyOfTheOfficialFilesPassesOnItsContent(@TempDir Path tmp) throws IOException {
+        // issue 16 item 10: the shared copy's .gz wrappers differ from the official ones, their content does not
+        Files.createSymbolicLink(tmp.resolve("fashion-mnist"), SharedData.dataset("fashion-mnist"));
+        Result r = run("verify", "fashion-mnist", "--data-root", tmp.toString());
+        assertEquals(0, r.rc(), r.out());
+        assertTrue(r.out().contains("content matches the official files (archive re-compressed)"), r.out());
+        // the official content MD5s (torchvision's FashionMNIST raw_data) are named
+        for (String content : new String[]{"f4a8712d7a061bf5bd6d2ca38dc4d50a", "9018921c3c673c538a1fc5bad174d6f9",
+                "8181f5470baa50b63fa0f6fddb340f0a", "15d484375f8d13e6eb1aabb0c3f46965"}) {
+            assertTrue(r.out().contains(content), r.out());
+        }
+        assertTrue(r.out().contains("fashion-mnist: ok"), r.out());
+    }
+
+    @Test
+    void aRecompressedCopyWithOtherContentFailsNamingTheFile(@TempDir Path tmp) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("fashion-mnist"));
+        Path shared = SharedData.dataset("fashion-mnist");
+        for (String f : new String[]{"train-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}) {
+            Files.createSymbolicLink(dir.resolve(f), shared.resolve(f));
+        }
+        byte[] labels;
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(shared.resolve("train-labels-idx1-ubyte.gz")))) {
+            labels = in.readAllBytes();
+        }
+        labels[100] = (byte) (labels[100] == 3 ? 4 : 3); // still a valid label: only the checksum can tell
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(dir.resolve("train-labels-idx1-ubyte.gz")))) {
+            out.write(labels);
+        }
+        Result r = run("verify", "fashion-mnist", "--data-root", tmp.toString());
+        assertEquals(1, r.rc(), r.out());
+        assertTrue(r.out().contains("FAILED (train-labels-idx1-ubyte.gz content MD5)"), r.out());
+        assertTrue(r.out().contains("9018921c3c673c538a1fc5bad174d6f9"), r.out());
+
+        // the same content uncompressed is checked against the official content MD5 too
+        Files.delete(dir.resolve("train-labels-idx1-ubyte.gz"));
+        Files.write(dir.resolve("train-labels-idx1-ubyte"), labels);
+        r = run("verify", "fashion-mnist", "--data-root", tmp.toString());
+        assertEquals(1, r.rc(), r.out());
+        assertTrue(r.out().contains("FAILED (train-labels-idx1-ubyte content MD5)"), r.out());
+    }
+
+    @Test
     void verifyAbsentSaysWhereToPutFiles(@TempDir Path tmp) {
         Result r = run("verify", "stl10", "--data-root", tmp.toString());
         assertEquals(1, r.rc());
