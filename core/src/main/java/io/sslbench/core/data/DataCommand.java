@@ -196,22 +196,37 @@ public final class DataCommand {
         }
         boolean jpg = false;
         if (k == KnownDataset.CIFAR10) {
+            int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
             for (Split s : List.of(Split.TRAIN, Split.TEST)) {
-                Map<String, Integer> c = KnownDataset.jpgCounts(root, s);
-                if (c == null) {
+                Path d = root.child(KnownDataset.CIFAR10_JPG_DIR).resolve(s.id());
+                if (!Files.isDirectory(d)) {
                     continue;
                 }
                 jpg = true;
+                String label = KnownDataset.CIFAR10_JPG_DIR + "/" + s.id();
+                ImageFolderReader.Listing listing;
+                try {
+                    listing = ImageFolderReader.list(d);
+                } catch (DataException ex) {
+                    out.println("  " + label + ": DAMAGED " + ex.getMessage());
+                    failures.add(label);
+                    continue;
+                }
+                // every image decoded as pretraining decodes it (in parallel), each bad file named
+                List<String> bad = ImageFolderReader.unreadable(listing, threads);
+                bad.forEach(m -> out.println("    " + m));
+                int n = listing.entries().size();
+                Map<String, Integer> c = KnownDataset.classCounts(listing);
                 int per = s == Split.TRAIN ? 5000 : 1000;
                 boolean classesOk = List.copyOf(c.keySet()).equals(CifarBinaryReader.CIFAR10_CLASSES);
                 boolean countsOk = c.values().stream().allMatch(v -> v == per);
-                out.println("  " + KnownDataset.CIFAR10_JPG_DIR + "/" + s.id() + ": "
-                        + c.values().stream().mapToInt(Integer::intValue).sum() + " images, classes "
+                out.println("  " + label + ": " + (bad.isEmpty() ? n + " images decoded" : bad.size() + " of " + n
+                        + " images unreadable") + ", classes "
                         + (classesOk ? "in CIFAR-10 label order" : "WRONG " + c.keySet()) + ", "
                         + (countsOk ? per + " per class  ok" : "per-class counts " + c.values() + " MISMATCH")
                         + " (no published checksum for image-folder copies)");
-                if (!classesOk || !countsOk) {
-                    failures.add("cifar10-jpg/" + s.id());
+                if (!bad.isEmpty() || !classesOk || !countsOk) {
+                    failures.add(label);
                 }
             }
         }

@@ -154,6 +154,64 @@ public final class ImageFolderReader {
         String[] digests = new String[n];
         System.arraycopy(ref.hwc(), 0, px.get(0), 0, per);
         digests[0] = ContentHash.sha256(firstBytes, 0, firstBytes.length);
+        parallel(listing.dir(), 1, n, threads, i -> {
+            Entry e = entries.get(i);
+            byte[] bytes = readBytes(e);
+            Rgb img = decodeRgb(bytes, e.file());
+            // DEVIATION: torchvision's ImageFolder accepts mixed sizes (a transform resizes); we require one.
+            if (img.height() != ref.height() || img.width() != ref.width()) {
+                throw new DataException(e.file(), "image " + i + " is " + img.height() + "x"
+                        + img.width() + " (HxW) but " + first.relativePath() + " is " + ref.height()
+                        + "x" + ref.width() + "; all images of an ImageFolder must share one size");
+            }
+            System.arraycopy(img.hwc(), 0, px.get(i / chunkImages), (i % chunkImages) * per, per);
+            digests[i] = ContentHash.sha256(bytes, 0, bytes.length);
+        });
+        ContentHash hash = new ContentHash("imagefolder").note("classes " + listing.classNames());
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            hash.addDigest(entries.get(i).relativePath(), digests[i]);
+            labels[i] = entries.get(i).label();
+        }
+        return ImageDataset.ofChunks(name, ref.height(), ref.width(), 3, px, chunkImages, labels,
+                listing.classNames(), hash.hex());
+    }
+
+    /**
+     * Decodes every image of a listing exactly as {@link #decode} does, on {@code threads} threads, without keeping
+     * the pixels, and collects every failure instead of stopping at the first.
+     *
+     * @return one message per bad file, in listing order, each starting with the file's path and naming the cause
+     *         (unreadable, truncated, not an image, or a size other than the first readable image's)
+     */
+    public static List<String> unreadable(Listing listing, int threads) {
+        List<Entry> entries = listing.entries();
+        int n = entries.size();
+        String[] problems = new String[n];
+        int[][] sizes = new int[n][];
+        parallel(listing.dir(), 0, n, threads, i -> {
+            try {
+                Rgb img = decodeRgb(readBytes(entries.get(i)), entries.get(i).file());
+                sizes[i] = new int[]{img.height(), img.width()};
+            } catch (DataException e) {
+                problems[i] = e.getMessage();
+            }
+        });
+        int[] ref = java.util.Arrays.stream(sizes).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (problems[i] != null) {
+                out.add(problems[i]);
+            } else if (sizes[i][0] != ref[0] || sizes[i][1] != ref[1]) {
+                out.add(entries.get(i).file() + ": is " + sizes[i][0] + "x" + sizes[i][1] + " (HxW), the other images "
+                        + ref[0] + "x" + ref[1] + "; all images of an ImageFolder must share one size");
+            }
+        }
+        return out;
+    }
+
+    /** Runs {@code body} for every index of [from, to) on {@code threads} threads; the first failure is rethrown. */
+    private static void parallel(Path dir, int from, int to, int threads, java.util.function.IntConsumer body) {
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "imagefolder-decode");
             t.setDaemon(true);
@@ -161,22 +219,13 @@ public final class ImageFolderReader {
         });
         try {
             List<Future<?>> jobs = new ArrayList<>();
+            int n = to - from;
             int chunk = Math.max(1, (n + threads * 8 - 1) / (threads * 8));
-            for (int lo = 1; lo < n; lo += chunk) {
-                int from = lo, to = Math.min(n, lo + chunk);
+            for (int lo = from; lo < to; lo += chunk) {
+                int a = lo, b = Math.min(to, lo + chunk);
                 jobs.add(pool.submit(() -> {
-                    for (int i = from; i < to; i++) {
-                        Entry e = entries.get(i);
-                        byte[] bytes = readBytes(e);
-                        Rgb img = decodeRgb(bytes, e.file());
-                        // DEVIATION: torchvision's ImageFolder accepts mixed sizes (a transform resizes); we require one.
-                        if (img.height() != ref.height() || img.width() != ref.width()) {
-                            throw new DataException(e.file(), "image " + i + " is " + img.height() + "x"
-                                    + img.width() + " (HxW) but " + first.relativePath() + " is " + ref.height()
-                                    + "x" + ref.width() + "; all images of an ImageFolder must share one size");
-                        }
-                        System.arraycopy(img.hwc(), 0, px.get(i / chunkImages), (i % chunkImages) * per, per);
-                        digests[i] = ContentHash.sha256(bytes, 0, bytes.length);
+                    for (int i = a; i < b; i++) {
+                        body.accept(i);
                     }
                     return null;
                 }));
@@ -188,23 +237,15 @@ public final class ImageFolderReader {
                     if (ex.getCause() instanceof RuntimeException re) {
                         throw re;
                     }
-                    throw new DataException(listing.dir(), "decoding failed", ex.getCause());
+                    throw new DataException(dir, "decoding failed", ex.getCause());
                 }
             }
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
-            throw new DataException(listing.dir(), "interrupted while decoding");
+            throw new DataException(dir, "interrupted while decoding");
         } finally {
             pool.shutdownNow();
         }
-        ContentHash hash = new ContentHash("imagefolder").note("classes " + listing.classNames());
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            hash.addDigest(entries.get(i).relativePath(), digests[i]);
-            labels[i] = entries.get(i).label();
-        }
-        return ImageDataset.ofChunks(name, ref.height(), ref.width(), 3, px, chunkImages, labels,
-                listing.classNames(), hash.hex());
     }
 
     /**
@@ -294,7 +335,10 @@ public final class ImageFolderReader {
     private static List<Entry> walkImages(Path dir, Path sub, int label) {
         List<Entry> out = new ArrayList<>();
         try {
-            Files.walkFileTree(sub, new java.nio.file.SimpleFileVisitor<>() {
+            // symbolic links are followed (a class folder linked from elsewhere is read like any other, by pretrain
+            // and verify alike); a link cycle is an error
+            Files.walkFileTree(sub, java.util.EnumSet.of(java.nio.file.FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+                    new java.nio.file.SimpleFileVisitor<>() {
                 @Override
                 public java.nio.file.FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
                     return !d.equals(sub) && hidden(d) ? java.nio.file.FileVisitResult.SKIP_SUBTREE

@@ -169,19 +169,14 @@ public enum KnownDataset {
     /** @return number of images per class folder of {@code cifar10-jpg/<split>}, or null if absent */
     public static Map<String, Integer> jpgCounts(DataRoot root, Split split) {
         Path d = root.child(CIFAR10_JPG_DIR).resolve(split.id());
-        if (!Files.isDirectory(d)) {
-            return null;
-        }
+        return Files.isDirectory(d) ? classCounts(ImageFolderReader.list(d)) : null;
+    }
+
+    /** @return images per class folder of an image-folder listing, in class order (the reader's own listing) */
+    public static Map<String, Integer> classCounts(ImageFolderReader.Listing listing) {
         Map<String, Integer> m = new LinkedHashMap<>();
-        try (Stream<Path> s = Files.list(d)) {
-            for (Path c : s.filter(Files::isDirectory).sorted().toList()) {
-                try (Stream<Path> imgs = Files.list(c)) {
-                    m.put(c.getFileName().toString(), (int) imgs.filter(ImageFolderReader::isImage).count());
-                }
-            }
-        } catch (IOException e) {
-            throw new DataException(d, "cannot list: " + e.getMessage(), e);
-        }
+        listing.classNames().forEach(c -> m.put(c, 0));
+        listing.entries().forEach(e -> m.merge(listing.classNames().get(e.label()), 1, Integer::sum));
         return m;
     }
 

@@ -131,6 +131,49 @@ class DataCommandTest {
         assertTrue(r.out().contains("FAILED (train-labels-idx1-ubyte content MD5)"), r.out());
     }
 
+    /** A CIFAR-10 image-folder copy with {@code per} real images per class and split (symlinks to the shared ones). */
+    static Path jpgCopy(Path root, int per) throws IOException {
+        for (String split : new String[]{"train", "test"}) {
+            for (String c : CifarBinaryReader.CIFAR10_CLASSES) {
+                Path d = Files.createDirectories(root.resolve("cifar10-jpg").resolve(split).resolve(c));
+                for (int i = 0; i < per; i++) {
+                    String f = String.format(java.util.Locale.ROOT, "%04d.jpg", i);
+                    Files.copy(SharedData.dataset("cifar10-jpg").resolve(split).resolve(c).resolve(f), d.resolve(f));
+                }
+            }
+        }
+        return root;
+    }
+
+    @Test
+    void verifyDecodesEveryImageAndNamesEachBadFile(@TempDir Path tmp) throws IOException {
+        // issue 16 item 8: a truncated JPEG, a 0-byte .jpg and a text file named .jpg used to pass as "ok"
+        Path train = jpgCopy(tmp, 3).resolve("cifar10-jpg/train");
+        Path truncated = train.resolve("cat/0001.jpg");
+        byte[] b = Files.readAllBytes(truncated);
+        Files.write(truncated, java.util.Arrays.copyOf(b, b.length / 2));
+        Files.write(train.resolve("dog/0002.jpg"), new byte[0]);
+        Files.writeString(train.resolve("ship/0000.jpg"), "not an image\n");
+        Result r = run("verify", "cifar10", "--data-root", tmp.toString());
+        assertEquals(1, r.rc(), r.out());
+        for (String bad : new String[]{"cat/0001.jpg", "dog/0002.jpg", "ship/0000.jpg"}) {
+            assertTrue(r.out().contains(train.resolve(bad) + ": unreadable image"), r.out());
+        }
+        assertTrue(r.out().contains("3 of 30 images unreadable"), r.out());
+        assertTrue(r.out().contains("cifar10-jpg/test: 30 images decoded"), r.out());
+    }
+
+    @Test
+    void aSymlinkedClassFolderIsFollowedByVerifyAndByTheReaderAlike(@TempDir Path tmp) throws IOException {
+        Path train = jpgCopy(tmp.resolve("root"), 2).resolve("cifar10-jpg/train");
+        Path elsewhere = tmp.resolve("elsewhere-cat");
+        Files.move(train.resolve("cat"), elsewhere);
+        Files.createSymbolicLink(train.resolve("cat"), elsewhere);
+        assertEquals(20, ImageFolderReader.list(train).entries().size(), "the reader follows the linked class folder");
+        Result r = run("verify", "cifar10", "--data-root", tmp.resolve("root").toString());
+        assertTrue(r.out().contains("cifar10-jpg/train: 20 images decoded"), r.out());
+    }
+
     @Test
     void verifyAbsentSaysWhereToPutFiles(@TempDir Path tmp) {
         Result r = run("verify", "stl10", "--data-root", tmp.toString());
