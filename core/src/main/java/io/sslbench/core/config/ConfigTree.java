@@ -55,7 +55,12 @@ public final class ConfigTree {
         Path p = Path.of(fileOrName);
         if (Files.isRegularFile(p)) {
             try {
-                return parse(Files.readString(p, StandardCharsets.UTF_8), p.toString());
+                Map<String, Object> tree = parse(Files.readString(p, StandardCharsets.UTF_8), p.toString());
+                if (tree.isEmpty()) {
+                    throw new ConfigException(p.toString(), "is empty (no keys): a run from it would silently use "
+                            + "every default; give the keys, or use --method with a bundled config");
+                }
+                return tree;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read config " + p, e);
             }
@@ -96,7 +101,13 @@ public final class ConfigTree {
             }
             String key = a.substring(0, eq).trim();
             String val = a.substring(eq + 1);
-            Object parsed = val.isEmpty() ? "" : y.load(val);
+            Object parsed;
+            try {
+                parsed = val.isEmpty() ? "" : y.load(val);
+            } catch (RuntimeException e) {
+                throw new ConfigException(key, "value '" + val + "' of --set " + key + " is not a YAML value ("
+                        + e.getMessage().lines().findFirst().orElse("") + "); quote it to give a string");
+            }
             String[] parts = key.split("\\.");
             Map<String, Object> cur = out;
             for (int i = 0; i < parts.length - 1; i++) {

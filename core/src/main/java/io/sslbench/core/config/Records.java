@@ -89,10 +89,11 @@ public final class Records {
                 return toLongExact(raw, key, Long.MIN_VALUE, Long.MAX_VALUE);
             }
             if (t == double.class || t == Double.class) {
-                if (raw instanceof Number n) {
-                    return n.doubleValue();
+                double d = raw instanceof Number n ? n.doubleValue() : Double.parseDouble(raw.toString());
+                if (!Double.isFinite(d)) {
+                    throw new ConfigException(key, "must be a finite number, got " + raw);
                 }
-                return Double.parseDouble(raw.toString());
+                return d;
             }
             if (t == boolean.class || t == Boolean.class) {
                 if (raw instanceof Boolean b) {

@@ -448,17 +448,35 @@ public final class Trainer {
         double v = sg.loss().value();
         String where = "step " + ctx.step + " (epoch " + (ctx.epoch + 1) + ") of " + method.id();
         if (!Double.isFinite(v)) {
-            throw new DivergedException("loss is " + v + " at " + where + "; parameters were not updated and the last good "
-                    + "checkpoint is kept at " + (runDir == null ? "-" : checkpointFile()));
+            throw new DivergedException("loss is " + v + " at " + where + "; parameters were not updated; " + kept());
         }
         double gs = net.graph().getFlattenedGradients().sumNumber().doubleValue();
         if (!Double.isFinite(gs)) {
-            throw new DivergedException("gradients contain NaN/Inf at " + where + "; parameters were not updated and the "
-                    + "last good checkpoint is kept at " + (runDir == null ? "-" : checkpointFile()));
+            throw new DivergedException("gradients contain NaN/Inf at " + where + "; parameters were not updated; "
+                    + kept());
+        }
+    }
+
+    /** @return what a diverged run leaves to resume from: the checkpoint that really exists, and its step */
+    private String kept() {
+        if (runDir == null || !Files.exists(checkpointFile())) {
+            return "no checkpoint was written yet (a rerun starts from scratch)";
+        }
+        try {
+            Checkpoint meta = Checkpoint.readMeta(checkpointFile());
+            return "the last good checkpoint, after step " + meta.step() + " (finite loss and weights), is kept at "
+                    + checkpointFile();
+        } catch (IOException e) {
+            return "the checkpoint " + checkpointFile() + " is unreadable (" + e.getMessage() + ")";
         }
     }
 
     private void save(long stepsDone, int nextEpoch, int nextBatch, Timing timingNow) {
+        if (!Double.isFinite(net.graph().params().sumNumber().doubleValue())) {
+            // never replace a good checkpoint with diverged weights
+            throw new DivergedException("weights contain NaN/Inf after step " + (stepsDone - 1) + " of " + method.id()
+                    + "; " + kept());
+        }
         Map<String, INDArray> arrays = new LinkedHashMap<>();
         arrays.put("model", net.graph().params().dup());
         EmaTarget.snapshot(ctx.targets()).forEach((k, v) -> arrays.put("target/" + k, v));

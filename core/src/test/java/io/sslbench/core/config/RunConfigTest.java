@@ -28,6 +28,22 @@ class RunConfigTest {
     }
 
     @Test
+    void clearErrorsForUnparsableNonFiniteAndEmptyInput(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws java.io.IOException {
+        // issue 16 item 9
+        ConfigException bad = assertThrows(ConfigException.class, () -> cfg("epochs=["));
+        assertEquals("epochs", bad.key(), bad.getMessage());
+        assertTrue(bad.getMessage().contains("'['"), bad.getMessage());
+        rejects("optim.warmupEpochs", "optim.warmupEpochs=.inf");
+        rejects("optim.lr", "optim.lr=.nan");
+        ConfigException inf = assertThrows(ConfigException.class, () -> cfg("optim.warmupEpochs=.inf"));
+        assertTrue(inf.getMessage().contains("finite"), inf.getMessage());
+        java.nio.file.Path empty = java.nio.file.Files.writeString(tmp.resolve("empty.yaml"), "# nothing\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigTree.load(empty.toString()));
+        assertTrue(e.getMessage().contains(empty.toString()) && e.getMessage().contains("empty"), e.getMessage());
+    }
+
+    @Test
     void invalidValuesNameTheKeyAndTheAllowedRange() {
         rejects("optim.lr", "optim.lr=-0.1");
         rejects("method.name", "method.name=simclrr");

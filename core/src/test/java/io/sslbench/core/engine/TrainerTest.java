@@ -162,6 +162,14 @@ class TrainerTest {
         Trainer t2 = trainer(config("epochs=2"), bad, true, dir.resolve("other"), DataType.FLOAT);
         Trainer.DivergedException e = assertThrows(Trainer.DivergedException.class, t2::run);
         assertTrue(e.getMessage().contains("loss is NaN at step 0"), e.getMessage());
+        // issue 16 item 9: the message names only a checkpoint that exists, and the step it holds
+        assertTrue(e.getMessage().contains("no checkpoint was written yet"), e.getMessage());
+        Path stopped = dir.resolve("stopped");
+        trainer(config("epochs=2", "engine.stopAfterSteps=4"), new ToyMethod(), true, stopped, DataType.FLOAT).run();
+        Trainer t3 = trainer(config("epochs=2"), bad, true, stopped, DataType.FLOAT);
+        Trainer.DivergedException e3 = assertThrows(Trainer.DivergedException.class, t3::run);
+        assertTrue(e3.getMessage().contains("after step 4") && e3.getMessage().contains(t3.checkpointFile().toString()),
+                e3.getMessage());
         assertArrayEquals(before, Files.readAllBytes(t.checkpointFile())); // the same file, untouched: bytes are exact
     }
 

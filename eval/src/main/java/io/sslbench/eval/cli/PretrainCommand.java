@@ -3,6 +3,8 @@ package io.sslbench.eval.cli;
 import io.sslbench.core.config.ConfigTree;
 import io.sslbench.core.config.RunConfig;
 import io.sslbench.core.engine.Collapse;
+import io.sslbench.core.engine.MethodProvider;
+import io.sslbench.core.engine.Trainer;
 import io.sslbench.eval.run.Pretrain;
 
 import java.io.PrintStream;
@@ -48,6 +50,10 @@ final class PretrainCommand implements Main.Command {
         if (config == null && method == null) {
             throw new Args.UsageException("give --method or --config");
         }
+        if (method != null && !MethodProvider.available().contains(method)) {
+            throw new Args.UsageException("unknown --method '" + method + "'; valid methods: "
+                    + String.join(", ", MethodProvider.available()));
+        }
         Map<String, Object> tree;
         if (config != null) {
             tree = ConfigTree.load(config);
@@ -72,6 +78,7 @@ final class PretrainCommand implements Main.Command {
         Args a = Args.parse(argv, Set.of("quiet"), Set.of("method", "config", "set", "out", "data-root"));
         RunConfig cfg = resolve(a);
         Path out0 = Path.of(a.get("out", "runs/" + cfg.methodName() + "-" + cfg.hash() + "-s" + cfg.seed()));
+        Trainer.prepareRunFolder(out0, cfg.hash()); // an unusable --out fails now, with its cause, not after the data loaded
         Pretrain.Data data = Pretrain.loadData(cfg, a.get("data-root"), cfg.engine().quiet());
         out.printf(Locale.ROOT, "pretraining %s on %s (%d images, test %d), backbone %s, %d epochs, batch %d -> %s%n",
                 cfg.methodName(), data.pretrain().name(), data.pretrain().size(), data.test().size(), cfg.backbone(),
