@@ -74,6 +74,26 @@ public final class Pretrain {
     }
 
     /**
+     * Refuses a {@code data.subset} or {@code data.testSubset} larger than the split it selects from (it used to be
+     * cut silently, so a run claimed a scale it did not have). With a separate pretraining split the subset thins that
+     * split and only caps the labelled one, so it is checked against the pretraining split.
+     *
+     * @throws IllegalArgumentException naming the key, the value and the split's size
+     */
+    static void checkSubsets(RunConfig.Data d, int trainSize, int pretrainSize, int testSize) {
+        int limit = d.separatePretrainSplit() ? pretrainSize : trainSize;
+        String split = d.separatePretrainSplit() ? d.pretrainSplit() : "train";
+        if (d.subset() > limit) {
+            throw new IllegalArgumentException("data.subset = " + d.subset() + " exceeds the " + limit + " images of "
+                    + d.dataset() + " " + split + " (use 0 for all of them)");
+        }
+        if (d.testSubset() > testSize) {
+            throw new IllegalArgumentException("data.testSubset = " + d.testSubset() + " exceeds the " + testSize
+                    + " images of " + d.dataset() + " test (use 0 for all of them)");
+        }
+    }
+
+    /**
      * Loads the pretraining split, train (class-balanced {@code data.subset}) and test (class-balanced
      * {@code data.testSubset}).
      */
@@ -85,12 +105,14 @@ public final class Pretrain {
         ImageDataset train = Datasets.load(d.dataset(), "train", root, opt);
         ImageDataset test = Datasets.load(d.dataset(), "test", root, opt);
         ImageDataset labelled = train;
+        ImageDataset pretrainSplit = d.separatePretrainSplit() ? Datasets.load(d.dataset(), d.pretrainSplit(), root, opt) : train;
+        checkSubsets(d, train.size(), pretrainSplit.size(), test.size());
         if (d.subset() > 0) {
             train = train.balanced(Math.min(d.subset(), train.size()));
         }
         ImageDataset pretrain = train;
         if (d.separatePretrainSplit()) {
-            pretrain = Datasets.load(d.dataset(), d.pretrainSplit(), root, opt);
+            pretrain = pretrainSplit;
             if (d.subset() > 0 && d.subset() < pretrain.size()) {
                 pretrain = evenlySpaced(pretrain, d.subset());
             }

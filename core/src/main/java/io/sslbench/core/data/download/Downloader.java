@@ -49,12 +49,30 @@ public final class Downloader {
         Path part = target.resolveSibling(target.getFileName() + ".part");
         try {
             Files.createDirectories(target.toAbsolutePath().getParent());
-            HttpURLConnection con = open(url, target);
-            long length = con.getContentLengthLong();
+            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
+            HttpURLConnection con = null;
+            long length;
+            InputStream source;
+            if (scheme.equals("file")) {
+                // a local mirror (e.g. --base-url file:///data/mirror/): read the file, verified like a download
+                Path from = Path.of(url);
+                if (!Files.isRegularFile(from)) {
+                    throw new DownloadException(target, "no file " + from + " (from " + url + ")");
+                }
+                length = Files.size(from);
+                source = Files.newInputStream(from);
+            } else if (scheme.equals("http") || scheme.equals("https")) {
+                con = open(url, target);
+                length = con.getContentLengthLong();
+                source = con.getInputStream();
+            } else {
+                throw new DownloadException(target, "unsupported URL scheme '" + scheme + "' in " + url
+                        + ": use http://, https:// or file://");
+            }
             MessageDigest digest = Hashing.digest("MD5");
             long got = 0;
             ProgressBar bar = new ProgressBar(progress, target.getFileName().toString(), length);
-            try (InputStream in = con.getInputStream(); OutputStream out = Files.newOutputStream(part)) {
+            try (InputStream in = source; OutputStream out = Files.newOutputStream(part)) {
                 byte[] buf = new byte[1 << 16];
                 int n;
                 while ((n = in.read(buf)) > 0) {
@@ -65,7 +83,9 @@ public final class Downloader {
                 }
             } finally {
                 bar.finish();
-                con.disconnect();
+                if (con != null) {
+                    con.disconnect();
+                }
             }
             if (length >= 0 && got != length) {
                 throw new DownloadException(target, "truncated transfer from " + url + ": received " + got
