@@ -145,6 +145,7 @@ public record MainTable(List<Entry> entries) {
         }
         Table main = all.where(all.stringColumn(GRID).isIn(MAIN_GRIDS).and(all.stringColumn(PROTOCOL).isNotIn(RANDOM_INIT, RANDOM_INIT_LINEAR)));
         String[] key = {METHOD, DATASET, BACKBONE, EPOCHS};
+        List<ResultRow> latest = ResultsFrame.dedupe(rows);
         List<Entry> methodEntries = new ArrayList<>();
         if (!main.isEmpty()) {
             Map<Metric, Map<List<String>, MeanStd>> acc = new EnumMap<>(Metric.class);
@@ -172,7 +173,7 @@ public record MainTable(List<Entry> entries) {
                 methodEntries.add(new Entry(k.get(0), k.get(1), k.get(2), Integer.parseInt(k.get(3)), false,
                         ids.get(k), nRuns.get(k).intValue(), nSeeds.get(k).intValue(), a, ips.getOrDefault(k, MeanStd.EMPTY),
                         wall.getOrDefault(k, MeanStd.EMPTY), cstd.getOrDefault(k, MeanStd.EMPTY),
-                        nCollapsed.get(k).intValue(), dim.get(k).intValue(), gains(rows, k)));
+                        nCollapsed.get(k).intValue(), dim.get(k).intValue(), gains(latest, k)));
             }
         }
         List<Entry> floorEntries = new ArrayList<>();
@@ -207,16 +208,17 @@ public record MainTable(List<Entry> entries) {
     }
 
     /**
-     * Gains over the floor of the method group {@code key} = (method, dataset, backbone, epochs): per seed, the mean of
+     * Gains over the floor of the method group {@code key} = (method, dataset, backbone, epochs), from the deduplicated
+     * rows ({@link ResultsFrame#dedupe}, re-evaluations replace earlier rows): per seed, the mean of
      * the method's rows minus the mean of the floor rows of that seed (the untrained encoder of the same seed, data set
      * and backbone), then mean ± std over the seeds that have both. Pairing by seed removes the spread of the random
      * initialisations from the gain.
      */
-    static Map<Metric, MeanStd> gains(List<ResultRow> rows, List<String> key) {
+    static Map<Metric, MeanStd> gains(List<ResultRow> latest, List<String> key) {
         Map<Metric, MeanStd> out = new EnumMap<>(Metric.class);
         GAIN_METRICS.forEach((m, floorProtocol) -> {
             Map<Long, List<Double>> method = new java.util.TreeMap<>(), floor = new java.util.TreeMap<>();
-            for (ResultRow r : ResultsFrame.dedupe(rows)) {
+            for (ResultRow r : latest) {
                 if (!r.dataset().equals(key.get(1)) || !r.backbone().equals(key.get(2))) {
                     continue;
                 }

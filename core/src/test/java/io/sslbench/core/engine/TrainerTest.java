@@ -206,6 +206,7 @@ class TrainerTest {
         Trainer.Result again = trainer(config(), new ToyMethod(), true, dir, DataType.FLOAT).run();
         assertEquals(8, again.steps());
         assertTrue(Double.isFinite(again.finalLoss()) && again.embeddingDim() > 0, again.toString());
+        // exact on purpose: the rerun restores the stored figures from the checkpoint, it computes nothing
         assertEquals(figures(done), figures(again));
         assertEquals(metricsBefore, MetricsLog.read(dir.resolve("metrics.jsonl")), "nothing logged twice");
     }
@@ -221,6 +222,8 @@ class TrainerTest {
         assertFalse(partial.completed());
         Trainer.Result resumed = trainer(config("engine.checkpointEverySteps=3"), new ToyMethod(), true, b,
                 DataType.FLOAT).run();
+        // exact on purpose: exact resume means the same ops on the same shapes with the same thread count in one
+        // process, only split across two runs; timings are left out
         assertEquals(figures(straight), figures(resumed));
         assertEquals(untimed(a.resolve("metrics.jsonl")), untimed(b.resolve("metrics.jsonl")));
     }
@@ -248,6 +251,7 @@ class TrainerTest {
         List<Map<String, Object>> ends = untimed(b.resolve("metrics.jsonl")).stream()
                 .filter(r -> Boolean.TRUE.equals(r.get("epochEnd"))).toList();
         assertEquals(List.of(0.0, 1.0), ends.stream().map(r -> ((Number) r.get("epoch")).doubleValue()).toList());
+        // exact on purpose: the same code path, shapes and thread count in one process (see the resume test above)
         assertEquals(untimed(a.resolve("metrics.jsonl")), untimed(b.resolve("metrics.jsonl")));
     }
 

@@ -12,9 +12,8 @@ import java.util.stream.IntStream;
 
 /**
  * Weight gradient of a stride-1 convolution (no dilation, symmetric zero padding), for a layer whose input needs no
- * gradient (a network's first convolution): oneDNN's {@code conv2d_bp} always computes the input gradient as well,
- * which for a 3-channel input costs several times the weight gradient (measured: 25 ms of a 27 ms call for the CIFAR
- * stem at 128 images).
+ * gradient (a network's first convolution): oneDNN's {@code conv2d_bp} always computes the input gradient as well.
+ * Measured for the CIFAR stem at 128 images per step: {@code conv2d_bp} 25.5 ms, this product 10 ms.
  *
  * <pre>
  *   dW[o, i, ky, kx] = sum_n sum_{y, x} dy[n, o, y, x] * xpad[n, i, y + ky, x + kx]

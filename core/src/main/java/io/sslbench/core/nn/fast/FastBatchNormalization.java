@@ -48,11 +48,6 @@ public class FastBatchNormalization extends BatchNormalization {
     }
 
     @Override
-    public FastBatchNormalization clone() {
-        return (FastBatchNormalization) super.clone();
-    }
-
-    @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
                              int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
         LayerValidation.assertNOutSet("FastBatchNormalization", getLayerName(), layerIndex, getNOut());

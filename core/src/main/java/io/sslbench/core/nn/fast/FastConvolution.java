@@ -51,11 +51,6 @@ public class FastConvolution extends ConvolutionLayer {
     }
 
     @Override
-    public FastConvolution clone() {
-        return (FastConvolution) super.clone();
-    }
-
-    @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
                              int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
         LayerValidation.assertNInNOutSet("FastConvolution", getLayerName(), layerIndex, getNIn(), getNOut());

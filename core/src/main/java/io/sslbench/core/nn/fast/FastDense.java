@@ -38,11 +38,6 @@ public class FastDense extends DenseLayer {
     }
 
     @Override
-    public FastDense clone() {
-        return (FastDense) super.clone();
-    }
-
-    @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
                              int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
         LayerValidation.assertNInNOutSet("FastDense", getLayerName(), layerIndex, getNIn(), getNOut());

@@ -22,11 +22,6 @@ public class FastRelu extends ActivationLayer {
     }
 
     @Override
-    public FastRelu clone() {
-        return (FastRelu) super.clone();
-    }
-
-    @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
                              int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
         return LayerWiring.wire(new FastReluLayer(conf, networkDataType), conf, trainingListeners, layerIndex,

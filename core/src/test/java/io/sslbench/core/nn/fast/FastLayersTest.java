@@ -155,8 +155,9 @@ class FastLayersTest {
         FloatBuffer b = Buffers.floats(row);
         assertEquals(48, b.remaining());
         for (int i = 0; i < 48; i++) {
-            // exact: the same stored float read through two accessors
-            assertEquals(row.getFloat(i), b.get(i), 0.0f);
+            // exact on purpose: no arithmetic on either side (both read one stored float; this checks the buffer's
+            // offset), so no kernel, shape or thread count is involved; compared as bits
+            assertEquals(Float.floatToRawIntBits(row.getFloat(i)), Float.floatToRawIntBits(b.get(i)), "element " + i);
         }
     }
 
@@ -225,8 +226,9 @@ class FastLayersTest {
         for (boolean training : new boolean[]{true, false}) {
             fast.setInput(x, NO_WS);
             ref.setInput(x.dup(), NO_WS);
-            // exact: both run the same native relu op on the same values
+            // both run the same native relu op on the same values (INDArray.equals compares within 1e-5)
             assertEquals(ref.activate(training, NO_WS), fast.activate(training, NO_WS));
+            // exact on purpose: the input against its own copy, no arithmetic in between
             assertTrue(x.equalsWithEps(xCopy, 0.0), "the forward must not modify its input");
         }
         fast.setInput(x, NO_WS);
@@ -236,7 +238,7 @@ class FastLayersTest {
         INDArray dx = fast.backpropGradient(dy, NO_WS).getSecond();
         assertEquals(ref.backpropGradient(dy.dup(), NO_WS).getSecond(), dx);
         assertEquals(dy.mul(x.gt(0).castTo(DataType.FLOAT)), dx);
-        assertTrue(x.equalsWithEps(xCopy, 0.0), "the backward must not modify the input");
+        assertTrue(x.equalsWithEps(xCopy, 0.0), "the backward must not modify the input"); // exact: as above
     }
 
     @Test
@@ -285,7 +287,7 @@ class FastLayersTest {
         assertInstanceOf(FastConvolution.class, back.getLayer("stem_conv").conf().getLayer());
         assertInstanceOf(FastReluLayer.class, back.getLayer("stem_relu"));
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 8, 8);
-        // exact: the same parameters, input and code path in one process
+        // the same parameters, input and code path in one process (INDArray.equals compares within 1e-5)
         assertEquals(g.outputSingle(false, x), back.outputSingle(false, x));
     }
 }
