@@ -56,7 +56,10 @@ class QuickSuiteIT {
             fail("no baselines for suite " + suiteName + " at " + baselineFile + "; record them with: ./sslbench baseline update "
                     + "--suite " + suiteName + " --results " + store.file() + " --reason \"...\"");
         }
-        List<String> failures = Baselines.check(Baselines.read(baselineFile), rows);
+        Baselines.File baseline = Baselines.read(baselineFile);
+        // the gate shows its power: the random-init rows of every method rejected as that method, the ablation orders
+        Baselines.explain(baseline, rows).forEach(l -> System.out.println("  " + l));
+        List<String> failures = Baselines.check(baseline, rows);
         assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
 }

@@ -81,8 +81,13 @@ public record RunConfig(Map<String, Object> method, long seed, int epochs, int b
 
     /**
      * @param dataset    data set id (cifar10, cifar100, stl10, mnist, fashion-mnist, imagefolder:PATH)
-     * @param subset     use a class-balanced subset of N training images (0 = all; see ImageDataset#balanced)
-     * @param testSubset use a class-balanced subset of N test images for evaluation (0 = all)
+     * @param subset     pretrain on a class-balanced subset of N training images (0 = all; see ImageDataset#balanced)
+     * @param testSubset use a class-balanced subset of N test images for evaluation (0 = all, the default: the whole
+     *                   test split, as InstDisc/solo-learn evaluate)
+     * @param evalSubset the labelled images evaluation trains on (kNN bank, linear probe, floors): a class-balanced
+     *                   subset of N images of the training split (0 = all of it, the default: the kNN bank of
+     *                   InstDisc/solo-learn is the whole 50,000-image CIFAR training split). Independent of
+     *                   {@code subset}, so a short pretraining is still measured against the whole split
      * @param root       data root ("" = --data-root / SSLBENCH_DATA / user cache)
      * @param workers    augmentation threads
      * @param download   allow downloading missing data sets
@@ -91,19 +96,20 @@ public record RunConfig(Map<String, Object> method, long seed, int epochs, int b
      *                   {@code train+unlabeled} (105,000 images, as the STL-10 papers pretrain). Evaluation (kNN
      *                   bank, linear probe, floors) always uses the labelled training split.
      */
-    public record Data(String dataset, int subset, int testSubset, String root, int workers, boolean download,
-                       String pretrainSplit) {
+    public record Data(String dataset, int subset, int testSubset, int evalSubset, String root, int workers,
+                       boolean download, String pretrainSplit) {
         public Data {
             check(dataset != null && !dataset.isBlank(), "data.dataset", "a data set id", dataset);
             check(pretrainSplit != null && !pretrainSplit.isBlank() && !pretrainSplit.equals("test"), "data.pretrainSplit",
                     "a training split (train, or e.g. train+unlabeled for stl10; never test)", pretrainSplit);
             check(subset >= 0, "data.subset", ">= 0 (0 = all)", subset);
             check(testSubset >= 0, "data.testSubset", ">= 0 (0 = all)", testSubset);
+            check(evalSubset >= 0, "data.evalSubset", ">= 0 (0 = the whole training split)", evalSubset);
             check(workers >= 1 && workers <= 64, "data.workers", "in [1, 64]", workers);
         }
 
         public static Data defaults() {
-            return new Data("cifar10", 0, 0, "", 2, true, TRAIN);
+            return new Data("cifar10", 0, 0, 0, "", 2, true, TRAIN);
         }
 
         /** The default pretraining split. */

@@ -18,14 +18,15 @@ final class BaselineCommand implements Main.Command {
     @Override
     public String usage() {
         return """
-                usage: sslbench baseline update --suite S --results FILE --reason "why" [--file F]
+                usage: sslbench baseline update --suite S --results FILE --reason "why" [--seed-std X] [--file F]
                        sslbench baseline check  --suite S --results FILE [--file F]
-                  --file F   baseline file (default eval/baselines/<suite>.json)""";
+                  --file F       baseline file (default eval/baselines/<suite>.json)
+                  --seed-std X   the suite's measured seed-to-seed std of a run's kNN top-1 (default: keep the file's)""";
     }
 
     @Override
     public int run(String[] argv, PrintStream out) {
-        Args a = Args.parse(argv, Set.of(), Set.of("suite", "results", "reason", "file"));
+        Args a = Args.parse(argv, Set.of(), Set.of("suite", "results", "reason", "file", "seed-std"));
         if (a.positional.isEmpty() || a.get("suite") == null || a.get("results") == null) {
             throw new Args.UsageException("give update|check, --suite and --results");
         }
@@ -36,12 +37,15 @@ final class BaselineCommand implements Main.Command {
             case "update" -> {
                 String commit = Provenances.create("-", 0, "-", "-", Path.of(System.getProperty("sslbench.repo", ".")))
                         .gitCommit();
-                var f = Baselines.update(file, suite, rows, a.get("reason"), commit);
+                double seedStd = a.get("seed-std") == null ? Double.NaN : Double.parseDouble(a.get("seed-std"));
+                var f = Baselines.update(file, suite, rows, a.get("reason"), commit, seedStd);
                 out.println("recorded " + f.methods().size() + " baselines in " + file + ": " + f.methods());
                 return 0;
             }
             case "check" -> {
-                var failures = Baselines.check(Baselines.read(file), rows);
+                var baseline = Baselines.read(file);
+                Baselines.explain(baseline, rows).forEach(out::println);
+                var failures = Baselines.check(baseline, rows);
                 failures.forEach(out::println);
                 out.println(failures.isEmpty() ? "no regression" : failures.size() + " failure(s)");
                 return failures.isEmpty() ? 0 : 1;

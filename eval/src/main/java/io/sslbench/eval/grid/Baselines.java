@@ -17,29 +17,42 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Recorded baselines of a suite and the regression check against them.
+ * Recorded baselines of a suite and the regression gate against them.
  *
- * <p>A baseline file ({@code eval/baselines/<suite>.json}) holds, per method of the {@code methods}
- * grid, the kNN top-1 mean, its seed std and n, and a history of why it changed. It is only written by
+ * <p>A baseline file ({@code eval/baselines/<suite>.json}) holds, per method of the {@code methods} grid, the kNN
+ * top-1 mean, its seed std and n ({@code methods}), the same for the linear probe ({@code linear}), the seed-to-seed
+ * standard deviation measured for the suite ({@code seedStd}, pooled over methods and over more seeds than the gate
+ * runs; see README, "The regression gate") and a history of why they changed. It is only written by
  * {@code sslbench baseline update --reason ...}.
  *
- * <p>Check: a method regresses when its measured mean is below {@code baseline − tolerance}, with
- * {@code tolerance = max(MIN_TOLERANCE, 3·sqrt(std_b²/n_b + std_m²/n_m))}: three standard errors of
- * the difference of two seed means (a one-sided test at ~0.1% false-alarm rate under normality), floored
- * at two points because two seeds underestimate the spread.
- *
- * <p>Collapse gates ({@link #COLLAPSE_GATES}): the SimSiam cell without stop-gradient (predictor on) must be
- * flagged collapsed by its run's {@code Collapse.Verdict} (complete collapse, or the loss at its degenerate
- * value -1 with the output std below half of 1/sqrt(d)), while its stop-gradient twin must not be; a harness
- * that broke stop-gradient would leave the two cells alike and fail. Likewise SwAV with epsilon 0.3 must be
- * flagged (its codes at the uniform assignment) and SwAV with epsilon 0.03 or 0.05 must not.
+ * <p>The gate ({@link #check}) fails the build on any of:
+ * <ul>
+ *   <li><b>regression</b>: a method's mean below {@code baseline - tolerance} (kNN and linear), with
+ *       {@code tolerance = max(MIN_TOLERANCE, Z·sqrt(s_b²/n_b + s_m²/n_m))}, each {@code s} the larger of the seed std
+ *       of its n runs and the suite's measured {@code seedStd} (two seeds alone underestimate the spread);</li>
+ *   <li><b>no learning</b>: a run of the methods grid less than {@link #MIN_GAIN_KNN} above the kNN of its own
+ *       random-init encoder (same seed, same data), whatever the baseline says;</li>
+ *   <li><b>no power</b>: the random-init rows of a method, checked against that method's baseline as if they were the
+ *       method, must be rejected by the regression rule; a gate whose tolerance would let an untrained encoder
+ *       pass is itself a failure ({@link #power} prints each rejection);</li>
+ *   <li><b>collapse</b> ({@link #COLLAPSE_GATES}): the cells that collapse in the papers must be flagged collapsed by
+ *       their run's {@code Collapse.Verdict}, their healthy twins must not;</li>
+ *   <li><b>direction</b> ({@link #DIRECTION_GATES}): the ablation orderings the papers report and that are robust
+ *       at the suite's scale (measured, README) must hold for the kNN means over seeds.</li>
+ * </ul>
  */
 public final class Baselines {
     private Baselines() {}
 
+    /** Smallest tolerance: float results differ between CPU kernels (AVX2 / AVX-512), and two seeds say little. */
     public static final double MIN_TOLERANCE = 0.02;
+    /** Standard errors of the difference of two means a regression must exceed (one-sided ~0.1% under normality). */
+    public static final double Z = 3.0;
+    /** Every methods-grid run must beat the kNN of its own random-init encoder by this much (top-1, absolute). */
+    public static final double MIN_GAIN_KNN = 0.03;
     public static final String GRID = "methods";
     public static final String PROTOCOL = "knn";
+    public static final String LINEAR = "linear";
     public static final String METRIC = "top1";
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
@@ -51,15 +64,27 @@ public final class Baselines {
     public record Change(String date, String commit, String reason) {
     }
 
-    /** A suite's baselines. */
-    public record File(String suite, String protocol, String metric, Map<String, Entry> methods, List<Change> history) {
+    /**
+     * A suite's baselines.
+     *
+     * @param methods kNN top-1 per method
+     * @param linear  linear-probe top-1 per method (null in files from before it was gated: not checked)
+     * @param seedStd the suite's measured seed-to-seed std of a run's kNN top-1 (0 = unknown: the runs' own std)
+     */
+    public record File(String suite, String protocol, String metric, Map<String, Entry> methods, Map<String, Entry> linear,
+                       double seedStd, List<Change> history) {
     }
 
-    /** Per-method mean, sample std and n of the metric over seeds (rows of the methods grid). */
+    /** Per-method mean, sample std and n of the kNN metric over seeds (rows of the methods grid). */
     public static Map<String, Entry> measure(List<ResultRow> rows) {
+        return measure(rows, PROTOCOL);
+    }
+
+    /** Per-method mean, sample std and n of {@code protocol}'s top-1 over seeds (rows of the methods grid). */
+    public static Map<String, Entry> measure(List<ResultRow> rows, String protocol) {
         Map<String, List<Double>> by = new TreeMap<>();
         for (ResultRow r : rows) {
-            if (GRID.equals(r.grid()) && PROTOCOL.equals(r.protocol()) && !Double.isNaN(r.metric(METRIC))) {
+            if (GRID.equals(r.grid()) && protocol.equals(r.protocol()) && !Double.isNaN(r.metric(METRIC))) {
                 by.computeIfAbsent(r.method(), k -> new ArrayList<>()).add(r.metric(METRIC));
             }
         }
@@ -75,32 +100,116 @@ public final class Baselines {
     }
 
     public static double tolerance(Entry base, Entry measured) {
-        double se2 = base.std() * base.std() / Math.max(1, base.n()) + measured.std() * measured.std() / Math.max(1, measured.n());
-        return Math.max(MIN_TOLERANCE, 3 * Math.sqrt(se2));
+        return tolerance(base, measured, 0);
     }
 
-    /** @return one message per failure (empty: no regression) */
+    /** @return {@code max(MIN_TOLERANCE, Z·sqrt(s_b²/n_b + s_m²/n_m))}, each s at least {@code seedStd} */
+    public static double tolerance(Entry base, Entry measured, double seedStd) {
+        double sb = Math.max(base.std(), seedStd), sm = Math.max(measured.std(), seedStd);
+        double se2 = sb * sb / Math.max(1, base.n()) + sm * sm / Math.max(1, measured.n());
+        return Math.max(MIN_TOLERANCE, Z * Math.sqrt(se2));
+    }
+
+    /** @return one message per failure (empty: no regression, every method learned, the gate has power) */
     public static List<String> check(File baseline, List<ResultRow> rows) {
         List<String> failures = new ArrayList<>();
-        Map<String, Entry> now = measure(rows);
-        baseline.methods().forEach((method, b) -> {
-            Entry m = now.get(method);
-            if (m == null) {
-                failures.add(String.format(Locale.ROOT, "%s: no %s %s result in suite '%s' (baseline %.4f)", method,
-                        PROTOCOL, METRIC, baseline.suite(), b.mean()));
-                return;
-            }
-            double tol = tolerance(b, m);
-            if (m.mean() < b.mean() - tol) {
-                failures.add(String.format(Locale.ROOT,
-                        "REGRESSION %s: %s %s = %.4f (n=%d) < baseline %.4f - tolerance %.4f (suite %s)", method, PROTOCOL,
-                        METRIC, m.mean(), m.n(), b.mean(), tol, baseline.suite()));
-            }
-        });
+        regressions(baseline, baseline.methods(), measure(rows, PROTOCOL), PROTOCOL, failures);
+        if (baseline.linear() != null) {
+            regressions(baseline, baseline.linear(), measure(rows, LINEAR), LINEAR, failures);
+        }
+        learned(rows, failures);
+        power(baseline, rows, failures, null);
         for (CollapseGate g : COLLAPSE_GATES) {
             g.check(rows, failures);
         }
+        for (DirectionGate g : DIRECTION_GATES) {
+            g.check(rows, failures, null);
+        }
         return failures;
+    }
+
+    /** @return what the gate checked, one line each, the rejected random-init rows included (printed by the build) */
+    public static List<String> explain(File baseline, List<ResultRow> rows) {
+        List<String> lines = new ArrayList<>();
+        power(baseline, rows, new ArrayList<>(), lines);
+        for (DirectionGate g : DIRECTION_GATES) {
+            g.check(rows, new ArrayList<>(), lines);
+        }
+        return lines;
+    }
+
+    private static void regressions(File baseline, Map<String, Entry> base, Map<String, Entry> now, String protocol,
+                                    List<String> failures) {
+        base.forEach((method, b) -> {
+            Entry m = now.get(method);
+            if (m == null) {
+                failures.add(String.format(Locale.ROOT, "%s: no %s %s result in suite '%s' (baseline %.4f)", method,
+                        protocol, METRIC, baseline.suite(), b.mean()));
+                return;
+            }
+            double tol = tolerance(b, m, baseline.seedStd());
+            if (m.mean() < b.mean() - tol) {
+                failures.add(String.format(Locale.ROOT,
+                        "REGRESSION %s: %s %s = %.4f (n=%d) < baseline %.4f - tolerance %.4f (suite %s)", method, protocol,
+                        METRIC, m.mean(), m.n(), b.mean(), tol, baseline.suite()));
+            }
+        });
+    }
+
+    /** Each methods-grid run against its own random-init encoder (the floor row of the same run: same seed, data). */
+    private static void learned(List<ResultRow> rows, List<String> failures) {
+        Map<String, Double> floor = new TreeMap<>();
+        for (ResultRow r : rows) {
+            if (GRID.equals(r.grid()) && ("random-init-" + PROTOCOL).equals(r.protocol())) {
+                floor.put(r.runId(), r.metric(METRIC));
+            }
+        }
+        for (ResultRow r : rows) {
+            if (GRID.equals(r.grid()) && PROTOCOL.equals(r.protocol())) {
+                Double f = floor.get(r.runId());
+                if (f != null && !(r.metric(METRIC) - f >= MIN_GAIN_KNN)) {
+                    failures.add(String.format(Locale.ROOT, "NOT LEARNING %s (run %s, seed %d): kNN %s %.4f is %+.4f over its "
+                                    + "random-init encoder's %.4f (required: +%.2f)", r.method(), r.runId(),
+                            r.provenance().seed(), METRIC, r.metric(METRIC), r.metric(METRIC) - f, f, MIN_GAIN_KNN));
+                }
+            }
+        }
+    }
+
+    /**
+     * The gate's self-test: every method's random-init rows (kNN, and linear where gated), checked against that
+     * method's baseline as if they were the method, must be rejected as a regression. A method without random-init
+     * rows cannot prove the gate's power and fails too.
+     *
+     * @param lines where to write one line per rejection (null: none)
+     */
+    static void power(File baseline, List<ResultRow> rows, List<String> failures, List<String> lines) {
+        Map<String, Map<String, Entry>> gated = new java.util.LinkedHashMap<>();
+        gated.put(PROTOCOL, baseline.methods());
+        if (baseline.linear() != null) {
+            gated.put(LINEAR, baseline.linear());
+        }
+        gated.forEach((protocol, base) -> {
+            Map<String, Entry> floors = measure(rows, "random-init-" + protocol);
+            base.forEach((method, b) -> {
+                Entry f = floors.get(method);
+                if (f == null) {
+                    failures.add(String.format(Locale.ROOT, "NO POWER CHECK %s: no random-init-%s rows in the methods grid, "
+                            + "so the gate cannot show it would reject an untrained encoder", method, protocol));
+                    return;
+                }
+                double tol = tolerance(b, f, baseline.seedStd());
+                boolean rejected = f.mean() < b.mean() - tol;
+                if (!rejected) {
+                    failures.add(String.format(Locale.ROOT, "GATE WITHOUT POWER %s: its untrained encoder (random-init %s "
+                                    + "%.4f, n=%d) would pass as %s (baseline %.4f - tolerance %.4f)", method, protocol,
+                            f.mean(), f.n(), method, b.mean(), tol));
+                } else if (lines != null) {
+                    lines.add(String.format(Locale.ROOT, "gate power: random-init encoder as %-9s %-6s %.4f < %.4f - %.4f: "
+                            + "rejected as a regression", method, protocol, f.mean(), b.mean(), tol));
+                }
+            });
+        });
     }
 
     /**
@@ -156,6 +265,67 @@ public final class Baselines {
                 return eps >= 0.3 ? Boolean.TRUE : eps <= 0.05 ? Boolean.FALSE : null;
             }, "with epsilon >= 0.3", "with epsilon <= 0.05"));
 
+    /**
+     * An ablation ordering: along {@code axis} of the {@code grid} rows of {@code method}, the kNN top-1 mean over seeds
+     * must fall strictly in the order of {@code bestFirst}. A cell of the order that did not run is a failure when the
+     * grid ran at all (the suite must run what its gate asserts).
+     */
+    record DirectionGate(String method, String grid, String axis, List<String> bestFirst, String source) {
+        void check(List<ResultRow> rows, List<String> failures, List<String> lines) {
+            if (rows.stream().noneMatch(r -> r.grid().equals(grid))) {
+                return;
+            }
+            Map<String, List<Double>> by = new TreeMap<>();
+            for (ResultRow r : rows) {
+                if (r.grid().equals(grid) && r.method().equals(method) && PROTOCOL.equals(r.protocol())
+                        && r.axes().containsKey(axis)) {
+                    by.computeIfAbsent(canonical(r.axes().get(axis)), k -> new ArrayList<>()).add(r.metric(METRIC));
+                }
+            }
+            List<String> shown = new ArrayList<>();
+            for (int i = 0; i < bestFirst.size(); i++) {
+                List<Double> v = by.get(canonical(bestFirst.get(i)));
+                if (v == null) {
+                    failures.add("DIRECTION " + method + " " + axis + ": the " + grid + " grid ran without its " + axis + " = "
+                            + bestFirst.get(i) + " cell");
+                    return;
+                }
+                shown.add(String.format(Locale.ROOT, "%s %.4f (n=%d)", bestFirst.get(i), stats(v).mean(), v.size()));
+                if (i > 0) {
+                    double better = stats(by.get(canonical(bestFirst.get(i - 1)))).mean(), worse = stats(v).mean();
+                    if (!(better > worse)) {
+                        failures.add(String.format(Locale.ROOT, "DIRECTION %s %s: %s = %s should beat %s (%s), measured "
+                                        + "kNN %.4f vs %.4f", method, axis, axis, bestFirst.get(i - 1), bestFirst.get(i), source,
+                                better, worse));
+                    }
+                }
+            }
+            if (lines != null) {
+                lines.add("direction " + method + " " + axis + " (" + source + "): " + String.join(" > ", shown));
+            }
+        }
+
+        private static String canonical(String v) {
+            try {
+                return Double.toString(Double.parseDouble(v));
+            } catch (NumberFormatException e) {
+                return v;
+            }
+        }
+    }
+
+    /**
+     * The orderings the gate asserts, each robust at the quick scale (README, "The regression gate"): SimCLR's MLP head
+     * beats no head (Fig. 8), MoCo's momentum 0.99 beats 0.9 beats 0 (Table in Sec. 4.1), SimSiam with stop-gradient
+     * beats without (Fig. 2).
+     */
+    static final List<DirectionGate> DIRECTION_GATES = List.of(
+            new DirectionGate("simclr", "simclr-head", "method.head", List.of("mlp", "none"), "SimCLR Fig. 8"),
+            new DirectionGate("moco-v2", "moco-momentum", "method.momentum", List.of("0.99", "0.9", "0.0"),
+                    "MoCo Sec. 4.1"),
+            new DirectionGate("simsiam", "simsiam-stopgrad", "method.stopGradient", List.of("true", "false"),
+                    "SimSiam Fig. 2"));
+
     public static File read(Path file) {
         try {
             return GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), File.class);
@@ -164,21 +334,37 @@ public final class Baselines {
         }
     }
 
-    /** Writes new baselines measured from {@code rows}, appending the reason to the history. */
+    /** As {@link #update(Path, String, List, String, String, double)}, keeping the file's {@code seedStd}. */
     public static File update(Path file, String suite, List<ResultRow> rows, String reason, String commit) {
+        return update(file, suite, rows, reason, commit, Double.NaN);
+    }
+
+    /**
+     * Writes new baselines measured from {@code rows}, appending the reason to the history.
+     *
+     * @param seedStd the suite's measured seed-to-seed std of a run's kNN top-1 (NaN: keep the file's)
+     */
+    public static File update(Path file, String suite, List<ResultRow> rows, String reason, String commit, double seedStd) {
         if (reason == null || reason.isBlank()) {
             throw new IllegalArgumentException("a baseline update needs --reason");
         }
-        Map<String, Entry> now = measure(rows);
+        Map<String, Entry> now = measure(rows, PROTOCOL);
         if (now.isEmpty()) {
             throw new IllegalArgumentException("no '" + GRID + "' grid " + PROTOCOL + " rows of suite " + suite + " to record");
         }
+        Map<String, Entry> linear = measure(rows, LINEAR);
         List<Change> history = new ArrayList<>();
+        double seed = seedStd;
         if (Files.exists(file)) {
-            history.addAll(read(file).history());
+            File old = read(file);
+            history.addAll(old.history());
+            if (Double.isNaN(seed)) {
+                seed = old.seedStd();
+            }
         }
         history.add(new Change(Instant.now().toString(), commit, reason));
-        File f = new File(suite, PROTOCOL, METRIC, now, history);
+        File f = new File(suite, PROTOCOL, METRIC, now, linear.isEmpty() ? null : linear, Double.isNaN(seed) ? 0 : seed,
+                history);
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

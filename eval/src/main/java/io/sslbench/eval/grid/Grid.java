@@ -70,6 +70,31 @@ public record Grid(String name, List<String> bases, Map<String, List<Object>> ax
         return new Grid(String.valueOf(name), bases, axes, seeds);
     }
 
+    /**
+     * @param values per axis, the values to keep (a suite runs the part of an ablation its budget affords, e.g. momentum
+     *               0 / 0.9 / 0.99 of the 0 / 0.9 / 0.99 / 0.999 grid); every key must be an axis of this grid and every
+     *               value one of its values (compared as strings), so a typo cannot silently run nothing
+     * @return this grid with those axes cut to {@code values}
+     */
+    public Grid restrict(Map<String, List<Object>> values) {
+        Map<String, List<Object>> out = new LinkedHashMap<>(axes);
+        values.forEach((k, keep) -> {
+            List<Object> have = axes.get(k);
+            if (have == null) {
+                throw new ConfigException("axes", "grid " + name + " has no axis " + k + " (axes: " + axes.keySet() + ")");
+            }
+            List<Object> cut = new ArrayList<>();
+            for (Object v : keep) {
+                Object match = have.stream().filter(h -> String.valueOf(h).equals(String.valueOf(v))).findFirst()
+                        .orElseThrow(() -> new ConfigException("axes", "grid " + name + " axis " + k + " has no value " + v
+                                + " (values: " + have + ")"));
+                cut.add(match);
+            }
+            out.put(k, cut);
+        });
+        return new Grid(name, bases, out, seeds);
+    }
+
     /** @return every cell: bases x cartesian product of the axes, in declaration order */
     public List<Cell> cells() {
         List<Cell> out = new ArrayList<>();

@@ -23,12 +23,18 @@ public record Suite(String name, Map<String, Object> overrides, Map<String, Map<
     }
 
     /**
-     * A grid of the suite, the seeds it runs with, scale overrides for this grid only, and the protocols of
-     * this grid (empty = the suite's).
+     * A grid of the suite, the seeds it runs with, scale overrides for this grid only, the protocols of
+     * this grid (empty = the suite's), and the axis values it runs (empty = all of the grid's; see {@link Grid#restrict}).
      */
-    public record Entry(String grid, List<Long> seeds, Map<String, Object> overrides, List<String> protocols) {
+    public record Entry(String grid, List<Long> seeds, Map<String, Object> overrides, List<String> protocols,
+                        Map<String, List<Object>> axes) {
         public Entry(String grid, List<Long> seeds) {
-            this(grid, seeds, Map.of(), List.of());
+            this(grid, seeds, Map.of(), List.of(), Map.of());
+        }
+
+        /** @return the grid this entry runs: the bundled one, cut to {@link #axes} */
+        public Grid load() {
+            return Grid.load(grid).restrict(axes);
         }
     }
 
@@ -57,7 +63,13 @@ public record Suite(String name, Map<String, Object> overrides, Map<String, Map<
                     sl.forEach(x -> seeds.add(((Number) x).longValue()));
                 }
                 Map<String, Object> gov = gm.get("overrides") instanceof Map<?, ?> o ? (Map<String, Object>) o : Map.of();
-                grids.add(new Entry(String.valueOf(gm.get("grid")), seeds, gov, strings(gm.get("protocols"))));
+                Map<String, List<Object>> axes = new LinkedHashMap<>();
+                if (gm.get("axes") instanceof Map<?, ?> am) {
+                    am.forEach((k, v) -> axes.put(String.valueOf(k), v instanceof List<?> l ? new ArrayList<>(l) : List.of(v)));
+                } else if (gm.get("axes") != null) {
+                    throw new ConfigException("axes", "suite " + fileOrName + ": a grid's axes must map keys to lists of values");
+                }
+                grids.add(new Entry(String.valueOf(gm.get("grid")), seeds, gov, strings(gm.get("protocols")), axes));
             } else {
                 grids.add(new Entry(String.valueOf(g), List.of()));
             }

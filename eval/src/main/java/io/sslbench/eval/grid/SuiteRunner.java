@@ -76,7 +76,7 @@ public final class SuiteRunner {
     public static List<Job> plan(Suite suite) {
         List<Job> jobs = new ArrayList<>();
         for (Suite.Entry e : suite.grids()) {
-            Grid g = Grid.load(e.grid());
+            Grid g = e.load();
             List<Long> seeds = e.seeds().isEmpty() ? g.seeds() : e.seeds();
             for (Grid.Cell c : g.cells()) {
                 Map<String, Object> tree = c.tree();

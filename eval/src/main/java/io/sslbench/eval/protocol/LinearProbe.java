@@ -184,30 +184,53 @@ public final class LinearProbe {
             return d * c + c;
         }
 
-        /** Two gemms in ND4J; the O(N C) softmax work in plain Java keeps the number of native calls small. */
+        /** Rows per block of the softmax work: fixed, so the summation order (and the result) never depends on threads. */
+        private static final int BLOCK = 2048;
+
+        /**
+         * Two gemms in ND4J; the O(N C) softmax work in plain Java keeps the number of native calls small. The rows are
+         * processed in fixed blocks in parallel and the blocks' loss and bias-gradient sums added in block order, so
+         * the value is the same on any number of threads (one exp per logit: {@code P = e / sum e}).
+         */
         @Override
         public double evaluate(double[] theta, double[] grad) {
             INDArray w = Nd4j.create(Arrays.copyOfRange(theta, 0, d * c), new long[]{d, c}, 'c');
             double[] logits = Nd4j.toFlattened('c', z.mmul(w)).toDoubleVector(); // [N*C] row-major
+            int blocks = (n + BLOCK - 1) / BLOCK;
+            double[] blockLoss = new double[blocks];
+            double[][] blockGb = new double[blocks][c];
+            java.util.stream.IntStream.range(0, blocks).parallel().forEach(bi -> {
+                double[] gbb = blockGb[bi];
+                double lossb = 0;
+                for (int i = bi * BLOCK, end = Math.min(n, i + BLOCK); i < end; i++) {
+                    int o = i * c;
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int k = 0; k < c; k++) {
+                        logits[o + k] += theta[d * c + k];
+                        max = Math.max(max, logits[o + k]);
+                    }
+                    double target = logits[o + labels[i]];
+                    double sum = 0;
+                    for (int k = 0; k < c; k++) {
+                        double e = Math.exp(logits[o + k] - max);
+                        logits[o + k] = e;
+                        sum += e;
+                    }
+                    lossb -= target - max - Math.log(sum);
+                    for (int k = 0; k < c; k++) { // delta = (P - Y) / N, stored in place of the logits
+                        double delta = (logits[o + k] / sum - (k == labels[i] ? 1 : 0)) / n;
+                        logits[o + k] = delta;
+                        gbb[k] += delta;
+                    }
+                }
+                blockLoss[bi] = lossb;
+            });
             double loss = 0;
             double[] gb = new double[c];
-            for (int i = 0; i < n; i++) {
-                int o = i * c;
-                double max = Double.NEGATIVE_INFINITY;
+            for (int bi = 0; bi < blocks; bi++) {
+                loss += blockLoss[bi];
                 for (int k = 0; k < c; k++) {
-                    logits[o + k] += theta[d * c + k];
-                    max = Math.max(max, logits[o + k]);
-                }
-                double sum = 0;
-                for (int k = 0; k < c; k++) {
-                    sum += Math.exp(logits[o + k] - max);
-                }
-                double logSum = max + Math.log(sum);
-                loss -= logits[o + labels[i]] - logSum;
-                for (int k = 0; k < c; k++) { // delta = (P - Y) / N, stored in place of the logits
-                    double delta = (Math.exp(logits[o + k] - logSum) - (k == labels[i] ? 1 : 0)) / n;
-                    logits[o + k] = delta;
-                    gb[k] += delta;
+                    gb[k] += blockGb[bi][k];
                 }
             }
             INDArray delta = Nd4j.create(logits, new long[]{n, c}, 'c');

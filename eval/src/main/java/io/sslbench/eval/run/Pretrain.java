@@ -56,11 +56,12 @@ public final class Pretrain {
     /**
      * The data of a run.
      *
-     * @param pretrain the pretraining images: {@code train}, or with a separate {@code data.pretrainSplit} (e.g.
-     *                 STL-10's train+unlabeled) that split, thinned to {@code data.subset} evenly spaced images
-     * @param train    the labelled training images evaluation uses (kNN bank, linear probe, floors; the
-     *                 class-balanced {@code data.subset} of the training split)
-     * @param test     the evaluation images (the class-balanced {@code data.testSubset} of the test split)
+     * @param pretrain the pretraining images: the class-balanced {@code data.subset} of the training split, or with a
+     *                 separate {@code data.pretrainSplit} (e.g. STL-10's train+unlabeled) that split, thinned to
+     *                 {@code data.subset} evenly spaced images
+     * @param train    the labelled training images evaluation uses (kNN bank, linear probe, floors): the whole
+     *                 training split, or its class-balanced {@code data.evalSubset}; independent of what was pretrained on
+     * @param test     the evaluation images (the class-balanced {@code data.testSubset} of the test split, 0 = all)
      * @param labelled the whole labelled training split: the pool the semi-supervised subsets are drawn from
      * @param target   the augmentation regime (CIFAR or ImageNet sizes)
      * @param norm     the per-channel normalisation
@@ -74,9 +75,9 @@ public final class Pretrain {
     }
 
     /**
-     * Refuses a {@code data.subset} or {@code data.testSubset} larger than the split it selects from (it used to be
-     * cut silently, so a run claimed a scale it did not have). With a separate pretraining split the subset thins that
-     * split and only caps the labelled one, so it is checked against the pretraining split.
+     * Refuses a {@code data.subset}, {@code data.evalSubset} or {@code data.testSubset} larger than the split it selects
+     * from (it used to be cut silently, so a run claimed a scale it did not have). With a separate pretraining split
+     * {@code data.subset} thins that split, so it is checked against it.
      *
      * @throws IllegalArgumentException naming the key, the value and the split's size
      */
@@ -87,6 +88,10 @@ public final class Pretrain {
             throw new IllegalArgumentException("data.subset = " + d.subset() + " exceeds the " + limit + " images of "
                     + d.dataset() + " " + split + " (use 0 for all of them)");
         }
+        if (d.evalSubset() > trainSize) {
+            throw new IllegalArgumentException("data.evalSubset = " + d.evalSubset() + " exceeds the " + trainSize
+                    + " images of " + d.dataset() + " train (use 0 for all of them)");
+        }
         if (d.testSubset() > testSize) {
             throw new IllegalArgumentException("data.testSubset = " + d.testSubset() + " exceeds the " + testSize
                     + " images of " + d.dataset() + " test (use 0 for all of them)");
@@ -94,28 +99,22 @@ public final class Pretrain {
     }
 
     /**
-     * Loads the pretraining split, train (class-balanced {@code data.subset}) and test (class-balanced
-     * {@code data.testSubset}).
+     * Loads the pretraining images ({@code data.subset}), the evaluation's labelled bank ({@code data.evalSubset},
+     * default the whole training split) and test images ({@code data.testSubset}, default the whole test split).
      */
     public static Data loadData(RunConfig cfg, String dataRootOverride, boolean quiet) {
         RunConfig.Data d = cfg.data();
         DataRoot root = DataRoot.resolve(dataRootOverride != null ? dataRootOverride : d.root().isEmpty() ? null : d.root());
         LoadOptions opt = new LoadOptions(d.download(), quiet, 0, Math.max(1, Runtime.getRuntime().availableProcessors()),
                 null, true);
-        ImageDataset train = Datasets.load(d.dataset(), "train", root, opt);
+        ImageDataset labelled = Datasets.load(d.dataset(), "train", root, opt);
         ImageDataset test = Datasets.load(d.dataset(), "test", root, opt);
-        ImageDataset labelled = train;
-        ImageDataset pretrainSplit = d.separatePretrainSplit() ? Datasets.load(d.dataset(), d.pretrainSplit(), root, opt) : train;
-        checkSubsets(d, train.size(), pretrainSplit.size(), test.size());
-        if (d.subset() > 0) {
-            train = train.balanced(Math.min(d.subset(), train.size()));
-        }
-        ImageDataset pretrain = train;
-        if (d.separatePretrainSplit()) {
-            pretrain = pretrainSplit;
-            if (d.subset() > 0 && d.subset() < pretrain.size()) {
-                pretrain = evenlySpaced(pretrain, d.subset());
-            }
+        ImageDataset pretrainSplit = d.separatePretrainSplit() ? Datasets.load(d.dataset(), d.pretrainSplit(), root, opt) : labelled;
+        checkSubsets(d, labelled.size(), pretrainSplit.size(), test.size());
+        ImageDataset train = d.evalSubset() > 0 ? labelled.balanced(d.evalSubset()) : labelled;
+        ImageDataset pretrain = pretrainSplit;
+        if (d.subset() > 0 && d.subset() < pretrain.size()) {
+            pretrain = d.separatePretrainSplit() ? evenlySpaced(pretrain, d.subset()) : pretrain.balanced(d.subset());
         }
         if (d.testSubset() > 0) {
             test = test.balanced(d.testSubset());

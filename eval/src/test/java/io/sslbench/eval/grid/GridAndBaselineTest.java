@@ -26,6 +26,22 @@ class GridAndBaselineTest {
     }
 
     @Test
+    void aSuiteRunsPartOfAGridByNamingItsAxisValuesAndTyposAreRefused(@TempDir Path dir) throws Exception {
+        Grid cut = Grid.load("moco-momentum").restrict(Map.of("method.momentum", List.of(0.0, 0.99)));
+        assertEquals(List.of(0.0, 0.99), cut.cells().stream().map(c -> ((Number) c.values().get("method.momentum")).doubleValue()).toList());
+        Suite s = Suite.load(writeSuite(dir, "name: s\ngrids:\n  - {grid: moco-momentum, seeds: [0], axes: {method.momentum: [0.9]}}\n"));
+        List<SuiteRunner.Job> jobs = SuiteRunner.plan(s);
+        assertEquals(1, jobs.size());
+        assertEquals(0.9, ((Number) jobs.get(0).config().method().get("momentum")).doubleValue());
+        ConfigException noAxis = assertThrows(ConfigException.class,
+                () -> Grid.load("moco-momentum").restrict(Map.of("method.momentun", List.of(0.9))));
+        assertTrue(noAxis.getMessage().contains("method.momentun"), noAxis.getMessage());
+        ConfigException noValue = assertThrows(ConfigException.class,
+                () -> Grid.load("moco-momentum").restrict(Map.of("method.momentum", List.of(0.95))));
+        assertTrue(noValue.getMessage().contains("0.95"), noValue.getMessage());
+    }
+
+    @Test
     void suitePlansEveryCellAtItsScaleAndAxesWinOverTheSuite() {
         Suite quick = Suite.load("quick");
         List<SuiteRunner.Job> jobs = SuiteRunner.plan(quick);
@@ -105,11 +121,25 @@ class GridAndBaselineTest {
                 "small-cifar", "cifar10", 2, 100, 10, 1, collapsed ? 0.001 : 0.05, 128, collapsed, p);
     }
 
+    /** A row of run {@code runId} (seed 0). */
+    static ResultRow row(String runId, String grid, String method, String protocol, double top1, Map<String, String> axes) {
+        Provenance p = new Provenance("h" + runId, "c", false, 0, "d", "cpu", "17", "m2.1", "linux", "amd64", "t");
+        return new ResultRow(runId, "quick", grid, "cell", method, axes, protocol, Map.of("top1", top1),
+                "small-cifar", "cifar10", 2, 100, 10, 1, 0.05, 128, false, p);
+    }
+
+    /** The methods grid's rows of one run: kNN, linear and the run's random-init floors (kNN 0.30, linear 0.35). */
+    static List<ResultRow> run(String runId, String method, double knn, double linear) {
+        return List.of(row(runId, "methods", method, "knn", knn, Map.of()), row(runId, "methods", method, "linear", linear, Map.of()),
+                row(runId, "methods", method, "random-init-knn", 0.30, Map.of()),
+                row(runId, "methods", method, "random-init-linear", 0.35, Map.of()));
+    }
+
     static List<ResultRow> healthy(double simclr) {
         List<ResultRow> rows = new ArrayList<>();
-        rows.add(row("methods", "simclr", "knn", simclr, Map.of(), false));
-        rows.add(row("methods", "simclr", "knn", simclr + 0.01, Map.of(), false));
-        rows.add(row("methods", "byol", "knn", 0.40, Map.of(), false));
+        rows.addAll(run("run-simclr", "simclr", simclr, simclr + 0.05));
+        rows.addAll(run("run-simclr-1", "simclr", simclr + 0.01, simclr + 0.06));
+        rows.addAll(run("run-byol", "byol", 0.40, 0.45));
         rows.add(row("simsiam-ablation", "simsiam", "knn", 0.2,
                 Map.of("method.stopGradient", "false", "method.predictor", "true"), true));
         rows.add(row("simsiam-ablation", "simsiam", "knn", 0.3,
@@ -135,12 +165,15 @@ class GridAndBaselineTest {
     void regressionMissingMethodAndUnflaggedCollapseFailWithNamedMessages(@TempDir Path dir) {
         Baselines.File b = Baselines.update(dir.resolve("q.json"), "quick", healthy(0.5), "initial", "abc");
         List<String> f = Baselines.check(b, healthy(0.40));
-        assertEquals(1, f.size(), f.toString());
+        assertEquals(2, f.size(), f.toString());
         assertTrue(f.get(0).contains("simclr") && f.get(0).contains("0.4050") && f.get(0).contains("0.5050"), f.get(0));
+        assertTrue(f.get(1).startsWith("REGRESSION simclr: linear top1 = 0.4550"), f.get(1));
 
         List<ResultRow> noByol = new ArrayList<>(healthy(0.5));
         noByol.removeIf(r -> r.method().equals("byol"));
         assertTrue(Baselines.check(b, noByol).get(0).startsWith("byol: no knn top1"));
+        assertTrue(Baselines.check(b, noByol).stream().anyMatch(m -> m.startsWith("NO POWER CHECK byol")),
+                "without its random-init rows a method cannot show the gate would reject it");
 
         List<ResultRow> unflagged = new ArrayList<>(healthy(0.5));
         unflagged.set(3, row("simsiam-ablation", "simsiam", "knn", 0.2,
@@ -151,6 +184,7 @@ class GridAndBaselineTest {
         flagged.set(3, new ResultRow("r", "quick", "simsiam-stopgrad", "c", "simsiam", Map.of("method.stopGradient", "false"),
                 "knn", Map.of("top1", 0.2), "small-cifar", "cifar10", 8, 1, 1, 1, 0.3 / Math.sqrt(128), 128, true,
                 unflagged.get(0).provenance()));
+        flagged.add(row("simsiam-stopgrad", "simsiam", "knn", 0.3, Map.of("method.stopGradient", "true"), false));
         assertEquals(List.of(), Baselines.check(b, flagged));
         List<ResultRow> lowStdOnly = new ArrayList<>(flagged);
         ResultRow f3 = flagged.get(3);
@@ -182,5 +216,62 @@ class GridAndBaselineTest {
         assertEquals(0.02, Baselines.tolerance(new Baselines.Entry(0.5, 0, 2), new Baselines.Entry(0.5, 0, 2)), 0);
         assertEquals(3 * Math.sqrt(0.02 * 0.02 / 2 * 2), Baselines.tolerance(new Baselines.Entry(0.5, 0.02, 2),
                 new Baselines.Entry(0.5, 0.02, 2)), 1e-12);
+    }
+
+    @Test
+    void theGateRejectsTheRandomInitRowsAsEveryMethodAndFailsWhenItWouldNot(@TempDir Path dir) {
+        Baselines.File b = Baselines.update(dir.resolve("q.json"), "quick", healthy(0.5), "initial", "abc", 0.01);
+        assertEquals(0.01, b.seedStd());
+        assertEquals(0.555, b.linear().get("simclr").mean(), 1e-12);
+        assertEquals(List.of(), Baselines.check(b, healthy(0.5)));
+        List<String> explained = Baselines.explain(b, healthy(0.5));
+        for (String m : List.of("simclr", "byol")) {
+            for (String p : List.of("knn", "linear")) {
+                assertTrue(explained.stream().anyMatch(l -> l.contains("as " + m) && l.contains(p) && l.contains("rejected")),
+                        m + " " + p + ": " + explained);
+            }
+        }
+        // a tolerance wide enough to pass an untrained encoder is itself a failure: a seed std of 0.1 gives 3*0.1 = 0.3
+        Baselines.File loose = Baselines.update(dir.resolve("q.json"), "quick", healthy(0.5), "too noisy", "abc", 0.1);
+        List<String> f = Baselines.check(loose, healthy(0.5));
+        assertTrue(f.stream().anyMatch(m -> m.startsWith("GATE WITHOUT POWER byol") && m.contains("random-init knn 0.3000")),
+                f.toString());
+        // the update keeps the measured seed std unless given a new one
+        assertEquals(0.1, Baselines.update(dir.resolve("q.json"), "quick", healthy(0.5), "again", "abc").seedStd());
+    }
+
+    @Test
+    void aRunThatDidNotLeaveItsFloorFailsAndLinearRegressionsAreCaught(@TempDir Path dir) {
+        Baselines.File b = Baselines.update(dir.resolve("q.json"), "quick", healthy(0.5), "initial", "abc", 0.01);
+        List<ResultRow> flat = new ArrayList<>(healthy(0.5));
+        flat.addAll(run("run-byol-1", "byol", 0.31, 0.45)); // one seed 1 point above its floor
+        List<String> f = Baselines.check(b, flat);
+        assertTrue(f.stream().anyMatch(m -> m.startsWith("NOT LEARNING byol (run run-byol-1") && m.contains("+0.0100")), f.toString());
+        List<ResultRow> linearDown = new ArrayList<>(healthy(0.5));
+        linearDown.replaceAll(r -> r.method().equals("byol") && r.protocol().equals("linear")
+                ? row(r.runId(), "methods", "byol", "linear", 0.38, Map.of()) : r);
+        List<String> g = Baselines.check(b, linearDown);
+        assertEquals(1, g.size(), g.toString());
+        assertTrue(g.get(0).startsWith("REGRESSION byol: linear top1 = 0.3800"), g.get(0));
+    }
+
+    @Test
+    void ablationDirectionsAreAssertedOnTheKnnMeansAndMissingCellsFail(@TempDir Path dir) {
+        Baselines.File b = Baselines.update(dir.resolve("q.json"), "quick", healthy(0.5), "initial", "abc", 0.01);
+        List<ResultRow> rows = new ArrayList<>(healthy(0.5));
+        rows.add(row("m99", "moco-momentum", "moco-v2", "knn", 0.40, Map.of("method.momentum", "0.99")));
+        rows.add(row("m9", "moco-momentum", "moco-v2", "knn", 0.37, Map.of("method.momentum", "0.9")));
+        rows.add(row("m0", "moco-momentum", "moco-v2", "knn", 0.31, Map.of("method.momentum", "0.0")));
+        assertEquals(List.of(), Baselines.check(b, rows));
+        assertTrue(Baselines.explain(b, rows).contains("direction moco-v2 method.momentum (MoCo Sec. 4.1): "
+                + "0.99 0.4000 (n=1) > 0.9 0.3700 (n=1) > 0.0 0.3100 (n=1)"), Baselines.explain(b, rows).toString());
+        List<ResultRow> swapped = new ArrayList<>(rows);
+        swapped.set(swapped.size() - 2, row("m9", "moco-momentum", "moco-v2", "knn", 0.41, Map.of("method.momentum", "0.9")));
+        List<String> f = Baselines.check(b, swapped);
+        assertEquals(1, f.size(), f.toString());
+        assertTrue(f.get(0).startsWith("DIRECTION moco-v2 method.momentum: method.momentum = 0.99 should beat 0.9"), f.get(0));
+        List<ResultRow> missing = new ArrayList<>(rows.subList(0, rows.size() - 1));
+        assertTrue(Baselines.check(b, missing).get(0).contains("ran without its method.momentum = 0.0 cell"),
+                Baselines.check(b, missing).toString());
     }
 }

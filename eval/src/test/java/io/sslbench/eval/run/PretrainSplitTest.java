@@ -70,13 +70,20 @@ class PretrainSplitTest {
         assertEquals(30, Arrays.stream(all.pretrain().labels()).filter(l -> l == -1).count());
         assertTrue(Arrays.stream(all.train().labels()).allMatch(l -> l >= 0), "evaluation images are labelled");
 
-        // data.subset thins the pretraining split evenly (both parts represented) and balances the labelled one
+        // data.subset thins the pretraining split evenly (both parts represented); evaluation keeps the whole labelled split
         Pretrain.Data ten = Pretrain.loadData(cfg("data.pretrainSplit=train+unlabeled", "data.subset=10"), root.toString(), true);
         assertEquals(10, ten.pretrain().size());
         assertEquals(4, Arrays.stream(ten.pretrain().labels()).filter(l -> l >= 0).count(), "indices 0,5,10,15 of 20 labelled");
         assertEquals(all.pretrain().image(45).length, ten.pretrain().image(9).length);
         assertArrayEquals(all.pretrain().image(45), ten.pretrain().image(9));
-        assertEquals(10, ten.train().size());
+        assertEquals(20, ten.train().size());
+        // data.evalSubset balances the labelled split evaluation reads, whatever was pretrained on
+        Pretrain.Data bank = Pretrain.loadData(cfg("data.subset=10", "data.evalSubset=10"), root.toString(), true);
+        assertEquals(10, bank.train().size());
+        assertEquals(10, bank.pretrain().size());
+        Pretrain.Data wide = Pretrain.loadData(cfg("data.subset=10"), root.toString(), true);
+        assertEquals(10, wide.pretrain().size());
+        assertEquals(20, wide.train().size(), "the kNN bank is the whole labelled split by default");
 
         // the default pretrains on the labelled split itself
         Pretrain.Data plain = Pretrain.loadData(cfg(), root.toString(), true);

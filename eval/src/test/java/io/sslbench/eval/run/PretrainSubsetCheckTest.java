@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /** A subset larger than its split is refused by name, not cut silently (issue 16, item 9). */
 class PretrainSubsetCheckTest {
     private static RunConfig.Data data(int subset, int testSubset, String pretrainSplit) {
-        return new RunConfig.Data("cifar10", subset, testSubset, "", 2, false, pretrainSplit);
+        return new RunConfig.Data("cifar10", subset, testSubset, 0, "", 2, false, pretrainSplit);
     }
 
     @Test
@@ -20,6 +20,10 @@ class PretrainSubsetCheckTest {
         IllegalArgumentException t = assertThrows(IllegalArgumentException.class,
                 () -> Pretrain.checkSubsets(data(0, 12000, "train"), 50000, 50000, 10000));
         assertTrue(t.getMessage().contains("data.testSubset = 12000") && t.getMessage().contains("10000 images"), t.getMessage());
+        IllegalArgumentException b = assertThrows(IllegalArgumentException.class,
+                () -> Pretrain.checkSubsets(new RunConfig.Data("cifar10", 0, 0, 60000, "", 2, false, "train"), 50000, 50000, 10000));
+        assertTrue(b.getMessage().contains("data.evalSubset = 60000") && b.getMessage().contains("50000 images of cifar10 train"),
+                b.getMessage());
     }
 
     @Test
