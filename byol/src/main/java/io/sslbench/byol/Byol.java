@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -74,10 +75,20 @@ public final class Byol implements SslMethod {
     }
 
     @Override
+    public boolean excludeBnBias() {
+        return cfg.excludeBnBias();
+    }
+
+    @Override
     public List<String> deviations() {
-        return List.of(
+        List<String> out = new ArrayList<>(List.of(
                 "Both views pass through the online and target networks as one batch, so BN statistics are over 2N rows; the official JAX code forwards each view separately.",
                 "The target's BN running statistics are EMA-averaged with its weights (DL4J keeps them among the parameters); only batch statistics of the target are used in training.",
-                "CIFAR presets use ResNet-18 with the CIFAR stem; LARS excludes biases and BN parameters from adaptation and weight decay, as the paper.");
+                "CIFAR presets use ResNet-18 with the CIFAR stem; LARS excludes biases and BN parameters from adaptation and weight decay, as the paper."));
+        if (cfg.excludeBnBias() != ByolConfig.OFFICIAL_EXCLUDE_BN_BIAS) {
+            out.add(SslMethod.overridden("method.excludeBnBias", cfg.excludeBnBias(), ByolConfig.OFFICIAL_EXCLUDE_BN_BIAS,
+                    "exclude biases and BN parameters from weight decay and LARS adaptation"));
+        }
+        return out;
     }
 }

@@ -13,8 +13,15 @@ import static io.sslbench.core.config.ConfigException.check;
  * @param projHidden   projector hidden width (4096)
  * @param projOut      projection width (256)
  * @param predHidden   predictor hidden width (4096)
+ * @param excludeBnBias exclude biases and BN parameters from weight decay and LARS adaptation (official: true,
+ *                      {@code byol_experiment.py} passes {@code optimizers.exclude_bias_and_norm} as both the
+ *                      weight-decay and the LARS-adaptation filter)
  */
-public record ByolConfig(String name, double baseMomentum, int projHidden, int projOut, int predHidden) {
+public record ByolConfig(String name, double baseMomentum, int projHidden, int projOut, int predHidden,
+                         boolean excludeBnBias) {
+    /** deepmind-research/byol: biases and norms excluded from decay and adaptation. */
+    static final boolean OFFICIAL_EXCLUDE_BN_BIAS = true;
+
     public ByolConfig {
         check(baseMomentum >= 0 && baseMomentum <= 1, "method.baseMomentum", "in [0, 1]", baseMomentum);
         check(projHidden >= 1, "method.projHidden", ">= 1", projHidden);
@@ -24,7 +31,7 @@ public record ByolConfig(String name, double baseMomentum, int projHidden, int p
 
     /** Grill et al. 2020, Sec. 3.3: MLPs 4096 → 256, τ_base = 0.996. */
     public static ByolConfig paper() {
-        return new ByolConfig("byol", 0.996, 4096, 256, 4096);
+        return new ByolConfig("byol", 0.996, 4096, 256, 4096, OFFICIAL_EXCLUDE_BN_BIAS);
     }
 
     static ByolConfig bind(Map<String, Object> section) {

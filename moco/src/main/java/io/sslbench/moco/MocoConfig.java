@@ -16,9 +16,15 @@ import static io.sslbench.core.config.ConfigException.check;
  * @param head          "linear" (v1: fc to 128) or "mlp" (v2: 2-layer MLP, hidden = feature dim)
  * @param outDim        embedding width (128)
  * @param shuffleGroups ShuffleBN groups (simulated GPUs) for the key encoder; must divide the batch
+ * @param excludeBnBias exclude biases and BN parameters from weight decay (official: false, {@code main_moco.py}
+ *                      builds {@code torch.optim.SGD(model.parameters(), ..., weight_decay=...)}: every parameter
+ *                      decayed)
  */
 public record MocoConfig(String name, double momentum, double temperature, int queueSize, String head, int outDim,
-                         int shuffleGroups) {
+                         int shuffleGroups, boolean excludeBnBias) {
+    /** facebookresearch/moco decays every parameter (plain SGD over {@code model.parameters()}). */
+    static final boolean OFFICIAL_EXCLUDE_BN_BIAS = false;
+
     public MocoConfig {
         check(momentum >= 0 && momentum <= 1, "method.momentum", "in [0, 1]", momentum);
         check(temperature > 0, "method.temperature", "> 0", temperature);
@@ -30,12 +36,12 @@ public record MocoConfig(String name, double momentum, double temperature, int q
 
     /** MoCo v1 (He et al. 2020): linear head, τ 0.07, m 0.999. */
     public static MocoConfig v1() {
-        return new MocoConfig("moco-v1", 0.999, 0.07, 4096, "linear", 128, 8);
+        return new MocoConfig("moco-v1", 0.999, 0.07, 4096, "linear", 128, 8, OFFICIAL_EXCLUDE_BN_BIAS);
     }
 
     /** MoCo v2 (Chen et al. 2020): MLP head, τ 0.2 (blur + cosine LR live in the views and the optimiser). */
     public static MocoConfig v2() {
-        return new MocoConfig("moco-v2", 0.999, 0.2, 4096, "mlp", 128, 8);
+        return new MocoConfig("moco-v2", 0.999, 0.2, 4096, "mlp", 128, 8, OFFICIAL_EXCLUDE_BN_BIAS);
     }
 
     /** Binds and checks the parts that involve the batch size. */

@@ -175,6 +175,11 @@ public final class SimClr implements SslMethod {
     }
 
     @Override
+    public boolean excludeBnBias() {
+        return cfg.excludeBnBias();
+    }
+
+    @Override
     public List<String> deviations() {
         List<String> out = new ArrayList<>(List.of(
                 "BN statistics of the projection head are computed over both views together (2N rows), as the official TF code's concatenated batch; the encoder likewise (no per-replica BN).",
@@ -187,6 +192,10 @@ public final class SimClr implements SslMethod {
         } else {
             out.add("Memory of negatives (K=" + cfg.queueSize() + ", momentum " + cfg.momentum() + "): the paper gives no details; here a momentum copy of encoder+head embeds both views, its normalised outputs (2N a step) are queued after the step and join every anchor's NT-Xent denominator; positives stay the online pairs; the queue starts as random unit vectors and the momentum defaults to MoCo's 0.999.");
             out.add("The memory encoder runs with batch BN statistics over the 2N rows (no ShuffleBN); its BN running statistics are EMA-averaged with its weights (DL4J keeps them among the parameters).");
+        }
+        if (cfg.excludeBnBias() != SimClrConfig.OFFICIAL_EXCLUDE_BN_BIAS) {
+            out.add(SslMethod.overridden("method.excludeBnBias", cfg.excludeBnBias(), SimClrConfig.OFFICIAL_EXCLUDE_BN_BIAS,
+                    "exclude biases and BN parameters from weight decay and LARS adaptation"));
         }
         return out;
     }

@@ -15,9 +15,15 @@ import static io.sslbench.core.config.ConfigException.check;
  * @param dim                projection width (2048)
  * @param predHidden         predictor bottleneck width (512)
  * @param fixedPredictorLr   train the predictor at the base lr without decay (paper Sec. 4.2)
+ * @param excludeBnBias      exclude biases and BN parameters from weight decay (official: false, {@code
+ *                           main_simsiam.py} builds {@code torch.optim.SGD(optim_params, ..., weight_decay=...)}
+ *                           over every parameter)
  */
 public record SimSiamConfig(String name, boolean stopGradient, boolean predictor, int projLayers, int dim,
-                            int predHidden, boolean fixedPredictorLr) {
+                            int predHidden, boolean fixedPredictorLr, boolean excludeBnBias) {
+    /** facebookresearch/simsiam decays every parameter (plain SGD). */
+    static final boolean OFFICIAL_EXCLUDE_BN_BIAS = false;
+
     public SimSiamConfig {
         check(projLayers >= 1 && projLayers <= 4, "method.projLayers", "in [1, 4]", projLayers);
         check(dim >= 1, "method.dim", ">= 1", dim);
@@ -26,7 +32,7 @@ public record SimSiamConfig(String name, boolean stopGradient, boolean predictor
 
     /** Chen & He 2021: 3-layer projector with BN on the output, 2048-d; predictor 2048→512→2048. */
     public static SimSiamConfig paper() {
-        return new SimSiamConfig("simsiam", true, true, 3, 2048, 512, true);
+        return new SimSiamConfig("simsiam", true, true, 3, 2048, 512, true, OFFICIAL_EXCLUDE_BN_BIAS);
     }
 
     static SimSiamConfig bind(Map<String, Object> section) {

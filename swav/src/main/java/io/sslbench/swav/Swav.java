@@ -190,11 +190,21 @@ public final class Swav implements SslMethod {
     }
 
     @Override
+    public boolean excludeBnBias() {
+        return cfg.excludeBnBias();
+    }
+
+    @Override
     public List<String> deviations() {
-        return List.of(
+        List<String> out = new ArrayList<>(List.of(
                 "Crops of one resolution are one batch through the network (BN statistics over all global crops, then over all small crops); the official code does the same per GPU.",
                 "Sinkhorn-Knopp runs on one process (no all-reduce of the marginals), as with a single GPU.",
                 "The queue is a ring buffer per assignment crop (order is irrelevant to Sinkhorn); it is used once full, like the official code's 'use_the_queue'.",
-                "CIFAR multi-crop sizes: 2x32 (scale 0.14-1) + Nx16 (scale 0.05-0.14); ResNet-18 CIFAR stem.");
+                "CIFAR multi-crop sizes: 2x32 (scale 0.14-1) + Nx16 (scale 0.05-0.14); ResNet-18 CIFAR stem."));
+        if (cfg.excludeBnBias() != SwavConfig.OFFICIAL_EXCLUDE_BN_BIAS) {
+            out.add(SslMethod.overridden("method.excludeBnBias", cfg.excludeBnBias(), SwavConfig.OFFICIAL_EXCLUDE_BN_BIAS,
+                    "exclude biases and BN parameters from weight decay and LARS adaptation"));
+        }
+        return out;
     }
 }

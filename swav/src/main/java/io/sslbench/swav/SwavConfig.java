@@ -19,10 +19,16 @@ import static io.sslbench.core.config.ConfigException.check;
  * @param freezePrototypesEpochs prototypes receive no update during these first epochs (paper: 1)
  * @param queueLength            feature queue per assignment crop for small batches (0 = off; a multiple of the batch)
  * @param queueStartEpoch        epoch from which the queue is filled (and used once full)
+ * @param excludeBnBias          exclude biases and BN parameters from weight decay and LARS adaptation (official:
+ *                               false, {@code main_swav.py} wraps {@code SGD(model.parameters(), weight_decay=...)} in
+ *                               apex's {@code LARC}, which decays and adapts every parameter)
  */
 public record SwavConfig(String name, int numPrototypes, int outDim, int hidden, double temperature, double epsilon,
                          int sinkhornIterations, int smallCrops, int freezePrototypesEpochs, int queueLength,
-                         int queueStartEpoch) {
+                         int queueStartEpoch, boolean excludeBnBias) {
+    /** facebookresearch/swav: LARC over every parameter. */
+    static final boolean OFFICIAL_EXCLUDE_BN_BIAS = false;
+
     public SwavConfig {
         check(numPrototypes >= 2, "method.numPrototypes", ">= 2", numPrototypes);
         check(outDim >= 1, "method.outDim", ">= 1", outDim);
@@ -38,7 +44,7 @@ public record SwavConfig(String name, int numPrototypes, int outDim, int hidden,
 
     /** Caron et al. 2020: K=3000, τ=0.1, ε=0.05, 3 iterations, 2+6 crops, prototypes frozen for epoch 1. */
     public static SwavConfig paper() {
-        return new SwavConfig("swav", 3000, 128, 2048, 0.1, 0.05, 3, 6, 1, 0, 15);
+        return new SwavConfig("swav", 3000, 128, 2048, 0.1, 0.05, 3, 6, 1, 0, 15, OFFICIAL_EXCLUDE_BN_BIAS);
     }
 
     static SwavConfig bind(Map<String, Object> section, int batchSize) {

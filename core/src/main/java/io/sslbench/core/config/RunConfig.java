@@ -74,9 +74,36 @@ public record RunConfig(Map<String, Object> method, long seed, int epochs, int b
         return ConfigTree.hash(identityTree());
     }
 
-    /** Binds a resolved tree (file merged with overrides) to a validated config. */
+    /**
+     * Binds a resolved tree (file merged with overrides) to a validated config. A tree written before
+     * {@code optim.excludeBnBias} moved to the method section (a run folder's {@code config.yaml}) has the key moved to
+     * {@code method.excludeBnBias}; a tree stating both is refused.
+     */
     public static RunConfig from(Map<String, ?> tree) {
-        return Records.bind(RunConfig.class, tree, defaults(), "");
+        return Records.bind(RunConfig.class, movedKeys(tree), defaults(), "");
+    }
+
+    /** Key moved from the optimiser section to the method section: each method states its official value. */
+    static final String EXCLUDE_BN_BIAS = "excludeBnBias";
+
+    private static Map<String, ?> movedKeys(Map<String, ?> tree) {
+        if (tree == null || !(tree.get("optim") instanceof Map<?, ?> optim) || !optim.containsKey(EXCLUDE_BN_BIAS)) {
+            return tree;
+        }
+        Map<String, Object> o = new java.util.LinkedHashMap<>();
+        optim.forEach((k, v) -> o.put(k.toString(), v));
+        Object value = o.remove(EXCLUDE_BN_BIAS);
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        if (tree.get("method") instanceof Map<?, ?> method) {
+            method.forEach((k, v) -> m.put(k.toString(), v));
+        }
+        check(!m.containsKey(EXCLUDE_BN_BIAS), "optim." + EXCLUDE_BN_BIAS,
+                "absent when method." + EXCLUDE_BN_BIAS + " is set (the key moved to the method section)", value);
+        m.put(EXCLUDE_BN_BIAS, value);
+        Map<String, Object> t = new java.util.LinkedHashMap<>(tree);
+        t.put("optim", o);
+        t.put("method", m);
+        return t;
     }
 
     /**
@@ -126,14 +153,13 @@ public record RunConfig(Map<String, Object> method, long seed, int epochs, int b
      * @param minLrFraction  cosine decays to lr × this fraction
      * @param cosine         cosine decay after warm-up (false: constant)
      * @param larsEta        LARS trust coefficient
-     * @param excludeBnBias  exclude BN and bias parameters from weight decay and LARS adaptation
      * @param beta1          Adam β1
      * @param beta2          Adam β2
      * @param eps            Adam ε
      */
     public record Optim(String name, double lr, boolean scaleWithBatch, double momentum, boolean nesterov,
                         double weightDecay, double warmupEpochs, double minLrFraction, boolean cosine, double larsEta,
-                        boolean excludeBnBias, double beta1, double beta2, double eps) {
+                        double beta1, double beta2, double eps) {
         public Optim {
             check(List.of("sgd", "lars", "adam", "adamw").contains(name), "optim.name", "one of [sgd, lars, adam, adamw]", name);
             check(lr > 0 && Double.isFinite(lr), "optim.lr", "> 0", lr);
@@ -148,7 +174,7 @@ public record RunConfig(Map<String, Object> method, long seed, int epochs, int b
         }
 
         public static Optim defaults() {
-            return new Optim("sgd", 0.06, true, 0.9, false, 5e-4, 0, 0, true, 0.001, true, 0.9, 0.999, 1e-8);
+            return new Optim("sgd", 0.06, true, 0.9, false, 5e-4, 0, 0, true, 0.001, 0.9, 0.999, 1e-8);
         }
     }
 

@@ -85,4 +85,14 @@ class RunConfigTest {
         assertTrue(e.getMessage().contains("no-such-config"), e.getMessage());
         assertThrows(ConfigException.class, () -> ConfigTree.parse("- a\n- b", "list"));
     }
+
+    /** optim.excludeBnBias moved to the method section; a run folder's old config.yaml still binds. */
+    @Test
+    void theMovedExcludeBnBiasKeyGoesToTheMethodSection() {
+        RunConfig old = cfg("optim.excludeBnBias=false");
+        assertEquals(false, old.method().get("excludeBnBias"));
+        assertFalse(((java.util.Map<?, ?>) old.identityTree().get("optim")).containsKey("excludeBnBias"));
+        assertEquals(true, cfg("method.excludeBnBias=true").method().get("excludeBnBias"));
+        rejects("optim.excludeBnBias", "optim.excludeBnBias=false", "method.excludeBnBias=true");
+    }
 }

@@ -94,6 +94,11 @@ final class ToyMethod implements SslMethod {
     }
 
     @Override
+    public boolean excludeBnBias() {
+        return true;
+    }
+
+    @Override
     public List<String> deviations() {
         return List.of();
     }
