@@ -175,6 +175,11 @@ public final class SimClr implements SslMethod {
     }
 
     @Override
+    public io.sslbench.core.nn.ZeroInitResidual zeroInitResidual() {
+        return cfg.zeroInit();
+    }
+
+    @Override
     public boolean excludeBnBias() {
         return cfg.excludeBnBias();
     }
@@ -192,6 +197,10 @@ public final class SimClr implements SslMethod {
         } else {
             out.add("Memory of negatives (K=" + cfg.queueSize() + ", momentum " + cfg.momentum() + "): the paper gives no details; here a momentum copy of encoder+head embeds both views, its normalised outputs (2N a step) are queued after the step and join every anchor's NT-Xent denominator; positives stay the online pairs; the queue starts as random unit vectors and the momentum defaults to MoCo's 0.999.");
             out.add("The memory encoder runs with batch BN statistics over the 2N rows (no ShuffleBN); its BN running statistics are EMA-averaged with its weights (DL4J keeps them among the parameters).");
+        }
+        if (!cfg.zeroInitResidual().equals(SimClrConfig.OFFICIAL_ZERO_INIT_RESIDUAL)) {
+            out.add(SslMethod.overridden("method.zeroInitResidual", cfg.zeroInitResidual(),
+                    SimClrConfig.OFFICIAL_ZERO_INIT_RESIDUAL, "which residual blocks start with their last BN gamma at 0"));
         }
         if (cfg.excludeBnBias() != SimClrConfig.OFFICIAL_EXCLUDE_BN_BIAS) {
             out.add(SslMethod.overridden("method.excludeBnBias", cfg.excludeBnBias(), SimClrConfig.OFFICIAL_EXCLUDE_BN_BIAS,

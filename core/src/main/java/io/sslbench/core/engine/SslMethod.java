@@ -101,6 +101,12 @@ public interface SslMethod {
      */
     boolean excludeBnBias();
 
+    /**
+     * @return which residual blocks of the backbone start with the gamma of their last BN at 0; each method states
+     *         its official code's choice in its config ({@code method.zeroInitResidual})
+     */
+    io.sslbench.core.nn.ZeroInitResidual zeroInitResidual();
+
     /** @return layer-name prefixes trained at the base learning rate without schedule */
     default Set<String> fixedLrPrefixes() {
         return Set.of();

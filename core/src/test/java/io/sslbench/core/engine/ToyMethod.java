@@ -94,6 +94,11 @@ final class ToyMethod implements SslMethod {
     }
 
     @Override
+    public io.sslbench.core.nn.ZeroInitResidual zeroInitResidual() {
+        return io.sslbench.core.nn.ZeroInitResidual.NONE;
+    }
+
+    @Override
     public boolean excludeBnBias() {
         return true;
     }
