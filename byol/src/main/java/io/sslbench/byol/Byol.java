@@ -38,11 +38,16 @@ public final class Byol implements SslMethod {
         return Presets.byol(target);
     }
 
-    /** "a linear layer with output size 4096 followed by batch normalization, rectified linear units, and a final linear layer with output dimension 256" (projector and predictor alike). */
+    /**
+     * "a linear layer with output size 4096 followed by batch normalization, rectified linear units, and a final linear
+     * layer with output dimension 256" (projector and predictor alike). As the official {@code networks.py} MLP: the
+     * first linear layer has a bias ({@code with_bias=True}; the BN after it cancels it, so it is left out here as in every
+     * head), the final one none ({@code hk.Linear(output_size, with_bias=False)}).
+     */
     @Override
     public String addHeads(GraphBuilder g, String features, int featureDim) {
-        projection = Heads.add(g, features, List.of(Heads.Block.bnRelu(cfg.projHidden()), Heads.Block.linear(cfg.projOut())), "proj");
-        return Heads.add(g, projection, List.of(Heads.Block.bnRelu(cfg.predHidden()), Heads.Block.linear(cfg.projOut())), "pred");
+        projection = Heads.add(g, features, List.of(Heads.Block.bnRelu(cfg.projHidden()), Heads.Block.linearNoBias(cfg.projOut())), "proj");
+        return Heads.add(g, projection, List.of(Heads.Block.bnRelu(cfg.predHidden()), Heads.Block.linearNoBias(cfg.projOut())), "pred");
     }
 
     @Override

@@ -47,7 +47,7 @@ public final class SimSiam implements SslMethod {
      */
     @Override
     public String addHeads(GraphBuilder g, String features, int featureDim) {
-        String z = Heads.add(g, features, Heads.mlp(cfg.projLayers(), cfg.dim(), Heads.Block.bn(cfg.dim(), false)), "proj");
+        String z = Heads.add(g, features, Heads.mlp(cfg.projLayers(), cfg.dim(), Heads.Block.bn(cfg.dim(), Heads.Norm.FIXED)), "proj");
         String p = cfg.predictor()
                 ? Heads.add(g, z, List.of(Heads.Block.bnRelu(cfg.predHidden()), Heads.Block.linear(cfg.dim())), "pred")
                 : z;
