@@ -59,6 +59,13 @@ public record RunConfig(Map<String, Object> method, long seed, int epochs, int b
         e.remove("stopAfterSteps");
         e.remove("logEverySteps");
         t.put("engine", e);
+        if (optim.lrSteps().isEmpty()) {
+            // the default is left out of the identity, so configs from before the key existed keep their hashes
+            @SuppressWarnings("unchecked")
+            Map<String, Object> o = new java.util.LinkedHashMap<>((Map<String, Object>) t.get("optim"));
+            o.remove("lrSteps");
+            t.put("optim", o);
+        }
         if (!data.separatePretrainSplit()) {
             // the default is left out of the identity, so configs from before the key existed keep their hashes
             @SuppressWarnings("unchecked")
@@ -156,10 +163,15 @@ public record RunConfig(Map<String, Object> method, long seed, int epochs, int b
      * @param beta1          Adam β1
      * @param beta2          Adam β2
      * @param eps            Adam ε
+     * @param lrSteps        step schedule: the learning rate is multiplied by {@value io.sslbench.core.optim.Schedules#STEP_FACTOR}
+     *                       at each of these points, given as fractions of the run in (0, 1), increasing (MoCo v1's
+     *                       {@code --schedule 120 160} of 200 epochs is [0.6, 0.8]); the drop happens at the start of
+     *                       epoch {@code round(fraction × epochs)}, so the milestones scale with the run length. Empty
+     *                       (the default): no step schedule. Only with {@code cosine=false}.
      */
     public record Optim(String name, double lr, boolean scaleWithBatch, double momentum, boolean nesterov,
                         double weightDecay, double warmupEpochs, double minLrFraction, boolean cosine, double larsEta,
-                        double beta1, double beta2, double eps) {
+                        double beta1, double beta2, double eps, List<Double> lrSteps) {
         public Optim {
             check(List.of("sgd", "lars", "adam", "adamw").contains(name), "optim.name", "one of [sgd, lars, adam, adamw]", name);
             check(lr > 0 && Double.isFinite(lr), "optim.lr", "> 0", lr);
@@ -171,10 +183,34 @@ public record RunConfig(Map<String, Object> method, long seed, int epochs, int b
             check(beta1 >= 0 && beta1 < 1, "optim.beta1", "in [0, 1)", beta1);
             check(beta2 >= 0 && beta2 < 1, "optim.beta2", "in [0, 1)", beta2);
             check(eps > 0, "optim.eps", "> 0", eps);
+            lrSteps = fractions(lrSteps);
+            check(lrSteps.isEmpty() || !cosine, "optim.lrSteps",
+                    "empty when optim.cosine=true (a step schedule replaces the cosine, as main_moco.py without --cos)",
+                    lrSteps);
+        }
+
+        private static List<Double> fractions(List<?> raw) {
+            if (raw == null) {
+                return List.of();
+            }
+            List<Double> out = new java.util.ArrayList<>();
+            double last = 0;
+            for (Object o : raw) {
+                double f;
+                try {
+                    f = o instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(o));
+                } catch (NumberFormatException e) {
+                    throw new ConfigException("optim.lrSteps", "expected fractions of the run in (0, 1), got " + raw);
+                }
+                check(f > last && f < 1, "optim.lrSteps", "increasing fractions of the run in (0, 1)", raw);
+                out.add(f);
+                last = f;
+            }
+            return List.copyOf(out);
         }
 
         public static Optim defaults() {
-            return new Optim("sgd", 0.06, true, 0.9, false, 5e-4, 0, 0, true, 0.001, 0.9, 0.999, 1e-8);
+            return new Optim("sgd", 0.06, true, 0.9, false, 5e-4, 0, 0, true, 0.001, 0.9, 0.999, 1e-8, List.of());
         }
     }
 

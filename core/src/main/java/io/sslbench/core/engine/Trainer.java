@@ -212,8 +212,9 @@ public final class Trainer {
     public double learningRate(long step) {
         long perEpoch = data.batchesPerEpoch();
         long warmup = Math.round(cfg.optim().warmupEpochs() * perEpoch);
-        return Schedules.warmupCosine(baseLr, step, warmup, ctx.totalSteps(), cfg.optim().minLrFraction(),
+        double lr = Schedules.warmupCosine(baseLr, step, warmup, ctx.totalSteps(), cfg.optim().minLrFraction(),
                 cfg.optim().cosine());
+        return Schedules.stepDecay(lr, step, perEpoch, cfg.epochs(), cfg.optim().lrSteps());
     }
 
     /**

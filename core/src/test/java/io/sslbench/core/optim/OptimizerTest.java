@@ -16,7 +16,7 @@ class OptimizerTest {
 
     static RunConfig.Optim optim(String name, double momentum, boolean nesterov, double wd) {
         RunConfig.Optim d = RunConfig.Optim.defaults();
-        return new RunConfig.Optim(name, 0.1, false, momentum, nesterov, wd, 0, 0, true, 0.001, 0.9, 0.999, 1e-8);
+        return new RunConfig.Optim(name, 0.1, false, momentum, nesterov, wd, 0, 0, true, 0.001, 0.9, 0.999, 1e-8, java.util.List.of());
     }
 
     static Map<String, INDArray> map(String k1, INDArray v1, String k2, INDArray v2) {
@@ -153,6 +153,23 @@ class OptimizerTest {
         assertEquals(1.0, Schedules.cosineMomentum(0.996, 1000, 1000), 1e-12);
         assertEquals(0.6, Schedules.scaleLr(0.3, 512, true), 1e-12);
         assertThrows(IllegalArgumentException.class, () -> Schedules.cosineMomentum(0.9, -1, 10));
+    }
+
+    /** MoCo v1's --schedule 120 160 of 200 epochs as fractions [0.6, 0.8], 5 steps an epoch; and a 10-epoch run. */
+    @Test
+    void stepScheduleDropsTenfoldAtEachMilestoneEpoch() {
+        java.util.List<Double> moco = java.util.List.of(0.6, 0.8);
+        assertEquals(0.03, Schedules.stepDecay(0.03, 0, 5, 200, moco), 1e-15);
+        assertEquals(0.03, Schedules.stepDecay(0.03, 120 * 5 - 1, 5, 200, moco), 1e-15, "last step of epoch 119");
+        assertEquals(0.003, Schedules.stepDecay(0.03, 120 * 5, 5, 200, moco), 1e-15, "epoch 120: x0.1");
+        assertEquals(0.003, Schedules.stepDecay(0.03, 160 * 5 - 1, 5, 200, moco), 1e-15);
+        assertEquals(0.0003, Schedules.stepDecay(0.03, 160 * 5, 5, 200, moco), 1e-15, "epoch 160: x0.01");
+        assertEquals(0.0003, Schedules.stepDecay(0.03, 200 * 5 - 1, 5, 200, moco), 1e-15);
+        assertEquals(1.0, Schedules.stepDecay(1.0, 5 * 6 - 1, 5, 10, moco), 1e-15, "10 epochs: drops at epochs 6 and 8");
+        assertEquals(0.1, Schedules.stepDecay(1.0, 5 * 6, 5, 10, moco), 1e-15);
+        assertEquals(0.01, Schedules.stepDecay(1.0, 5 * 8, 5, 10, moco), 1e-15);
+        assertEquals(0.7, Schedules.stepDecay(0.7, 999, 5, 10, java.util.List.of()), 0.0, "no milestones: unchanged");
+        assertThrows(IllegalArgumentException.class, () -> Schedules.stepDecay(1, -1, 5, 10, moco));
     }
 
     /**

@@ -320,7 +320,7 @@ class FastLayersTest {
             for (String rule : new String[]{"sgd", "lars", "adam", "adamw"}) {
                 Layer l = standalone(fastBn(6, false).withoutShift(), dt);
                 var cfg = new io.sslbench.core.config.RunConfig.Optim(rule, 0.1, false, 0.9, false, 0.1, 0, 0, true, 0.001,
-                        0.9, 0.999, 1e-8);
+                        0.9, 0.999, 1e-8, java.util.List.of());
                 var opt = new io.sslbench.core.optim.Optimizer(cfg, false, java.util.Set.of());
                 for (int step = 0; step < 3; step++) {
                     l.setInput(x.castTo(dt), NO_WS);
