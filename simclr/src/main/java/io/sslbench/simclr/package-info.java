@@ -18,10 +18,6 @@
  * <h2>Deviations from the paper and google-research/simclr ({@code objective.py},
  * {@code add_contrastive_loss}); each is marked {@code // DEVIATION:} where it happens</h2>
  * <ul>
- *   <li><b>Loss scale.</b> {@code NtXentLoss} returns the mean over the 2N anchors, as Algorithm 1
- *       writes it. The TF code returns {@code loss_a + loss_b}, the sum of the two views' batch
- *       means, i.e. twice this value and twice the gradient (a factor a learning rate absorbs;
- *       {@code NtXentLossTest.officialTfObjectiveIsTwiceTheAlgorithm1Mean} pins the relation).</li>
  *   <li><b>Self-similarity mask.</b> The TF code subtracts {@code LARGE_NUM = 1e9} from the
  *       diagonal logits; here the diagonal's exponential is set to exactly 0 (or its logit to
  *       -inf on the small-temperature path). Same softmax: {@code exp(-1e9)} is 0 in float.</li>
@@ -67,6 +63,11 @@
  *
  * <h2>Matched training details (not deviations)</h2>
  * <ul>
+ *   <li>Loss scale: {@code NtXentLoss} returns the official {@code loss_a + loss_b} (each view's
+ *       cross entropy averaged over its N anchors), twice Algorithm 1's mean over the 2N anchors. Not
+ *       a factor a learning rate absorbs under LARS: the excluded bias and BN parameters are updated
+ *       with the raw gradient, and the gradient-to-weight-decay ratio sets every other trust ratio
+ *       ({@code NtXentLossTest.isTwiceTheAlgorithm1MeanAsTheOfficialObjective}).</li>
  *   <li>Projection head as {@code model_util.py}: dense layers without bias, each followed by BN; the hidden
  *       layers' BN has scale and shift, the last layer's BN scale only ({@code center=False}), as does the single
  *       layer of the {@code linear} head ablation ({@code proj_head_mode='linear'}: dense without bias + BN without
