@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -37,11 +38,16 @@ public final class Byol implements SslMethod {
         return Presets.byol(target);
     }
 
-    /** "a linear layer with output size 4096 followed by batch normalization, rectified linear units, and a final linear layer with output dimension 256" (projector and predictor alike). */
+    /**
+     * "a linear layer with output size 4096 followed by batch normalization, rectified linear units, and a final linear
+     * layer with output dimension 256" (projector and predictor alike). As the official {@code networks.py} MLP: the
+     * first linear layer has a bias ({@code with_bias=True}; the BN after it cancels it, so it is left out here as in every
+     * head), the final one none ({@code hk.Linear(output_size, with_bias=False)}).
+     */
     @Override
     public String addHeads(GraphBuilder g, String features, int featureDim) {
-        projection = Heads.add(g, features, List.of(Heads.Block.bnRelu(cfg.projHidden()), Heads.Block.linear(cfg.projOut())), "proj");
-        return Heads.add(g, projection, List.of(Heads.Block.bnRelu(cfg.predHidden()), Heads.Block.linear(cfg.projOut())), "pred");
+        projection = Heads.add(g, features, List.of(Heads.Block.bnRelu(cfg.projHidden()), Heads.Block.linearNoBias(cfg.projOut())), "proj");
+        return Heads.add(g, projection, List.of(Heads.Block.bnRelu(cfg.predHidden()), Heads.Block.linearNoBias(cfg.projOut())), "pred");
     }
 
     @Override
@@ -74,10 +80,29 @@ public final class Byol implements SslMethod {
     }
 
     @Override
+    public io.sslbench.core.nn.ZeroInitResidual zeroInitResidual() {
+        return cfg.zeroInit();
+    }
+
+    @Override
+    public boolean excludeBnBias() {
+        return cfg.excludeBnBias();
+    }
+
+    @Override
     public List<String> deviations() {
-        return List.of(
+        List<String> out = new ArrayList<>(List.of(
                 "Both views pass through the online and target networks as one batch, so BN statistics are over 2N rows; the official JAX code forwards each view separately.",
                 "The target's BN running statistics are EMA-averaged with its weights (DL4J keeps them among the parameters); only batch statistics of the target are used in training.",
-                "CIFAR presets use ResNet-18 with the CIFAR stem; LARS excludes biases and BN parameters from adaptation and weight decay, as the paper.");
+                "CIFAR presets use ResNet-18 with the CIFAR stem; LARS excludes biases and BN parameters from adaptation and weight decay, as the paper."));
+        if (!cfg.zeroInitResidual().equals(ByolConfig.OFFICIAL_ZERO_INIT_RESIDUAL)) {
+            out.add(SslMethod.overridden("method.zeroInitResidual", cfg.zeroInitResidual(),
+                    ByolConfig.OFFICIAL_ZERO_INIT_RESIDUAL, "which residual blocks start with their last BN gamma at 0"));
+        }
+        if (cfg.excludeBnBias() != ByolConfig.OFFICIAL_EXCLUDE_BN_BIAS) {
+            out.add(SslMethod.overridden("method.excludeBnBias", cfg.excludeBnBias(), ByolConfig.OFFICIAL_EXCLUDE_BN_BIAS,
+                    "exclude biases and BN parameters from weight decay and LARS adaptation"));
+        }
+        return out;
     }
 }

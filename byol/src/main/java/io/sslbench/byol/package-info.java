@@ -14,6 +14,14 @@
  *       they differ only for clamped (near-zero) rows, and the cosine form has the cheaper backward.</li>
  * </ul>
  *
+ * <p>Matched, not deviations ({@link io.sslbench.byol.ByolConfig}): biases and BN parameters are excluded from weight
+ * decay and LARS adaptation ({@code byol_experiment.py}: {@code exclude_bias_and_norm} for both filters); the last BN
+ * of each bottleneck block starts at gamma 0 ({@code method.zeroInitResidual: bottleneck}), as Haiku's {@code BlockV1}
+ * that {@code utils/networks.py} builds on ({@code scale_init=jnp.zeros} on {@code batchnorm_2}, which only bottleneck
+ * blocks have: ResNet-18's basic blocks keep gamma 1). The BYOL README says the paper's numbers were obtained without
+ * this initialisation (gamma 1 everywhere): {@code method.zeroInitResidual: none} gives that, and is then reported
+ * as a deviation from the code.
+ *
  * <h2>Method-level deviations (the method class {@link io.sslbench.byol.Byol}; also reported with every result via {@code deviations()})</h2>
  * <ul>
  *   <li>Both views pass through the online and target networks as one batch, so BN statistics are over 2N rows; the official JAX code forwards each view separately.</li>

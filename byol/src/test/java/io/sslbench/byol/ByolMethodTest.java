@@ -27,4 +27,17 @@ class ByolMethodTest {
         assertEquals(0.9, Schedules.cosineMomentum(0.9, 0, 100), 1e-12);
         assertEquals(1.0, Schedules.cosineMomentum(0.9, 100, 100), 1e-12);
     }
+
+    /** Issue 15: networks.py's MLP ends with hk.Linear(output_size, with_bias=False), in projector and predictor. */
+    @Test
+    void lastLayersOfProjectorAndPredictorHaveNoBias() {
+        MethodHarness h = MethodHarness.of("byol-cifar10", "batchSize=8", "method.projHidden=16", "method.projOut=8",
+                "method.predHidden=16");
+        var g = h.trainer.context().online();
+        for (String mlp : new String[]{"proj", "pred"}) {
+            assertNull(g.getLayer(mlp + "1_fc").getParam("b"), mlp + ": last layer without bias");
+            assertNotNull(g.getLayer(mlp + "1_fc").getParam("W"));
+            assertNull(g.getLayer(mlp + "0_fc").getParam("b"), mlp + ": the BN after the first layer cancels its bias");
+        }
+    }
 }

@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -94,10 +95,29 @@ public final class Moco implements SslMethod {
     }
 
     @Override
+    public io.sslbench.core.nn.ZeroInitResidual zeroInitResidual() {
+        return cfg.zeroInit();
+    }
+
+    @Override
+    public boolean excludeBnBias() {
+        return cfg.excludeBnBias();
+    }
+
+    @Override
     public List<String> deviations() {
-        return List.of(
+        List<String> out = new ArrayList<>(List.of(
                 "Queries use BN statistics over the whole batch; the official code's per-GPU BN (8 GPUs x 32) is simulated only on the key encoder, by ShuffleBN with method.shuffleGroups groups.",
                 "The key encoder's BN running statistics are momentum-averaged with its weights (DL4J keeps them among the parameters); the official key encoder keeps its own buffers. Only training-mode (batch) statistics of the key encoder are ever used.",
-                "CIFAR presets: queue 4096 (ImageNet 65536) and ResNet-18 with the CIFAR stem.");
+                "CIFAR presets: queue 4096 (ImageNet 65536) and ResNet-18 with the CIFAR stem."));
+        if (!cfg.zeroInitResidual().equals(MocoConfig.OFFICIAL_ZERO_INIT_RESIDUAL)) {
+            out.add(SslMethod.overridden("method.zeroInitResidual", cfg.zeroInitResidual(),
+                    MocoConfig.OFFICIAL_ZERO_INIT_RESIDUAL, "which residual blocks start with their last BN gamma at 0"));
+        }
+        if (cfg.excludeBnBias() != MocoConfig.OFFICIAL_EXCLUDE_BN_BIAS) {
+            out.add(SslMethod.overridden("method.excludeBnBias", cfg.excludeBnBias(), MocoConfig.OFFICIAL_EXCLUDE_BN_BIAS,
+                    "exclude biases and BN parameters from weight decay and LARS adaptation"));
+        }
+        return out;
     }
 }

@@ -1,6 +1,7 @@
 package io.sslbench.moco;
 
 import io.sslbench.core.config.Records;
+import io.sslbench.core.nn.ZeroInitResidual;
 
 import java.util.List;
 import java.util.Map;
@@ -16,10 +17,24 @@ import static io.sslbench.core.config.ConfigException.check;
  * @param head          "linear" (v1: fc to 128) or "mlp" (v2: 2-layer MLP, hidden = feature dim)
  * @param outDim        embedding width (128)
  * @param shuffleGroups ShuffleBN groups (simulated GPUs) for the key encoder; must divide the batch
+ * @param excludeBnBias exclude biases and BN parameters from weight decay (official: false, {@code main_moco.py}
+ *                      builds {@code torch.optim.SGD(model.parameters(), ..., weight_decay=...)}: every parameter
+ *                      decayed)
+ * @param zeroInitResidual which residual blocks start with their last BN gamma at 0: none, all or bottleneck
+ *                         (official: none; {@code builder.py} builds {@code base_encoder(num_classes=dim)}:
+ *                         torchvision's default, no zero init)
  */
 public record MocoConfig(String name, double momentum, double temperature, int queueSize, String head, int outDim,
-                         int shuffleGroups) {
+                         int shuffleGroups, boolean excludeBnBias,
+                         String zeroInitResidual) {
+    /** facebookresearch/moco decays every parameter (plain SGD over {@code model.parameters()}). */
+    static final boolean OFFICIAL_EXCLUDE_BN_BIAS = false;
+    /** The official code's residual BN initialisation. */
+    static final String OFFICIAL_ZERO_INIT_RESIDUAL = "none";
+
     public MocoConfig {
+        check(ZeroInitResidual.tokens().contains(zeroInitResidual), "method.zeroInitResidual",
+                "one of " + ZeroInitResidual.tokens(), zeroInitResidual);
         check(momentum >= 0 && momentum <= 1, "method.momentum", "in [0, 1]", momentum);
         check(temperature > 0, "method.temperature", "> 0", temperature);
         check(queueSize >= 1, "method.queueSize", ">= 1", queueSize);
@@ -30,12 +45,14 @@ public record MocoConfig(String name, double momentum, double temperature, int q
 
     /** MoCo v1 (He et al. 2020): linear head, τ 0.07, m 0.999. */
     public static MocoConfig v1() {
-        return new MocoConfig("moco-v1", 0.999, 0.07, 4096, "linear", 128, 8);
+        return new MocoConfig("moco-v1", 0.999, 0.07, 4096, "linear", 128, 8, OFFICIAL_EXCLUDE_BN_BIAS,
+                OFFICIAL_ZERO_INIT_RESIDUAL);
     }
 
     /** MoCo v2 (Chen et al. 2020): MLP head, τ 0.2 (blur + cosine LR live in the views and the optimiser). */
     public static MocoConfig v2() {
-        return new MocoConfig("moco-v2", 0.999, 0.2, 4096, "mlp", 128, 8);
+        return new MocoConfig("moco-v2", 0.999, 0.2, 4096, "mlp", 128, 8, OFFICIAL_EXCLUDE_BN_BIAS,
+                OFFICIAL_ZERO_INIT_RESIDUAL);
     }
 
     /** Binds and checks the parts that involve the batch size. */
@@ -46,5 +63,10 @@ public record MocoConfig(String name, double momentum, double temperature, int q
         check(batchSize % c.shuffleGroups() == 0 && batchSize / c.shuffleGroups() >= 2, "method.shuffleGroups",
                 "a divisor of batchSize=" + batchSize + " leaving >= 2 images per group", c.shuffleGroups());
         return c;
+    }
+
+    /** @return {@link #zeroInitResidual()} parsed */
+    public ZeroInitResidual zeroInit() {
+        return ZeroInitResidual.parse(zeroInitResidual);
     }
 }

@@ -56,4 +56,25 @@ class MocoMethodTest {
         e = assertThrows(ConfigException.class, () -> MethodHarness.of("moco-v2-cifar10", "method.momentum=1.5"));
         assertTrue(e.getMessage().contains("method.momentum"), e.getMessage());
     }
+
+    /**
+     * Issue 15: MoCo v1's bundled config has main_moco.py's step schedule (--schedule 120 160, lr x0.1 each, of 200
+     * epochs: constant before); v2 keeps the cosine. Three synthetic batches an epoch.
+     */
+    @Test
+    void v1StepsTheLearningRateAtEpochs120And160Of200() {
+        MethodHarness h = MethodHarness.of("moco-v1-cifar10", "batchSize=8", "method.queueSize=16", "method.shuffleGroups=2",
+                "epochs=200");
+        double base = 0.03 * 8 / 256;
+        int perEpoch = 3;
+        assertEquals(base, h.trainer.learningRate(0), 1e-15);
+        assertEquals(base, h.trainer.learningRate(120L * perEpoch - 1), 1e-15);
+        assertEquals(base * 0.1, h.trainer.learningRate(120L * perEpoch), 1e-15);
+        assertEquals(base * 0.01, h.trainer.learningRate(160L * perEpoch), 1e-15);
+        assertEquals(base * 0.01, h.trainer.learningRate(200L * perEpoch - 1), 1e-15);
+        MethodHarness v2 = MethodHarness.of("moco-v2-cifar10", "batchSize=8", "method.queueSize=16", "method.shuffleGroups=2",
+                "epochs=200");
+        assertTrue(v2.config.optim().lrSteps().isEmpty());
+        assertEquals(0.5 * base * 8 / 8, v2.trainer.learningRate(100L * perEpoch), 1e-9, "v2: cosine, half at mid-run");
+    }
 }

@@ -20,15 +20,20 @@ import java.util.Arrays;
  * {@code s_ik = u_i . u_k}, the positive of anchor {@code i} is {@code p(i) = (i + N) mod 2N} and
  * <pre>
  *   l(i)  = -log( exp(s_{i,p(i)}/tau) / sum_{k != i} exp(s_ik/tau) )
- *   L     = 1/(2N) sum_i l(i)
+ *   L     = 1/N sum_{i < 2N} l(i)  =  1/N sum_{i < N} l(i)  +  1/N sum_{i >= N} l(i)
  * </pre>
- * (SimCLR, Algorithm 1: each anchor has one positive and 2(N-1) negatives).
+ * (SimCLR, Algorithm 1: each anchor has one positive and 2(N-1) negatives). The scale is the official
+ * code's, not Algorithm 1's {@code 1/(2N)}: google-research/simclr's {@code add_contrastive_loss}
+ * ({@code objective.py}) returns {@code loss_a + loss_b}, the two views' cross entropies each
+ * averaged over the N images of its view, i.e. twice Algorithm 1's mean. The factor matters: the
+ * gradient of the excluded (bias, BN) parameters enters LARS unadapted, and the ratio of gradient to
+ * weight decay sets every other parameter's trust ratio.
  *
  * <p>Gradient: with {@code E_ik = exp(s_ik/tau)} ({@code E_ii = 0}), row sums {@code r_i},
  * {@code P = diag(1/r) E} the softmax and {@code Y} the (symmetric) positive indicator,
- * {@code G = (P - Y)/(2N)} and {@code dL/du = (G + G^T) u / tau}. Since {@code E} is symmetric,
+ * {@code G = (P - Y)/N} and {@code dL/du = (G + G^T) u / tau}. Since {@code E} is symmetric,
  * <pre>
- *   (G + G^T) u = ( diag(1/r) E u + E diag(1/r) u ) / (2N) - 2 u_{p(i)} / (2N)
+ *   (G + G^T) u = ( diag(1/r) E u + E diag(1/r) u ) / N - 2 u_{p(i)} / N
  * </pre>
  * (two gemms with the same left operand, accumulated into one array); then through the
  * normalisation (see {@link L2Normalize}).
@@ -45,7 +50,7 @@ import java.util.Arrays;
  *   l(i)  = -log( exp(s_{i,p(i)}/tau) / ( sum_{k != i, k < 2N} exp(s_ik/tau) + sum_{q < K} exp(u_i . c_q/tau) ) )
  * </pre>
  * With {@code F_iq = exp(u_i . c_q / tau)} the row sums {@code r_i} include {@code sum_q F_iq} and
- * the gradient gains the term {@code diag(1/r) F C / (2N tau)}; the first gemm above accumulates
+ * the gradient gains the term {@code diag(1/r) F C / (N tau)}; the first gemm above accumulates
  * {@code F C} into the same array. Extra cost: one [2N,D]x[D,K] gemm, one exp and row sum over
  * [2N,K], one [2N,K]x[K,D] gemm. With K = 0 (no memory) it is the plain loss, the same operations.
  */
@@ -59,7 +64,8 @@ public final class NtXentLoss {
      * @param z           embeddings [2N, D], rows {@code [view 1 of images 0..N-1 ; view 2 of images
      *                    0..N-1]}, not normalised (the loss normalises them); not modified
      * @param temperature {@code tau > 0}
-     * @return the mean loss over the 2N anchors and {@code dL/dz} [2N, D]
+     * @return the loss (the sum of the two views' means over their N anchors, as the official code) and
+     *         {@code dL/dz} [2N, D]
      */
     public static LossResult compute(INDArray z, double temperature) {
         return compute(z, null, temperature, true);
@@ -74,7 +80,8 @@ public final class NtXentLoss {
      *                    same data type as {@code z}; constants: no gradient flows to them. {@code null}
      *                    or an empty [0, D] array means K = 0, the plain loss
      * @param temperature {@code tau > 0}
-     * @return the mean loss over the 2N anchors and {@code dL/dz} [2N, D] (the memory receives none)
+     * @return the loss (scaled as {@link #compute(INDArray, double)}) and {@code dL/dz} [2N, D] (the memory
+     *         receives none)
      */
     public static LossResult withMemory(INDArray z, INDArray memory, double temperature) {
         return compute(z, memory, temperature, true);
@@ -158,9 +165,8 @@ public final class NtXentLoss {
             Transforms.exp(f, false);
             rowSum.addi(f.sum(1));
         }
-        // DEVIATION: the mean over the 2N anchors (Algorithm 1). SimCLR's TF add_contrastive_loss
-        // returns loss_a + loss_b, the sum of the two views' means: twice this value and gradient.
-        double value = (Transforms.log(rowSum, true).sumNumber().doubleValue() - positives) / m;
+        // loss_a + loss_b of SimCLR's add_contrastive_loss: each view's mean over its N anchors, summed
+        double value = (Transforms.log(rowSum, true).sumNumber().doubleValue() - positives) / n;
 
         // diag(1/r) (E u + F C) + E diag(1/r) u: gemms accumulating into one [2N, D] array
         INDArray gradUnit = Nd4j.gemm(e, u, false, false);
@@ -175,7 +181,7 @@ public final class NtXentLoss {
                 .subi(u.get(NDArrayIndex.interval(n, m), NDArrayIndex.all()));
         gradUnit.get(NDArrayIndex.interval(n, m), NDArrayIndex.all())
                 .subi(u.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()));
-        return new Partial(value, gradUnit.muli(2 * invTau / m));
+        return new Partial(value, gradUnit.muli(2 * invTau / n));
     }
 
     /** General path for tiny temperatures: softmax shifted by each row's maximum. {@code mem} as in symmetric. */
@@ -207,18 +213,17 @@ public final class NtXentLoss {
             rowSum.addi(memLogits.sum(1));
         }
         double logSumExp = Transforms.log(rowSum, true).addi(rowMax).sumNumber().doubleValue();
-        // DEVIATION: mean over the 2N anchors, half of the TF code's loss_a + loss_b (see symmetric)
-        double value = (logSumExp - positives) / m;
+        double value = (logSumExp - positives) / n;                       // loss_a + loss_b (see symmetric)
 
-        // G = (softmax - Y) / 2N in place; dL/du = (G u + G^T u + G_mem C) / tau
-        logits.diviColumnVector(rowSum.muli(m));
-        pos12.subi(1.0 / m);
-        pos21.subi(1.0 / m);
+        // G = (softmax - Y) / N in place; dL/du = (G u + G^T u + G_mem C) / tau
+        logits.diviColumnVector(rowSum.muli(n));
+        pos12.subi(1.0 / n);
+        pos21.subi(1.0 / n);
         INDArray gradUnit = Nd4j.createUninitialized(u.dataType(), new long[]{m, u.columns()}, 'c');
         Nd4j.gemm(logits, u, gradUnit, false, false, invTau, 0.0);
         Nd4j.gemm(logits, u, gradUnit, true, false, invTau, 1.0);
         if (memLogits != null) {
-            memLogits.diviColumnVector(rowSum);                           // rowSum already times 2N
+            memLogits.diviColumnVector(rowSum);                           // rowSum already times N
             Nd4j.gemm(memLogits, mem, gradUnit, false, false, invTau, 1.0);
         }
         return new Partial(value, gradUnit);

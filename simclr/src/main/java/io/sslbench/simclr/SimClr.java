@@ -59,8 +59,11 @@ public final class SimClr implements SslMethod {
 
     /**
      * "We use a MLP with one hidden layer to obtain z = g(h) = W2 σ(W1 h)" (v1, Sec. 2.1); v2 uses a
-     * deeper head (3 layers) and fine-tunes from its first layer. BN follows each hidden layer, as in
-     * the official code. The ablation heads: "linear" (one layer, no BN) and "none" (z = h).
+     * deeper head (3 layers) and fine-tunes from its first layer. As the official {@code model_util.py}
+     * ({@code projection_head}, {@code linear_layer}): every layer is a dense layer without bias followed
+     * by BN; the hidden layers' BN has scale and shift and a ReLU, the last layer's BN scale only
+     * ({@code center=False}). The ablation heads: "linear" (one such last layer: dense without bias,
+     * BN without shift, as the official {@code proj_head_mode='linear'}) and "none" (z = h).
      */
     @Override
     public String addHeads(GraphBuilder g, String features, int featureDim) {
@@ -68,10 +71,10 @@ public final class SimClr implements SslMethod {
         int hidden = cfg.hiddenDim() == 0 ? featureDim : cfg.hiddenDim();
         return switch (cfg.head()) {
             case "none" -> features;
-            case "linear" -> Heads.add(g, features, List.of(Heads.Block.linear(cfg.outDim())), "proj");
+            case "linear" -> Heads.add(g, features, List.of(Heads.Block.bn(cfg.outDim(), Heads.Norm.SCALE)), "proj");
             default -> {
                 yield Heads.add(g, features,
-                        Heads.mlp(cfg.projLayers(), hidden, Heads.Block.bn(cfg.outDim(), true)), "proj");
+                        Heads.mlp(cfg.projLayers(), hidden, Heads.Block.bn(cfg.outDim(), Heads.Norm.SCALE)), "proj");
             }
         };
     }
@@ -175,10 +178,19 @@ public final class SimClr implements SslMethod {
     }
 
     @Override
+    public io.sslbench.core.nn.ZeroInitResidual zeroInitResidual() {
+        return cfg.zeroInit();
+    }
+
+    @Override
+    public boolean excludeBnBias() {
+        return cfg.excludeBnBias();
+    }
+
+    @Override
     public List<String> deviations() {
         List<String> out = new ArrayList<>(List.of(
                 "BN statistics of the projection head are computed over both views together (2N rows), as the official TF code's concatenated batch; the encoder likewise (no per-replica BN).",
-                "The final projection layer is followed by a BN with scale/shift as in the official code's proj_out; lightly's head omits it.",
                 "CIFAR presets use ResNet-18 (CIFAR stem) by default instead of ResNet-50; epochs and batch are scaled to CPU budgets in the quick/short suites."));
         if (!cfg.memory()) {
             if (id.equals("simclr-v2")) {
@@ -187,6 +199,14 @@ public final class SimClr implements SslMethod {
         } else {
             out.add("Memory of negatives (K=" + cfg.queueSize() + ", momentum " + cfg.momentum() + "): the paper gives no details; here a momentum copy of encoder+head embeds both views, its normalised outputs (2N a step) are queued after the step and join every anchor's NT-Xent denominator; positives stay the online pairs; the queue starts as random unit vectors and the momentum defaults to MoCo's 0.999.");
             out.add("The memory encoder runs with batch BN statistics over the 2N rows (no ShuffleBN); its BN running statistics are EMA-averaged with its weights (DL4J keeps them among the parameters).");
+        }
+        if (!cfg.zeroInitResidual().equals(SimClrConfig.OFFICIAL_ZERO_INIT_RESIDUAL)) {
+            out.add(SslMethod.overridden("method.zeroInitResidual", cfg.zeroInitResidual(),
+                    SimClrConfig.OFFICIAL_ZERO_INIT_RESIDUAL, "which residual blocks start with their last BN gamma at 0"));
+        }
+        if (cfg.excludeBnBias() != SimClrConfig.OFFICIAL_EXCLUDE_BN_BIAS) {
+            out.add(SslMethod.overridden("method.excludeBnBias", cfg.excludeBnBias(), SimClrConfig.OFFICIAL_EXCLUDE_BN_BIAS,
+                    "exclude biases and BN parameters from weight decay and LARS adaptation"));
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package io.sslbench.simclr;
 
 import io.sslbench.core.config.Records;
+import io.sslbench.core.nn.ZeroInitResidual;
 
 import java.util.List;
 import java.util.Map;
@@ -19,15 +20,29 @@ import static io.sslbench.core.config.ConfigException.check;
  *                    as the official v2 code); when on, a multiple of the batch size
  * @param momentum    EMA momentum m of the memory encoder (used only when {@code queueSize > 0}; the
  *                    paper does not state it: MoCo's 0.999)
+ * @param excludeBnBias exclude biases and BN parameters from weight decay and LARS adaptation (official: true,
+ *                    {@code model_util.py} gives LARS {@code exclude_from_weight_decay=['batch_normalization',
+ *                    'bias', ...]}, which also serves as its adaptation exclusion)
+ * @param zeroInitResidual which residual blocks start with their last BN gamma at 0: none, all or bottleneck
+ *                         (official: all; {@code resnet.py} passes {@code init_zero=True} to the last {@code
+ *                         batch_norm_relu} of both block kinds)
  */
 public record SimClrConfig(String name, double temperature, String head, int projLayers, int hiddenDim, int outDim,
-                           int queueSize, double momentum) {
+                           int queueSize, double momentum, boolean excludeBnBias,
+                           String zeroInitResidual) {
     /** The memory is off unless asked for: the official v2 code has none. */
     static final int NO_MEMORY = 0;
     /** MoCo's key-encoder momentum (He et al. 2020); SimCLR v2 does not state its memory network's. */
     static final double MEMORY_MOMENTUM = 0.999;
 
+    /** google-research/simclr: BN and bias variables excluded from LARS's decay and adaptation. */
+    static final boolean OFFICIAL_EXCLUDE_BN_BIAS = true;
+    /** The official code's residual BN initialisation. */
+    static final String OFFICIAL_ZERO_INIT_RESIDUAL = "all";
+
     public SimClrConfig {
+        check(ZeroInitResidual.tokens().contains(zeroInitResidual), "method.zeroInitResidual",
+                "one of " + ZeroInitResidual.tokens(), zeroInitResidual);
         check(temperature > 0, "method.temperature", "> 0", temperature);
         check(List.of("mlp", "linear", "none").contains(head), "method.head", "one of [mlp, linear, none]", head);
         check(projLayers >= 1 && projLayers <= 4, "method.projLayers", "in [1, 4]", projLayers);
@@ -39,12 +54,14 @@ public record SimClrConfig(String name, double temperature, String head, int pro
 
     /** SimCLR v1 (Chen et al. 2020a): 2-layer MLP head to 128, τ = 0.5 (CIFAR-10, appendix B.9). */
     public static SimClrConfig v1() {
-        return new SimClrConfig("simclr", 0.5, "mlp", 2, 0, 128, NO_MEMORY, MEMORY_MOMENTUM);
+        return new SimClrConfig("simclr", 0.5, "mlp", 2, 0, 128, NO_MEMORY, MEMORY_MOMENTUM, OFFICIAL_EXCLUDE_BN_BIAS,
+                OFFICIAL_ZERO_INIT_RESIDUAL);
     }
 
     /** SimCLR v2 (Chen et al. 2020b): 3-layer projection head; fine-tuning keeps its first layer. */
     public static SimClrConfig v2() {
-        return new SimClrConfig("simclr-v2", 0.5, "mlp", 3, 0, 128, NO_MEMORY, MEMORY_MOMENTUM);
+        return new SimClrConfig("simclr-v2", 0.5, "mlp", 3, 0, 128, NO_MEMORY, MEMORY_MOMENTUM, OFFICIAL_EXCLUDE_BN_BIAS,
+                OFFICIAL_ZERO_INIT_RESIDUAL);
     }
 
     /** @return whether the memory of negatives is on ({@code queueSize > 0}) */
@@ -59,5 +76,10 @@ public record SimClrConfig(String name, double temperature, String head, int pro
         check(c.queueSize() % batchSize == 0, "method.queueSize",
                 "0 (no memory) or a multiple of batchSize=" + batchSize, c.queueSize());
         return c;
+    }
+
+    /** @return {@link #zeroInitResidual()} parsed */
+    public ZeroInitResidual zeroInit() {
+        return ZeroInitResidual.parse(zeroInitResidual);
     }
 }

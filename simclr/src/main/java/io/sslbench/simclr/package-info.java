@@ -18,10 +18,6 @@
  * <h2>Deviations from the paper and google-research/simclr ({@code objective.py},
  * {@code add_contrastive_loss}); each is marked {@code // DEVIATION:} where it happens</h2>
  * <ul>
- *   <li><b>Loss scale.</b> {@code NtXentLoss} returns the mean over the 2N anchors, as Algorithm 1
- *       writes it. The TF code returns {@code loss_a + loss_b}, the sum of the two views' batch
- *       means, i.e. twice this value and twice the gradient (a factor a learning rate absorbs;
- *       {@code NtXentLossTest.officialTfObjectiveIsTwiceTheAlgorithm1Mean} pins the relation).</li>
  *   <li><b>Self-similarity mask.</b> The TF code subtracts {@code LARGE_NUM = 1e9} from the
  *       diagonal logits; here the diagonal's exponential is set to exactly 0 (or its logit to
  *       -inf on the small-temperature path). Same softmax: {@code exp(-1e9)} is 0 in float.</li>
@@ -65,10 +61,26 @@
  *       ring buffer on one device.</li>
  * </ul>
  *
+ * <h2>Matched training details (not deviations)</h2>
+ * <ul>
+ *   <li>Loss scale: {@code NtXentLoss} returns the official {@code loss_a + loss_b} (each view's
+ *       cross entropy averaged over its N anchors), twice Algorithm 1's mean over the 2N anchors. Not
+ *       a factor a learning rate absorbs under LARS: the excluded bias and BN parameters are updated
+ *       with the raw gradient, and the gradient-to-weight-decay ratio sets every other trust ratio
+ *       ({@code NtXentLossTest.isTwiceTheAlgorithm1MeanAsTheOfficialObjective}).</li>
+ *   <li>Projection head as {@code model_util.py}: dense layers without bias, each followed by BN; the hidden
+ *       layers' BN has scale and shift, the last layer's BN scale only ({@code center=False}), as does the single
+ *       layer of the {@code linear} head ablation ({@code proj_head_mode='linear'}: dense without bias + BN without
+ *       shift). The missing shift is {@code FastBatchNormalization.withoutShift()}: beta is fixed at 0 by a zero
+ *       gradient, which no optimiser rule moves.</li>
+ *   <li>Biases and BN parameters are excluded from LARS's weight decay and adaptation ({@code method.excludeBnBias}),
+ *       and the last BN of every residual block starts at gamma 0 ({@code method.zeroInitResidual: all},
+ *       {@code resnet.py}'s {@code init_zero=True}).</li>
+ * </ul>
+ *
  * <h2>Method-level deviations (the method class {@link io.sslbench.simclr.SimClr}; also reported with every result via {@code deviations()})</h2>
  * <ul>
  *   <li>BN statistics of the projection head are computed over both views together (2N rows), as the official TF code's concatenated batch; the encoder likewise (no per-replica BN).</li>
- *   <li>The final projection layer is followed by a BN with scale/shift as in the official code's proj_out; lightly's head omits it.</li>
  *   <li>CIFAR presets use ResNet-18 (CIFAR stem) by default instead of ResNet-50; epochs and batch are scaled to CPU budgets in the quick/short suites.</li>
  *   <li>simclr-v2 with the memory off (the default): "The MoCo-style memory of negatives that the SimCLR v2 paper uses (about +1%) is off (method.queueSize=0), as in the official v2 code; the simclr-v2-memory-cifar10 config turns it on."</li>
  *   <li>With the memory on: the memory's unstated details (see above) and "The memory encoder runs with batch BN statistics over the 2N rows (no ShuffleBN); its BN running statistics are EMA-averaged with its weights."</li>

@@ -135,11 +135,12 @@ class NtXentLossTest {
                 Arguments.of(16, 32, 0.1), Arguments.of(32, 7, 0.2));
     }
 
+    /** The official objective (loss_a + loss_b, each a mean over N), transcribed from objective.py. */
     @ParameterizedTest(name = "N={0} D={1} tau={2}")
     @MethodSource("sizes")
-    void matchesNaiveAlgorithm1InDouble(int n, int d, double tau) {
+    void matchesTheNaiveOfficialObjectiveInDouble(int n, int d, double tau) {
         double[][] z = gaussian(2 * n, d, 31L * n + d);
-        double expected = naiveAlgorithm1(z, tau);
+        double expected = naiveOfficialTf(z, tau);
         for (boolean unshifted : new boolean[]{true, false}) {
             double actual = NtXentLoss.compute(array(z, DataType.DOUBLE), tau, unshifted).value();
             assertEquals(expected, actual, 1e-10 * Math.max(1, Math.abs(expected)), "unshifted exp allowed: " + unshifted);
@@ -148,9 +149,9 @@ class NtXentLossTest {
 
     @ParameterizedTest(name = "N={0} D={1} tau={2}")
     @MethodSource("sizes")
-    void floatAgreesWithNaiveAlgorithm1(int n, int d, double tau) {
+    void floatAgreesWithTheNaiveOfficialObjective(int n, int d, double tau) {
         double[][] z = gaussian(2 * n, d, 7L * n + d);
-        double expected = naiveAlgorithm1(z, tau);
+        double expected = naiveOfficialTf(z, tau);
         for (boolean unshifted : new boolean[]{true, false}) {
             LossResult r = NtXentLoss.compute(array(z, DataType.FLOAT), tau, unshifted);
             assertEquals(expected, r.value(), 2e-5 * Math.max(1, Math.abs(expected)), "unshifted exp allowed: " + unshifted);
@@ -160,11 +161,13 @@ class NtXentLossTest {
 
     @ParameterizedTest(name = "N={0} D={1} tau={2}")
     @MethodSource("sizes")
-    void officialTfObjectiveIsTwiceTheAlgorithm1Mean(int n, int d, double tau) {
+    void isTwiceTheAlgorithm1MeanAsTheOfficialObjective(int n, int d, double tau) {
+        // issue 15: Algorithm 1 averages over the 2N anchors; objective.py sums the two views' means over N
         double[][] z = gaussian(2 * n, d, 3L * n + d);
-        double tf = naiveOfficialTf(z, tau);
+        double algorithm1 = naiveAlgorithm1(z, tau);
         double ours = NtXentLoss.compute(array(z, DataType.DOUBLE), tau).value();
-        assertEquals(tf, 2 * ours, 1e-9 * Math.max(1, Math.abs(tf)));
+        assertEquals(2 * algorithm1, ours, 1e-9 * Math.max(1, Math.abs(ours)));
+        assertEquals(naiveOfficialTf(z, tau), 2 * algorithm1, 1e-9 * Math.max(1, Math.abs(ours)));
     }
 
     // ---------------------------------------------------------------- closed forms and invariants
@@ -172,7 +175,8 @@ class NtXentLossTest {
     @ParameterizedTest(name = "N={0}")
     @ValueSource(ints = {1, 2, 5, 64})
     void collinearEmbeddingsGiveLogTwoNMinusOneAndNoGradient(int n) {
-        // all rows c_i * v with c_i > 0: every similarity is 1, so l(i) = -log(1 / (2N - 1))
+        // all rows c_i * v with c_i > 0: every similarity is 1, so l(i) = -log(1 / (2N - 1)), and the two views'
+        // means summed (the official scale) give 2 log(2N - 1)
         double[] v = {0.3, -1.2, 2.0, 0.5};
         double[][] z = new double[2 * n][v.length];
         for (int i = 0; i < 2 * n; i++) {
@@ -181,7 +185,7 @@ class NtXentLossTest {
             }
         }
         LossResult r = NtXentLoss.compute(array(z, DataType.DOUBLE), 0.1);
-        assertEquals(Math.log(2 * n - 1), r.value(), 1e-9);
+        assertEquals(2 * Math.log(2 * n - 1), r.value(), 1e-9);
         assertEquals(0, r.gradient(0).norm2Number().doubleValue(), 1e-9);
     }
 

@@ -26,7 +26,8 @@ class NtXentMemoryTest {
     /**
      * The loss transcribed from its definition with loops: for anchor i with positive p(i),
      * l_i = -log( exp(s_ip/tau) / (sum_{k != i, k < 2N} exp(s_ik/tau) + sum_{q < K} exp(s_iq/tau)) ),
-     * s the cosine similarity, averaged over the 2N anchors.
+     * s the cosine similarity, summed over the 2N anchors and divided by N (the two views' means summed, the official
+     * scale of the plain loss).
      */
     static double naive(double[][] z, double[][] memory, double tau) {
         int m = z.length, n = m / 2;
@@ -44,7 +45,7 @@ class NtXentMemoryTest {
             }
             total += -Math.log(Math.exp(cosine(z[i], z[p]) / tau) / denominator);
         }
-        return total / m;
+        return total / n;
     }
 
     private static double cosine(double[] a, double[] b) {
@@ -114,7 +115,7 @@ class NtXentMemoryTest {
     @MethodSource("collinearCases")
     void collinearEmbeddingsAndKeysGiveLogTwoNMinusOnePlusKAndNoGradient(int n, int k) {
         // every embedding and key a positive multiple of v: every similarity is 1, so
-        // l(i) = -log(e / ((2N - 1) e + K e)) = log(2N - 1 + K)
+        // l(i) = -log(e / ((2N - 1) e + K e)) = log(2N - 1 + K); the two views' means summed: 2 log(2N - 1 + K)
         double[] v = {0.3, -1.2, 2.0, 0.5};
         double norm = Math.sqrt(cosineNorm2(v));
         double[][] z = new double[2 * n][v.length];
@@ -129,7 +130,7 @@ class NtXentMemoryTest {
         }
         for (boolean unshifted : new boolean[]{true, false}) {
             LossResult r = NtXentLoss.compute(array(z, DataType.DOUBLE), array(memory, DataType.DOUBLE), 0.1, unshifted);
-            assertEquals(Math.log(2 * n - 1 + k), r.value(), 1e-9, "unshifted exp allowed: " + unshifted);
+            assertEquals(2 * Math.log(2 * n - 1 + k), r.value(), 1e-9, "unshifted exp allowed: " + unshifted);
             assertEquals(0, r.gradient(0).norm2Number().doubleValue(), 1e-9);
         }
     }

@@ -15,8 +15,9 @@ class SimClrMethodTest {
         assertEquals(16, g.onlineOutput().size(1));
         double v = g.loss().value();
         // the synthetic views of one image are near-identical, so even at init the positive pair stands out:
-        // the loss lies between 0 and its chance level log(2N-1) (all similarities equal)
-        assertTrue(v > 0 && v < Math.log(15), "NT-Xent at init " + v);
+        // the loss lies between 0 and its chance level 2 log(2N-1) (all similarities equal; the official scale sums
+        // the two views' means)
+        assertTrue(v > 0 && v < 2 * Math.log(15), "NT-Xent at init " + v);
         assertTrue(h.trainer.context().online().getFlattenedGradients().norm2Number().doubleValue() > 0);
     }
 
@@ -30,5 +31,32 @@ class SimClrMethodTest {
         assertEquals("proj0_act", v2.method.fineTuneFrom("enc_features"));
         assertEquals("enc_features", MethodHarness.of("simclr-cifar10", "batchSize=8").method.fineTuneFrom("enc_features"));
         assertThrows(IllegalArgumentException.class, () -> MethodHarness.of("simclr-cifar10", "method.temperature=0"));
+    }
+
+    /**
+     * Issue 15: model_util.py's heads. Every layer is dense without bias + BN; the hidden BNs have scale and shift, the
+     * last BN scale only (center=False), in the MLP head of v1 and v2 and in the one-layer "linear" ablation; after
+     * training steps that last BN's beta is still 0 and its gamma has moved.
+     */
+    @Test
+    void projectionHeadsFollowTheOfficialCode() {
+        for (String[] c : new String[][]{{"simclr-cifar10", "mlp", "1"}, {"simclr-v2-cifar10", "mlp", "2"},
+                {"simclr-cifar10", "linear", "0"}}) {
+            MethodHarness h = MethodHarness.of(c[0], "batchSize=8", "method.outDim=4", "method.head=" + c[1]);
+            var g = h.trainer.context().online();
+            int last = Integer.parseInt(c[2]);
+            for (int i = 0; i <= last; i++) {
+                assertNull(g.getLayer("proj" + i + "_fc").getParam("b"), c[0] + " " + c[1] + ": no bias before BN");
+                var bn = (io.sslbench.core.nn.fast.FastBatchNormalization) g.getLayer("proj" + i + "_bn").conf().getLayer();
+                assertFalse(bn.isLockGammaBeta());
+                assertEquals(i < last, bn.isCenter(), c[0] + " " + c[1] + " layer " + i + ": shift only in hidden layers");
+            }
+            String lastBn = "proj" + last + "_bn";
+            for (int s = 0; s < 2; s++) {
+                h.step(s);
+            }
+            assertEquals(0.0, g.getParam(lastBn + "_beta").amaxNumber().doubleValue(), 0.0, "beta stays 0");
+            assertNotEquals(1.0, g.getParam(lastBn + "_gamma").getDouble(0), "gamma is trained");
+        }
     }
 }

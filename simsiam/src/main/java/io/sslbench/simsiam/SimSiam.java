@@ -13,6 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -46,7 +47,7 @@ public final class SimSiam implements SslMethod {
      */
     @Override
     public String addHeads(GraphBuilder g, String features, int featureDim) {
-        String z = Heads.add(g, features, Heads.mlp(cfg.projLayers(), cfg.dim(), Heads.Block.bn(cfg.dim(), false)), "proj");
+        String z = Heads.add(g, features, Heads.mlp(cfg.projLayers(), cfg.dim(), Heads.Block.bn(cfg.dim(), Heads.Norm.FIXED)), "proj");
         String p = cfg.predictor()
                 ? Heads.add(g, z, List.of(Heads.Block.bnRelu(cfg.predHidden()), Heads.Block.linear(cfg.dim())), "pred")
                 : z;
@@ -93,9 +94,28 @@ public final class SimSiam implements SslMethod {
     }
 
     @Override
+    public io.sslbench.core.nn.ZeroInitResidual zeroInitResidual() {
+        return cfg.zeroInit();
+    }
+
+    @Override
+    public boolean excludeBnBias() {
+        return cfg.excludeBnBias();
+    }
+
+    @Override
     public List<String> deviations() {
-        return List.of(
+        List<String> out = new ArrayList<>(List.of(
                 "Both views are one batch through the encoder and heads, so BN statistics are over 2N rows; the official code forwards each view separately (per-view BN).",
-                "CIFAR presets use ResNet-18 with the CIFAR stem and a 2-layer projector, as the paper's CIFAR appendix; quick suites use a smaller backbone and width.");
+                "CIFAR presets use ResNet-18 with the CIFAR stem and a 2-layer projector, as the paper's CIFAR appendix; quick suites use a smaller backbone and width."));
+        if (!cfg.zeroInitResidual().equals(SimSiamConfig.OFFICIAL_ZERO_INIT_RESIDUAL)) {
+            out.add(SslMethod.overridden("method.zeroInitResidual", cfg.zeroInitResidual(),
+                    SimSiamConfig.OFFICIAL_ZERO_INIT_RESIDUAL, "which residual blocks start with their last BN gamma at 0"));
+        }
+        if (cfg.excludeBnBias() != SimSiamConfig.OFFICIAL_EXCLUDE_BN_BIAS) {
+            out.add(SslMethod.overridden("method.excludeBnBias", cfg.excludeBnBias(), SimSiamConfig.OFFICIAL_EXCLUDE_BN_BIAS,
+                    "exclude biases and BN parameters from weight decay and LARS adaptation"));
+        }
+        return out;
     }
 }

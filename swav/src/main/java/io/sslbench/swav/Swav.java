@@ -87,6 +87,9 @@ public final class Swav implements SslMethod {
             return StepInputs.of(global);
         }
         INDArray[] small = java.util.Arrays.copyOfRange(views, 2, views.length);
+        // DEVIATION: each resolution is a separate chunk through encoder and heads, so the projection head's BN
+        // statistics are per resolution; the official forward() concatenates the backbone features of all crops and
+        // runs forward_head (projection head with its BN) once over them.
         return new StepInputs(new INDArray[]{global, Nd4j.concat(0, small)}, null);
     }
 
@@ -190,11 +193,30 @@ public final class Swav implements SslMethod {
     }
 
     @Override
+    public io.sslbench.core.nn.ZeroInitResidual zeroInitResidual() {
+        return cfg.zeroInit();
+    }
+
+    @Override
+    public boolean excludeBnBias() {
+        return cfg.excludeBnBias();
+    }
+
+    @Override
     public List<String> deviations() {
-        return List.of(
-                "Crops of one resolution are one batch through the network (BN statistics over all global crops, then over all small crops); the official code does the same per GPU.",
+        List<String> out = new ArrayList<>(List.of(
+                "Crops of one resolution are one chunk through the whole network, the projection head included: the backbone's BN statistics are over all crops of one resolution, as the official code's per-resolution forward_backbone (with its default global SyncBN), but the projection head's BN statistics are also per resolution (the global crops, then the small crops), where the official forward_head runs once over the features of all crops concatenated (resnet50.py forward). Only with small crops (method.smallCrops > 0); with the 2 global crops alone there is one chunk and the head sees all crops, as the official code.",
                 "Sinkhorn-Knopp runs on one process (no all-reduce of the marginals), as with a single GPU.",
                 "The queue is a ring buffer per assignment crop (order is irrelevant to Sinkhorn); it is used once full, like the official code's 'use_the_queue'.",
-                "CIFAR multi-crop sizes: 2x32 (scale 0.14-1) + Nx16 (scale 0.05-0.14); ResNet-18 CIFAR stem.");
+                "CIFAR multi-crop sizes: 2x32 (scale 0.14-1) + Nx16 (scale 0.05-0.14); ResNet-18 CIFAR stem."));
+        if (!cfg.zeroInitResidual().equals(SwavConfig.OFFICIAL_ZERO_INIT_RESIDUAL)) {
+            out.add(SslMethod.overridden("method.zeroInitResidual", cfg.zeroInitResidual(),
+                    SwavConfig.OFFICIAL_ZERO_INIT_RESIDUAL, "which residual blocks start with their last BN gamma at 0"));
+        }
+        if (cfg.excludeBnBias() != SwavConfig.OFFICIAL_EXCLUDE_BN_BIAS) {
+            out.add(SslMethod.overridden("method.excludeBnBias", cfg.excludeBnBias(), SwavConfig.OFFICIAL_EXCLUDE_BN_BIAS,
+                    "exclude biases and BN parameters from weight decay and LARS adaptation"));
+        }
+        return out;
     }
 }

@@ -59,7 +59,7 @@
  *
  * <h2>Method-level deviations (the method class {@link io.sslbench.swav.Swav}; also reported with every result via {@code deviations()})</h2>
  * <ul>
- *   <li>Crops of one resolution are one batch through the network (BN statistics over all global crops, then over all small crops); the official code does the same per GPU.</li>
+ *   <li>Crops of one resolution are one chunk through the whole network, the projection head included: the backbone's BN statistics are over all crops of one resolution, as the official code's per-resolution forward_backbone (with its default global SyncBN), but the projection head's BN statistics are also per resolution (the global crops, then the small crops), where the official forward_head runs once over the features of all crops concatenated (resnet50.py forward). Only with small crops (method.smallCrops > 0); with the 2 global crops alone there is one chunk and the head sees all crops, as the official code.</li>
  *   <li>Sinkhorn-Knopp runs on one process (no all-reduce of the marginals), as with a single GPU.</li>
  *   <li>The queue is a ring buffer per assignment crop (order is irrelevant to Sinkhorn); it is used once full, like the official code's 'use_the_queue'.</li>
  *   <li>CIFAR multi-crop sizes: 2x32 (scale 0.14-1) + Nx16 (scale 0.05-0.14); ResNet-18 CIFAR stem.</li>

@@ -59,6 +59,13 @@ public record RunConfig(Map<String, Object> method, long seed, int epochs, int b
         e.remove("stopAfterSteps");
         e.remove("logEverySteps");
         t.put("engine", e);
+        if (optim.lrSteps().isEmpty()) {
+            // the default is left out of the identity, so configs from before the key existed keep their hashes
+            @SuppressWarnings("unchecked")
+            Map<String, Object> o = new java.util.LinkedHashMap<>((Map<String, Object>) t.get("optim"));
+            o.remove("lrSteps");
+            t.put("optim", o);
+        }
         if (!data.separatePretrainSplit()) {
             // the default is left out of the identity, so configs from before the key existed keep their hashes
             @SuppressWarnings("unchecked")
@@ -74,9 +81,36 @@ public record RunConfig(Map<String, Object> method, long seed, int epochs, int b
         return ConfigTree.hash(identityTree());
     }
 
-    /** Binds a resolved tree (file merged with overrides) to a validated config. */
+    /**
+     * Binds a resolved tree (file merged with overrides) to a validated config. A tree written before
+     * {@code optim.excludeBnBias} moved to the method section (a run folder's {@code config.yaml}) has the key moved to
+     * {@code method.excludeBnBias}; a tree stating both is refused.
+     */
     public static RunConfig from(Map<String, ?> tree) {
-        return Records.bind(RunConfig.class, tree, defaults(), "");
+        return Records.bind(RunConfig.class, movedKeys(tree), defaults(), "");
+    }
+
+    /** Key moved from the optimiser section to the method section: each method states its official value. */
+    static final String EXCLUDE_BN_BIAS = "excludeBnBias";
+
+    private static Map<String, ?> movedKeys(Map<String, ?> tree) {
+        if (tree == null || !(tree.get("optim") instanceof Map<?, ?> optim) || !optim.containsKey(EXCLUDE_BN_BIAS)) {
+            return tree;
+        }
+        Map<String, Object> o = new java.util.LinkedHashMap<>();
+        optim.forEach((k, v) -> o.put(k.toString(), v));
+        Object value = o.remove(EXCLUDE_BN_BIAS);
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        if (tree.get("method") instanceof Map<?, ?> method) {
+            method.forEach((k, v) -> m.put(k.toString(), v));
+        }
+        check(!m.containsKey(EXCLUDE_BN_BIAS), "optim." + EXCLUDE_BN_BIAS,
+                "absent when method." + EXCLUDE_BN_BIAS + " is set (the key moved to the method section)", value);
+        m.put(EXCLUDE_BN_BIAS, value);
+        Map<String, Object> t = new java.util.LinkedHashMap<>(tree);
+        t.put("optim", o);
+        t.put("method", m);
+        return t;
     }
 
     /**
@@ -132,14 +166,18 @@ public record RunConfig(Map<String, Object> method, long seed, int epochs, int b
      * @param minLrFraction  cosine decays to lr × this fraction
      * @param cosine         cosine decay after warm-up (false: constant)
      * @param larsEta        LARS trust coefficient
-     * @param excludeBnBias  exclude BN and bias parameters from weight decay and LARS adaptation
      * @param beta1          Adam β1
      * @param beta2          Adam β2
      * @param eps            Adam ε
+     * @param lrSteps        step schedule: the learning rate is multiplied by {@value io.sslbench.core.optim.Schedules#STEP_FACTOR}
+     *                       at each of these points, given as fractions of the run in (0, 1), increasing (MoCo v1's
+     *                       {@code --schedule 120 160} of 200 epochs is [0.6, 0.8]); the drop happens at the start of
+     *                       epoch {@code round(fraction × epochs)}, so the milestones scale with the run length. Empty
+     *                       (the default): no step schedule. Only with {@code cosine=false}.
      */
     public record Optim(String name, double lr, boolean scaleWithBatch, double momentum, boolean nesterov,
                         double weightDecay, double warmupEpochs, double minLrFraction, boolean cosine, double larsEta,
-                        boolean excludeBnBias, double beta1, double beta2, double eps) {
+                        double beta1, double beta2, double eps, List<Double> lrSteps) {
         public Optim {
             check(List.of("sgd", "lars", "adam", "adamw").contains(name), "optim.name", "one of [sgd, lars, adam, adamw]", name);
             check(lr > 0 && Double.isFinite(lr), "optim.lr", "> 0", lr);
@@ -151,10 +189,34 @@ public record RunConfig(Map<String, Object> method, long seed, int epochs, int b
             check(beta1 >= 0 && beta1 < 1, "optim.beta1", "in [0, 1)", beta1);
             check(beta2 >= 0 && beta2 < 1, "optim.beta2", "in [0, 1)", beta2);
             check(eps > 0, "optim.eps", "> 0", eps);
+            lrSteps = fractions(lrSteps);
+            check(lrSteps.isEmpty() || !cosine, "optim.lrSteps",
+                    "empty when optim.cosine=true (a step schedule replaces the cosine, as main_moco.py without --cos)",
+                    lrSteps);
+        }
+
+        private static List<Double> fractions(List<?> raw) {
+            if (raw == null) {
+                return List.of();
+            }
+            List<Double> out = new java.util.ArrayList<>();
+            double last = 0;
+            for (Object o : raw) {
+                double f;
+                try {
+                    f = o instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(o));
+                } catch (NumberFormatException e) {
+                    throw new ConfigException("optim.lrSteps", "expected fractions of the run in (0, 1), got " + raw);
+                }
+                check(f > last && f < 1, "optim.lrSteps", "increasing fractions of the run in (0, 1)", raw);
+                out.add(f);
+                last = f;
+            }
+            return List.copyOf(out);
         }
 
         public static Optim defaults() {
-            return new Optim("sgd", 0.06, true, 0.9, false, 5e-4, 0, 0, true, 0.001, true, 0.9, 0.999, 1e-8);
+            return new Optim("sgd", 0.06, true, 0.9, false, 5e-4, 0, 0, true, 0.001, 0.9, 0.999, 1e-8, List.of());
         }
     }
 

@@ -3,6 +3,7 @@ package io.sslbench.core.engine;
 import io.sslbench.core.nn.BackboneSpec;
 import io.sslbench.core.nn.Backbones;
 import io.sslbench.core.nn.Encoder;
+import io.sslbench.core.nn.ZeroInitResidual;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -26,9 +27,17 @@ public final class OnlineNetwork {
     public interface EncoderFactory {
         Encoder add(GraphBuilder g, String input);
 
-        /** The harness's ResNet backbones, vertices prefixed "enc_". */
+        /** The harness's ResNet backbones, vertices prefixed "enc_", every BN gamma starting at 1. */
         static EncoderFactory of(BackboneSpec spec) {
-            return (g, in) -> Backbones.addEncoder(g, in, spec, "enc_");
+            return of(spec, ZeroInitResidual.NONE);
+        }
+
+        /**
+         * The harness's ResNet backbones, vertices prefixed "enc_", with a method's choice of zero-initialised
+         * residual BNs ({@link SslMethod#zeroInitResidual()}).
+         */
+        static EncoderFactory of(BackboneSpec spec, ZeroInitResidual zeroInit) {
+            return (g, in) -> Backbones.addEncoder(g, in, spec, "enc_", zeroInit);
         }
     }
 

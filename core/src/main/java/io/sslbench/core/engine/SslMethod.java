@@ -94,6 +94,19 @@ public interface SslMethod {
         return onlineOutput;
     }
 
+    /**
+     * @return whether bias and BN parameters skip weight decay and LARS adaptation ({@link
+     *         io.sslbench.core.optim.Optimizer}); each method states its official code's choice in its config
+     *         ({@code method.excludeBnBias})
+     */
+    boolean excludeBnBias();
+
+    /**
+     * @return which residual blocks of the backbone start with the gamma of their last BN at 0; each method states
+     *         its official code's choice in its config ({@code method.zeroInitResidual})
+     */
+    io.sslbench.core.nn.ZeroInitResidual zeroInitResidual();
+
     /** @return layer-name prefixes trained at the base learning rate without schedule */
     default Set<String> fixedLrPrefixes() {
         return Set.of();
@@ -120,4 +133,16 @@ public interface SslMethod {
 
     /** @return every deviation from the paper/official code, one sentence each (for reports) */
     List<String> deviations();
+
+    /**
+     * The deviation sentence of a config switch set away from the official code's value.
+     *
+     * @param key      the config key, e.g. {@code method.excludeBnBias}
+     * @param value    its value in this run
+     * @param official the official code's value
+     * @param meaning  what the switch does, e.g. "exclude biases and BN parameters from weight decay"
+     */
+    static String overridden(String key, Object value, Object official, String meaning) {
+        return key + "=" + value + " (" + meaning + "); the official code has " + official + ".";
+    }
 }

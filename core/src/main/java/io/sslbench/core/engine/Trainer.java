@@ -109,7 +109,7 @@ public final class Trainer {
         this.monitor = monitor;
         this.console = console;
         this.ctx = new TrainContext(cfg, net.graph(), net.featuresVertex(), net.headVertex(), data.batchesPerEpoch());
-        this.optimizer = new Optimizer(cfg.optim(), method.fixedLrPrefixes());
+        this.optimizer = new Optimizer(cfg.optim(), method.excludeBnBias(), method.fixedLrPrefixes());
         this.probe = cfg.engine().onlineProbe() && numClasses > 0 ? new OnlineProbe(net.featureDim(), numClasses, 0.1) : null;
         this.metrics = runDir == null ? null : new MetricsLog(runDir.resolve("metrics.jsonl"));
         this.baseLr = Schedules.scaleLr(cfg.optim().lr(), cfg.batchSize(), cfg.optim().scaleWithBatch());
@@ -212,8 +212,9 @@ public final class Trainer {
     public double learningRate(long step) {
         long perEpoch = data.batchesPerEpoch();
         long warmup = Math.round(cfg.optim().warmupEpochs() * perEpoch);
-        return Schedules.warmupCosine(baseLr, step, warmup, ctx.totalSteps(), cfg.optim().minLrFraction(),
+        double lr = Schedules.warmupCosine(baseLr, step, warmup, ctx.totalSteps(), cfg.optim().minLrFraction(),
                 cfg.optim().cosine());
+        return Schedules.stepDecay(lr, step, perEpoch, cfg.epochs(), cfg.optim().lrSteps());
     }
 
     /**

@@ -45,7 +45,8 @@ import java.util.Set;
  * </pre>
  * Layer choices, following torchvision {@code resnet.py}: convolutions without bias, padding {@code k/2}
  * (floor((H + 2p - k)/s) + 1 output size, as PyTorch); BatchNorm with eps 1e-5 and decay 0.9 (PyTorch momentum
- * 0.1), gamma 1, beta 0; projection shortcut = 1x1 conv (with the block's stride) + BN when the stride or the
+ * 0.1), gamma 1, beta 0, except that the last BN of a block ({@code _bn2} of a basic block, {@code _bn3} of a bottleneck)
+ * starts at gamma 0 where {@link ZeroInitResidual} says so; projection shortcut = 1x1 conv (with the block's stride) + BN when the stride or the
  * channel count changes; residual add with an {@link ElementWiseVertex} then ReLU; Bottleneck v1.5 (the stride sits on
  * the 3x3 conv). Weights: Kaiming normal with fan_out, {@code N(0, 2 / (nOut * k * k))}, exactly torchvision's
  * {@code kaiming_normal_(mode="fan_out", nonlinearity="relu")} (DL4J's own {@code WeightInit.RELU} uses fan_in, and
@@ -81,6 +82,16 @@ public final class Backbones {
      * @return the features vertex name ({@code prefix + "features"}) and its dimension
      */
     public static Encoder addEncoder(GraphBuilder g, String input, BackboneSpec spec, String prefix) {
+        return addEncoder(g, input, spec, prefix, ZeroInitResidual.NONE);
+    }
+
+    /**
+     * As {@link #addEncoder(GraphBuilder, String, BackboneSpec, String)}, with the last BN of the blocks that
+     * {@code zeroInit} selects starting at gamma 0 (beta 0).
+     */
+    public static Encoder addEncoder(GraphBuilder g, String input, BackboneSpec spec, String prefix,
+                                     ZeroInitResidual zeroInit) {
+        Objects.requireNonNull(zeroInit, "zeroInitResidual");
         Objects.requireNonNull(g, "graph builder");
         Objects.requireNonNull(input, "input vertex");
         Objects.requireNonNull(spec, "backbone spec");
@@ -104,9 +115,10 @@ public final class Backbones {
             for (int b = 0; b < depth.blocks(s); b++) {
                 int stride = (s > 0 && b == 0) ? 2 : 1;
                 String name = prefix + "layer" + (s + 1) + "_" + b + "_";
+                double lastGamma = zeroInit.zeroes(depth.block()) ? 0 : 1;
                 x = depth.block() == BackboneSpec.Block.BASIC
-                        ? basicBlock(g, name, x, channels, spec.stageWidth(s), stride)
-                        : bottleneck(g, name, x, channels, spec.stageWidth(s), stride);
+                        ? basicBlock(g, name, x, channels, spec.stageWidth(s), stride, lastGamma)
+                        : bottleneck(g, name, x, channels, spec.stageWidth(s), stride, lastGamma);
                 channels = spec.stageOutput(s);
             }
         }
@@ -196,16 +208,18 @@ public final class Backbones {
         return n;
     }
 
-    private static String basicBlock(GraphBuilder g, String name, String in, int inChannels, int width, int stride) {
+    private static String basicBlock(GraphBuilder g, String name, String in, int inChannels, int width, int stride,
+                                     double lastGamma) {
         String x = conv(g, name + "conv1", in, width, 3, stride);
         x = bn(g, name + "bn1", x);
         x = relu(g, name + "relu1", x);
         x = conv(g, name + "conv2", x, width, 3, 1);
-        x = bn(g, name + "bn2", x);
+        x = bn(g, name + "bn2", x, lastGamma);
         return residual(g, name, in, x, inChannels, width, stride);
     }
 
-    private static String bottleneck(GraphBuilder g, String name, String in, int inChannels, int width, int stride) {
+    private static String bottleneck(GraphBuilder g, String name, String in, int inChannels, int width, int stride,
+                                     double lastGamma) {
         int out = width * BackboneSpec.Block.BOTTLENECK.expansion();
         String x = conv(g, name + "conv1", in, width, 1, 1);
         x = bn(g, name + "bn1", x);
@@ -214,7 +228,7 @@ public final class Backbones {
         x = bn(g, name + "bn2", x);
         x = relu(g, name + "relu2", x);
         x = conv(g, name + "conv3", x, out, 1, 1);
-        x = bn(g, name + "bn3", x);
+        x = bn(g, name + "bn3", x, lastGamma);
         return residual(g, name, in, x, inChannels, out, stride);
     }
 
@@ -249,9 +263,16 @@ public final class Backbones {
     }
 
     private static String bn(GraphBuilder g, String name, String in) {
+        return bn(g, name, in, 1);
+    }
+
+    /** BatchNorm whose trainable gamma starts at {@code gamma} (DL4J initialises an unlocked gamma to the config's value). */
+    private static String bn(GraphBuilder g, String name, String in, double gamma) {
         // DEVIATION: DL4J updates the running variance with the biased batch variance (PyTorch: unbiased, a factor
         // m/(m-1) with m = N*H*W, e.g. 1.0002 for 256 CIFAR images at 4x4); only evaluation-mode outputs see it.
-        g.addLayer(name, new FastBatchNormalization(BN_EPS, BN_DECAY), in);
+        FastBatchNormalization layer = new FastBatchNormalization(BN_EPS, BN_DECAY);
+        layer.setGamma(gamma);
+        g.addLayer(name, layer, in);
         return name;
     }
 

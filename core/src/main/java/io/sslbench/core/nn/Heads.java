@@ -13,41 +13,75 @@ import java.util.List;
 
 /**
  * Projection and prediction heads as data (lightly's {@code ProjectionHead(blocks)}): a head is a list
- * of {@link Block}s, each a linear layer optionally followed by BatchNorm and an activation. Bias is
- * off where BN follows. Each paper's head is a short factory whose javadoc quotes the paper.
+ * of {@link Block}s, each a linear layer optionally followed by BatchNorm (with scale and shift, scale
+ * only, or neither) and an activation. Bias is off where BN follows. Each paper's head is a short factory whose javadoc quotes the paper.
  */
 public final class Heads {
     private Heads() {}
 
+    /** The normalisation after a block's linear layer. */
+    public enum Norm {
+        /** No BatchNorm. */
+        NONE,
+        /** BatchNorm with learnable scale and shift (PyTorch's {@code affine=True}, TF's default). */
+        AFFINE,
+        /** BatchNorm with learnable scale and no shift (TF's {@code center=False}: SimCLR's last projection layer). */
+        SCALE,
+        /** BatchNorm without learnable parameters (PyTorch's {@code affine=False}: SimSiam's last projector BN). */
+        FIXED
+    }
+
     /**
-     * One linear block.
+     * One linear block: linear layer, optional BatchNorm, activation.
      *
      * @param out        output width
-     * @param batchNorm  BN after the linear layer
-     * @param affineBn   BN with learnable scale/shift (false: SimSiam's last projector BN)
+     * @param bias       the linear layer has a bias (never where BN follows: BN cancels it)
+     * @param norm       the BatchNorm after the linear layer
      * @param activation activation after (BN and) linear, or {@code Activation.IDENTITY}
      */
-    public record Block(int out, boolean batchNorm, boolean affineBn, Activation activation) {
+    public record Block(int out, boolean bias, Norm norm, Activation activation) {
         public Block {
             if (out <= 0) {
                 throw new IllegalArgumentException("head block width must be > 0, got " + out);
             }
+            java.util.Objects.requireNonNull(norm, "norm");
+            java.util.Objects.requireNonNull(activation, "activation");
+            if (bias && norm != Norm.NONE) {
+                throw new IllegalArgumentException("a head block with BatchNorm has no bias (the BN mean cancels it)");
+            }
         }
 
+        /** @return a linear layer with bias */
         public static Block linear(int out) {
-            return new Block(out, false, true, Activation.IDENTITY);
+            return new Block(out, true, Norm.NONE, Activation.IDENTITY);
         }
 
+        /** @return a linear layer without bias (BYOL's last MLP layer: Haiku {@code Linear(with_bias=False)}) */
+        public static Block linearNoBias(int out) {
+            return new Block(out, false, Norm.NONE, Activation.IDENTITY);
+        }
+
+        /** @return linear (no bias), BN with scale and shift, ReLU */
         public static Block bnRelu(int out) {
-            return new Block(out, true, true, Activation.RELU);
+            return new Block(out, false, Norm.AFFINE, Activation.RELU);
         }
 
+        /** @return linear with bias, ReLU */
         public static Block relu(int out) {
-            return new Block(out, false, true, Activation.RELU);
+            return new Block(out, true, Norm.NONE, Activation.RELU);
         }
 
-        public static Block bn(int out, boolean affine) {
-            return new Block(out, true, affine, Activation.IDENTITY);
+        /** @return linear (no bias) and a BN of the given kind, no activation */
+        public static Block bn(int out, Norm norm) {
+            if (norm == Norm.NONE) {
+                throw new IllegalArgumentException("Block.bn needs a BatchNorm kind, got NONE");
+            }
+            return new Block(out, false, norm, Activation.IDENTITY);
+        }
+
+        /** @return whether a BatchNorm follows the linear layer */
+        public boolean batchNorm() {
+            return norm != Norm.NONE;
         }
     }
 
@@ -64,13 +98,15 @@ public final class Heads {
         for (int i = 0; i < blocks.size(); i++) {
             Block b = blocks.get(i);
             String fc = prefix + i + "_fc";
-            g.addLayer(fc, new FastDense(b.out(), !b.batchNorm(), WeightInit.XAVIER.getWeightInitFunction()), last);
+            g.addLayer(fc, new FastDense(b.out(), b.bias(), WeightInit.XAVIER.getWeightInitFunction()), last);
             last = fc;
             if (b.batchNorm()) {
                 String bn = prefix + i + "_bn";
                 FastBatchNormalization layer = new FastBatchNormalization(1e-5, 0.9);
-                if (!b.affineBn()) {
-                    layer.locked(1.0, 0.0);
+                switch (b.norm()) {
+                    case SCALE -> layer.withoutShift();
+                    case FIXED -> layer.locked(1.0, 0.0);
+                    default -> { }
                 }
                 g.addLayer(bn, layer, last);
                 last = bn;

@@ -14,6 +14,9 @@
  *       the unbiased one (factor m/(m-1), m = N*H*W); only evaluation-mode outputs are affected, by at most 0.1%
  *       of the variance for m &ge; 1000.</li>
  * </ul>
+ * The last BN of each residual block can start at gamma 0 ({@link io.sslbench.core.nn.ZeroInitResidual}: torchvision's
+ * {@code zero_init_residual=True} and SimCLR's {@code init_zero=True} on every block, Haiku's {@code BlockV1} on
+ * bottleneck blocks only); each method's config chooses its official code's setting.
  * Not a deviation: torchvision's fan_out Kaiming init is reproduced exactly by giving each convolution
  * {@code N(0, 2/(nOut*k*k))} (DL4J's {@code WeightInit.RELU} would use fan_in).
  *

@@ -19,11 +19,14 @@ import java.util.Set;
  * <ul>
  * <li>SGD: {@code g += wd·w; v = μ·v + g; w -= lr·(nesterov ? g + μ·v : v)}</li>
  * <li>LARS (You et al. 2017, as in SimCLR/BYOL): {@code g += wd·w;
- *     trust = η·‖w‖/‖g‖ (1 if either norm is 0); v = μ·v + lr·trust·g; w -= v}. Bias and BN
- *     parameters skip both weight decay and adaptation when {@code excludeBnBias}.</li>
+ *     trust = η·‖w‖/‖g‖ (1 if either norm is 0); v = μ·v + lr·trust·g; w -= v}.</li>
  * <li>Adam: {@code g += wd·w; m = β1 m + (1-β1) g; v = β2 v + (1-β2) g²;
  *     w -= lr·m̂/(√v̂ + ε)}; AdamW decouples: {@code w -= lr·wd·w} instead of adding to g.</li>
  * </ul>
+ * With {@code excludeBnBias} (a method's choice, {@link io.sslbench.core.engine.SslMethod#excludeBnBias()}), bias and
+ * BN parameters ({@link ParamKind#BIAS_OR_NORM}) skip weight decay, and under LARS also the adaptation (trust 1), as
+ * SimCLR's and BYOL's LARS; without it every parameter is decayed and adapted, as PyTorch's {@code SGD(model.parameters())}
+ * in MoCo and SimSiam and apex's {@code LARC} in SwAV.
  * DL4J BatchNormalization running statistics get {@code w -= g} (DL4J stores the running-average
  * update in their gradient slot); statistics maintained in the forward pass are left alone.
  *
@@ -32,16 +35,19 @@ import java.util.Set;
  */
 public final class Optimizer {
     private final RunConfig.Optim cfg;
+    private final boolean excludeBnBias;
     private final Map<String, INDArray> state = new LinkedHashMap<>();
     private final Set<String> fixedLrPrefixes;
     private long steps;
 
     /**
      * @param cfg             optimiser section
+     * @param excludeBnBias   exclude bias and BN parameters from weight decay and LARS adaptation
      * @param fixedLrPrefixes layer-name prefixes trained at the base lr without schedule (SimSiam predictor)
      */
-    public Optimizer(RunConfig.Optim cfg, Set<String> fixedLrPrefixes) {
+    public Optimizer(RunConfig.Optim cfg, boolean excludeBnBias, Set<String> fixedLrPrefixes) {
         this.cfg = cfg;
+        this.excludeBnBias = excludeBnBias;
         this.fixedLrPrefixes = Set.copyOf(fixedLrPrefixes);
     }
 
@@ -76,7 +82,7 @@ public final class Optimizer {
                 w.subi(g);
                 continue;
             }
-            boolean excluded = kind == ParamKind.BIAS_OR_NORM && cfg.excludeBnBias();
+            boolean excluded = kind == ParamKind.BIAS_OR_NORM && excludeBnBias;
             double wd = excluded ? 0 : cfg.weightDecay();
             double stepLr = isFixed(key) ? baseLr : lr;
             switch (cfg.name()) {

@@ -24,6 +24,32 @@ public final class Schedules {
         return min + (base - min) * 0.5 * (1 + Math.cos(Math.PI * t));
     }
 
+    /** The step schedule's factor at each milestone: MoCo's "drop lr by 10x" ({@code main_moco.py --schedule}). */
+    public static final double STEP_FACTOR = 0.1;
+
+    /**
+     * A step schedule over {@code lr}: times {@link #STEP_FACTOR} for every milestone passed. Milestones are fractions of
+     * the run: milestone {@code f} falls at the start of epoch {@code round(f × epochs)} (0-based), so MoCo v1's epochs
+     * 120 and 160 of 200 ({@code --schedule 120 160}) are [0.6, 0.8], and a shorter run drops at the same relative
+     * points. As {@code main_moco.py}'s {@code adjust_learning_rate}, the rate changes only at epoch boundaries.
+     *
+     * @param lr            the rate before the steps (warm-up/constant)
+     * @param step          global step (0-based)
+     * @param stepsPerEpoch steps in one epoch
+     * @param epochs        epochs in the run
+     * @param milestones    increasing fractions in (0, 1); empty: {@code lr} unchanged
+     */
+    public static double stepDecay(double lr, long step, long stepsPerEpoch, int epochs, java.util.List<Double> milestones) {
+        checkStep(step);
+        double out = lr;
+        for (double f : milestones) {
+            if (step >= Math.round(f * epochs) * stepsPerEpoch) {
+                out *= STEP_FACTOR;
+            }
+        }
+        return out;
+    }
+
     /**
      * BYOL's target decay: {@code τ = 1 − (1 − τ_base)·(cos(π·k/K) + 1)/2}, rising from τ_base at step 0
      * to 1 at step K.

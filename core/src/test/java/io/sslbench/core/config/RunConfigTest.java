@@ -85,4 +85,30 @@ class RunConfigTest {
         assertTrue(e.getMessage().contains("no-such-config"), e.getMessage());
         assertThrows(ConfigException.class, () -> ConfigTree.parse("- a\n- b", "list"));
     }
+
+    /** The step schedule's milestones: increasing fractions in (0, 1), not with the cosine, left out of the hash when empty. */
+    @Test
+    void lrStepsAreValidatedAndOnlyInTheIdentityWhenSet() {
+        assertEquals(List.of(0.6, 0.8), cfg("optim.cosine=false", "optim.lrSteps=[0.6, 0.8]").optim().lrSteps());
+        assertEquals(List.of(), cfg().optim().lrSteps());
+        rejects("optim.lrSteps", "optim.lrSteps=[0.6]");                         // cosine is on by default
+        rejects("optim.lrSteps", "optim.cosine=false", "optim.lrSteps=[0.8, 0.6]");
+        rejects("optim.lrSteps", "optim.cosine=false", "optim.lrSteps=[0.6, 1.0]");
+        rejects("optim.lrSteps", "optim.cosine=false", "optim.lrSteps=[0]");
+        rejects("optim.lrSteps", "optim.cosine=false", "optim.lrSteps=[x]");
+        assertFalse(((Map<?, ?>) cfg().identityTree().get("optim")).containsKey("lrSteps"));
+        assertEquals(cfg().hash(), cfg("optim.lrSteps=[]").hash());
+        assertTrue(((Map<?, ?>) cfg("optim.cosine=false", "optim.lrSteps=[0.5]").identityTree().get("optim"))
+                .containsKey("lrSteps"));
+    }
+
+    /** optim.excludeBnBias moved to the method section; a run folder's old config.yaml still binds. */
+    @Test
+    void theMovedExcludeBnBiasKeyGoesToTheMethodSection() {
+        RunConfig old = cfg("optim.excludeBnBias=false");
+        assertEquals(false, old.method().get("excludeBnBias"));
+        assertFalse(((java.util.Map<?, ?>) old.identityTree().get("optim")).containsKey("excludeBnBias"));
+        assertEquals(true, cfg("method.excludeBnBias=true").method().get("excludeBnBias"));
+        rejects("optim.excludeBnBias", "optim.excludeBnBias=false", "method.excludeBnBias=true");
+    }
 }

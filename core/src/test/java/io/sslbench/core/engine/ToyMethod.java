@@ -94,6 +94,16 @@ final class ToyMethod implements SslMethod {
     }
 
     @Override
+    public io.sslbench.core.nn.ZeroInitResidual zeroInitResidual() {
+        return io.sslbench.core.nn.ZeroInitResidual.NONE;
+    }
+
+    @Override
+    public boolean excludeBnBias() {
+        return true;
+    }
+
+    @Override
     public List<String> deviations() {
         return List.of();
     }

@@ -259,4 +259,66 @@ class BackbonesTest {
         assertEquals(before, back.outputSingle(x));
         assertEquals(before, g.outputSingle(x));
     }
+
+    /**
+     * Issue 15: torchvision's {@code zero_init_residual=True} / SimCLR's {@code init_zero=True} (ALL) start the last BN
+     * of every block at gamma 0, Haiku's BlockV1 (BOTTLENECK) only that of bottleneck blocks; every other BN, the
+     * shortcut's included, starts at 1. Configuration level for every block of ResNet-18 and ResNet-50.
+     */
+    @Test
+    void zeroInitResidualSetsTheLastBnGammaOfTheChosenBlocks() {
+        for (String id : List.of("resnet18-cifar", "resnet50-imagenet")) {
+            BackboneSpec spec = BackboneSpec.parse(id);
+            String last = spec.depth().block() == BackboneSpec.Block.BASIC ? "_bn2" : "_bn3";
+            for (ZeroInitResidual z : ZeroInitResidual.values()) {
+                GraphBuilder g = new NeuralNetConfiguration.Builder().seed(1).graphBuilder().addInputs("x")
+                        .setInputTypes(InputType.convolutional(32, 32, 3));
+                ComputationGraphConfiguration c = g.setOutputs(Backbones.addEncoder(g, "x", spec, "", z).output()).build();
+                int zeroed = 0, bns = 0;
+                for (String name : c.getVertices().keySet()) {
+                    if (layerOrNull(c, name) instanceof BatchNormalization bn) {
+                        bns++;
+                        boolean expectZero = name.startsWith("layer") && name.endsWith(last) && z.zeroes(spec.depth().block());
+                        assertEquals(expectZero ? 0.0 : 1.0, bn.getGamma(), 0.0, id + " " + z + " " + name);
+                        zeroed += expectZero ? 1 : 0;
+                    }
+                }
+                int blocks = spec.depth() == BackboneSpec.Depth.RESNET18 ? 8 : 16;
+                assertEquals(z == ZeroInitResidual.ALL || (z == ZeroInitResidual.BOTTLENECK && last.equals("_bn3")) ? blocks : 0,
+                        zeroed, id + " " + z);
+                assertTrue(bns > blocks);
+            }
+        }
+    }
+
+    /**
+     * The initialised network, through the fast BN layers: every zeroed gamma parameter is 0, and a block whose shortcut
+     * is the identity outputs its input (relu(0 + x) = x for the ReLU output x), in training and inference mode.
+     */
+    @Test
+    void zeroInitialisedBlocksStartAsTheirShortcut() {
+        GraphBuilder g = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT).graphBuilder().addInputs("x")
+                .setInputTypes(InputType.convolutional(16, 16, 3));
+        g.setOutputs(Backbones.addEncoder(g, "x", BackboneSpec.parse("small-cifar"), "", ZeroInitResidual.ALL).output());
+        ComputationGraph net = new ComputationGraph(g.build());
+        net.init();
+        for (String bn : List.of("layer1_0_bn2", "layer2_0_bn2", "layer3_0_bn2")) {
+            assertEquals(0.0, net.getParam(bn + "_gamma").amaxNumber().doubleValue(), 0.0, bn);
+            assertEquals(0.0, net.getParam(bn + "_beta").amaxNumber().doubleValue(), 0.0, bn);
+        }
+        assertEquals(1.0, net.getParam("layer1_0_bn1_gamma").minNumber().doubleValue(), 0.0);
+        assertEquals(1.0, net.getParam("layer2_0_down_bn_gamma").minNumber().doubleValue(), 0.0);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 3, 16, 16).subi(0.5);
+        for (boolean train : new boolean[]{true, false}) {
+            Map<String, INDArray> acts = net.feedForward(x, train);
+            assertEquals(acts.get("stem_relu"), acts.get("layer1_0_relu"), "identity block, train=" + train);
+            INDArray down = acts.get("layer2_0_down_bn");
+            assertEquals(org.nd4j.linalg.ops.transforms.Transforms.relu(down, true), acts.get("layer2_0_relu"),
+                    "projection block outputs relu(shortcut), train=" + train);
+        }
+    }
+
+    private static org.deeplearning4j.nn.conf.layers.Layer layerOrNull(ComputationGraphConfiguration c, String name) {
+        return c.getVertices().get(name) instanceof LayerVertex lv ? lv.getLayerConf().getLayer() : null;
+    }
 }

@@ -16,7 +16,7 @@ class OptimizerTest {
 
     static RunConfig.Optim optim(String name, double momentum, boolean nesterov, double wd) {
         RunConfig.Optim d = RunConfig.Optim.defaults();
-        return new RunConfig.Optim(name, 0.1, false, momentum, nesterov, wd, 0, 0, true, 0.001, true, 0.9, 0.999, 1e-8);
+        return new RunConfig.Optim(name, 0.1, false, momentum, nesterov, wd, 0, 0, true, 0.001, 0.9, 0.999, 1e-8, java.util.List.of());
     }
 
     static Map<String, INDArray> map(String k1, INDArray v1, String k2, INDArray v2) {
@@ -28,7 +28,7 @@ class OptimizerTest {
 
     @Test
     void sgdWithMomentumAndWeightDecayFollowsPyTorchsRule() {
-        Optimizer o = new Optimizer(optim("sgd", 0.9, false, 0.01), Set.of());
+        Optimizer o = new Optimizer(optim("sgd", 0.9, false, 0.01), true, Set.of());
         INDArray w = Nd4j.createFromArray(1.0, -2.0);
         INDArray b = Nd4j.createFromArray(0.5);
         INDArray gw = Nd4j.createFromArray(0.2, 0.4);
@@ -46,7 +46,7 @@ class OptimizerTest {
 
     @Test
     void nesterovUsesTheLookAheadGradient() {
-        Optimizer o = new Optimizer(optim("sgd", 0.5, true, 0), Set.of());
+        Optimizer o = new Optimizer(optim("sgd", 0.5, true, 0), true, Set.of());
         INDArray w = Nd4j.createFromArray(1.0);
         INDArray g = Nd4j.createFromArray(1.0);
         o.step(Map.of("a_W", w), Map.of("a_W", g), 1.0, 1.0);
@@ -55,7 +55,7 @@ class OptimizerTest {
 
     @Test
     void larsScalesByTheTrustRatioAndExcludesBiasAndNorm() {
-        Optimizer o = new Optimizer(optim("lars", 0.0, false, 0), Set.of());
+        Optimizer o = new Optimizer(optim("lars", 0.0, false, 0), true, Set.of());
         INDArray w = Nd4j.createFromArray(3.0, 4.0);          // ||w|| = 5
         INDArray g = Nd4j.createFromArray(0.0, 0.5);          // ||g|| = 0.5
         INDArray gamma = Nd4j.createFromArray(1.0);
@@ -67,9 +67,27 @@ class OptimizerTest {
         assertEquals(1.0 - 0.5, gamma.getDouble(0), 1e-12, "BN gamma: plain update, no adaptation");
     }
 
+    /** MoCo's and SimSiam's {@code SGD(model.parameters())} and SwAV's {@code LARC}: every parameter decayed and adapted. */
+    @Test
+    void withoutExclusionBiasAndNormAreDecayedAndAdaptedLikeWeights() {
+        Optimizer sgd = new Optimizer(optim("sgd", 0, false, 0.01), false, Set.of());
+        INDArray b = Nd4j.createFromArray(0.5);
+        sgd.step(Map.of("fc_b", b), Map.of("fc_b", Nd4j.createFromArray(1.0)), 0.1, 0.1);
+        assertEquals(0.5 - 0.1 * (1.0 + 0.01 * 0.5), b.getDouble(0), 1e-12, "bias decayed");
+
+        Optimizer lars = new Optimizer(optim("lars", 0.0, false, 0.1), false, Set.of());
+        INDArray gamma = Nd4j.createFromArray(3.0, 4.0);   // ||w|| = 5
+        INDArray gg = Nd4j.createFromArray(0.0, 0.5);
+        lars.step(Map.of("bn_gamma", gamma), Map.of("bn_gamma", gg), 1.0, 1.0);
+        double d0 = 0.1 * 3.0, d1 = 0.5 + 0.1 * 4.0;       // g + wd*w
+        double trust = 0.001 * 5 / Math.hypot(d0, d1);
+        assertEquals(3.0 - trust * d0, gamma.getDouble(0), 1e-12, "BN gamma decayed and adapted");
+        assertEquals(4.0 - trust * d1, gamma.getDouble(1), 1e-12);
+    }
+
     @Test
     void adamWDecouplesWeightDecayAndAdamBiasCorrects() {
-        Optimizer o = new Optimizer(optim("adamw", 0, false, 0.1), Set.of());
+        Optimizer o = new Optimizer(optim("adamw", 0, false, 0.1), true, Set.of());
         INDArray w = Nd4j.createFromArray(2.0);
         o.step(Map.of("x_W", w), Map.of("x_W", Nd4j.createFromArray(0.3)), 0.01, 0.01);
         // step 1: m̂ = g, v̂ = g², update = lr * g/(|g| + eps) = lr; decay first: w *= 1 - lr*wd
@@ -78,7 +96,7 @@ class OptimizerTest {
 
     @Test
     void bnRunningStatsTakeTheirUpdateFrozenAndForwardStatsAreSkipped() {
-        Optimizer o = new Optimizer(optim("sgd", 0.9, false, 0.5), Set.of());
+        Optimizer o = new Optimizer(optim("sgd", 0.9, false, 0.5), true, Set.of());
         INDArray mean = Nd4j.createFromArray(1.0);
         INDArray rmean = Nd4j.createFromArray(7.0);
         INDArray frozen = Nd4j.createFromArray(3.0);
@@ -98,7 +116,7 @@ class OptimizerTest {
 
     @Test
     void fixedLrPrefixesIgnoreTheSchedule() {
-        Optimizer o = new Optimizer(optim("sgd", 0, false, 0), Set.of("pred"));
+        Optimizer o = new Optimizer(optim("sgd", 0, false, 0), true, Set.of("pred"));
         INDArray a = Nd4j.createFromArray(1.0), b = Nd4j.createFromArray(1.0);
         o.step(map("pred0_fc_W", a, "proj0_fc_W", b), map("pred0_fc_W", Nd4j.createFromArray(1.0), "proj0_fc_W",
                 Nd4j.createFromArray(1.0)), 0.01, 0.5);
@@ -109,12 +127,12 @@ class OptimizerTest {
     @Test
     void stateRoundTripContinuesIdentically() {
         RunConfig.Optim c = optim("adam", 0, false, 0.01);
-        Optimizer a = new Optimizer(c, Set.of());
+        Optimizer a = new Optimizer(c, true, Set.of());
         INDArray w1 = Nd4j.rand(DataType.DOUBLE, 3);
         INDArray w2 = w1.dup();
         INDArray g = Nd4j.rand(DataType.DOUBLE, 3);
         a.step(Map.of("k_W", w1), Map.of("k_W", g), 0.1, 0.1);
-        Optimizer b = new Optimizer(c, Set.of());
+        Optimizer b = new Optimizer(c, true, Set.of());
         b.restore(a.state());
         w2.assign(w1);
         a.step(Map.of("k_W", w1), Map.of("k_W", g), 0.1, 0.1);
@@ -137,6 +155,23 @@ class OptimizerTest {
         assertThrows(IllegalArgumentException.class, () -> Schedules.cosineMomentum(0.9, -1, 10));
     }
 
+    /** MoCo v1's --schedule 120 160 of 200 epochs as fractions [0.6, 0.8], 5 steps an epoch; and a 10-epoch run. */
+    @Test
+    void stepScheduleDropsTenfoldAtEachMilestoneEpoch() {
+        java.util.List<Double> moco = java.util.List.of(0.6, 0.8);
+        assertEquals(0.03, Schedules.stepDecay(0.03, 0, 5, 200, moco), 1e-15);
+        assertEquals(0.03, Schedules.stepDecay(0.03, 120 * 5 - 1, 5, 200, moco), 1e-15, "last step of epoch 119");
+        assertEquals(0.003, Schedules.stepDecay(0.03, 120 * 5, 5, 200, moco), 1e-15, "epoch 120: x0.1");
+        assertEquals(0.003, Schedules.stepDecay(0.03, 160 * 5 - 1, 5, 200, moco), 1e-15);
+        assertEquals(0.0003, Schedules.stepDecay(0.03, 160 * 5, 5, 200, moco), 1e-15, "epoch 160: x0.01");
+        assertEquals(0.0003, Schedules.stepDecay(0.03, 200 * 5 - 1, 5, 200, moco), 1e-15);
+        assertEquals(1.0, Schedules.stepDecay(1.0, 5 * 6 - 1, 5, 10, moco), 1e-15, "10 epochs: drops at epochs 6 and 8");
+        assertEquals(0.1, Schedules.stepDecay(1.0, 5 * 6, 5, 10, moco), 1e-15);
+        assertEquals(0.01, Schedules.stepDecay(1.0, 5 * 8, 5, 10, moco), 1e-15);
+        assertEquals(0.7, Schedules.stepDecay(0.7, 999, 5, 10, java.util.List.of()), 0.0, "no milestones: unchanged");
+        assertThrows(IllegalArgumentException.class, () -> Schedules.stepDecay(1, -1, 5, 10, moco));
+    }
+
     /**
      * The fused FLOAT updates (one pass over the raw buffers) against the reference ND4J ops run in DOUBLE on the same
      * values, over several steps, for every rule: c-order conv weights, f-order dense weights (DL4J's layout), a
@@ -149,7 +184,7 @@ class OptimizerTest {
                 {"lars", "0.9", "false", "1e-6"}, {"adam", "0", "false", "0.01"}, {"adamw", "0", "false", "0.05"}};
         for (String[] r : rules) {
             RunConfig.Optim cfg = optim(r[0], Double.parseDouble(r[1]), Boolean.parseBoolean(r[2]), Double.parseDouble(r[3]));
-            Optimizer fused = new Optimizer(cfg, Set.of()), reference = new Optimizer(cfg, Set.of());
+            Optimizer fused = new Optimizer(cfg, true, Set.of()), reference = new Optimizer(cfg, true, Set.of());
             Nd4j.getRandom().setSeed(11);
             Map<String, INDArray> wf = new LinkedHashMap<>(), wd = new LinkedHashMap<>();
             Map<String, long[]> shapes = new LinkedHashMap<>();

@@ -77,7 +77,7 @@ final class BenchCommand implements Main.Command {
         BackboneSpec spec = BackboneSpec.parse(cfg.backbone());
         List<ViewPipeline> views = method.views(Presets.Target.CIFAR);
         int[] sizes = views.stream().mapToInt(ViewPipeline::outputSize).toArray();
-        OnlineNetwork.Built net = OnlineNetwork.build(OnlineNetwork.EncoderFactory.of(spec), method, 3, sizes[0],
+        OnlineNetwork.Built net = OnlineNetwork.build(OnlineNetwork.EncoderFactory.of(spec, method.zeroInitResidual()), method, 3, sizes[0],
                 cfg.seed(), DataType.FLOAT);
         SyntheticBatches data = new SyntheticBatches(warmup + steps, cfg.batchSize(), 3, sizes, 10, cfg.seed(), DataType.FLOAT);
         Path tmp = Files.createTempDirectory("sslbench-bench");

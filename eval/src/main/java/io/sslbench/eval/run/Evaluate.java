@@ -164,7 +164,7 @@ public final class Evaluate {
      */
     static Map<String, Double> floor(String protocol, RunConfig cfg, SslMethod method, String features, Pretrain.Data data) {
         ImageDataset tr = data.train(), te = data.test();
-        ComputationGraph fresh = OnlineNetwork.build(OnlineNetwork.EncoderFactory.of(BackboneSpec.parse(cfg.backbone())),
+        ComputationGraph fresh = OnlineNetwork.build(OnlineNetwork.EncoderFactory.of(BackboneSpec.parse(cfg.backbone()), method.zeroInitResidual()),
                 method, tr.channels(), data.target().size(), cfg.seed(), DataType.FLOAT).graph();
         java.security.MessageDigest md = io.sslbench.core.util.Hashing.digest("SHA-256");
         for (org.deeplearning4j.nn.api.Layer l : fresh.getLayers()) {

@@ -152,7 +152,7 @@ public final class Pretrain {
         SslMethod method = MethodProvider.forConfig(cfg);
         BackboneSpec spec = BackboneSpec.parse(cfg.backbone());
         List<ViewPipeline> views = method.views(data.target());
-        OnlineNetwork.Built net = OnlineNetwork.build(OnlineNetwork.EncoderFactory.of(spec), method, data.pretrain().channels(),
+        OnlineNetwork.Built net = OnlineNetwork.build(OnlineNetwork.EncoderFactory.of(spec, method.zeroInitResidual()), method, data.pretrain().channels(),
                 data.target().size(), cfg.seed(), DataType.FLOAT);
         Trainer.prepareRunFolder(runDir, cfg.hash()); // check first (refuses another config's folder), write after
         RunSummary stored = RunSummary.readIfPresent(runDir);

@@ -37,10 +37,10 @@ class FloorTest {
         ImageDataset test = all.subset(IntStream.range(400, 600).toArray(), "floor-test");
         Pretrain.Data data = new Pretrain.Data(train, test, train, Presets.Target.CIFAR,
                 Presets.Target.CIFAR.normalization());
-        RunConfig simclr = config("simclr", 0), byol = config("byol", 0), simclr1 = config("simclr", 1);
+        RunConfig simclr = config("simclr", 0), simsiam = config("simsiam", 0), simclr1 = config("simclr", 1);
         SslMethod ms = MethodProvider.forConfig(simclr);
-        OnlineNetwork.Built built = OnlineNetwork.build(OnlineNetwork.EncoderFactory.of(BackboneSpec.parse("small-cifar")),
-                ms, 3, 32, 0, DataType.FLOAT);
+        OnlineNetwork.Built built = OnlineNetwork.build(OnlineNetwork.EncoderFactory.of(BackboneSpec.parse("small-cifar"),
+                ms.zeroInitResidual()), ms, 3, 32, 0, DataType.FLOAT);
 
         int misses = Evaluate.FLOOR_MISSES.get();
         Map<String, Double> knn = Evaluate.floor("random-init-knn", simclr, ms, built.featuresVertex(), data);
@@ -54,13 +54,14 @@ class FloorTest {
         // size 256 and runs the same Knn.evaluate: the same shapes, kernels and threads, not merely close numbers
         assertEquals(Knn.evaluate(a, train.labels(), b, test.labels(), 10).top1(), knn.get("top1"), 0.0);
 
-        // BYOL's heads differ but its encoder at seed 0 is SimCLR's: the cached floor is reused
-        SslMethod mb = MethodProvider.forConfig(byol);
-        assertEquals(knn, Evaluate.floor("random-init-knn", byol, mb, built.featuresVertex(), data));
+        // SimSiam's heads differ but its encoder at seed 0 is SimCLR's (both zero-initialise every residual block's
+        // last BN, as their official code): the cached floor is reused
+        SslMethod mb = MethodProvider.forConfig(simsiam);
+        assertEquals(knn, Evaluate.floor("random-init-knn", simsiam, mb, built.featuresVertex(), data));
         assertEquals(misses + 1, Evaluate.FLOOR_MISSES.get(), "same encoder weights: no recomputation");
 
         // the linear floor is computed once (its features are re-extracted), then cached too
-        Map<String, Double> lin = Evaluate.floor("random-init-linear", byol, mb, built.featuresVertex(), data);
+        Map<String, Double> lin = Evaluate.floor("random-init-linear", simsiam, mb, built.featuresVertex(), data);
         assertEquals(misses + 2, Evaluate.FLOOR_MISSES.get());
         assertEquals(lin, Evaluate.floor("random-init-linear", simclr, ms, built.featuresVertex(), data));
         assertEquals(misses + 2, Evaluate.FLOOR_MISSES.get());
@@ -69,5 +70,9 @@ class FloorTest {
         // another seed is another encoder: computed afresh
         Evaluate.floor("random-init-knn", simclr1, MethodProvider.forConfig(simclr1), built.featuresVertex(), data);
         assertEquals(misses + 3, Evaluate.FLOOR_MISSES.get());
+        // so is MoCo's at seed 0: its official code keeps every BN gamma at 1
+        RunConfig moco = config("moco-v2", 0);
+        Evaluate.floor("random-init-knn", moco, MethodProvider.forConfig(moco), built.featuresVertex(), data);
+        assertEquals(misses + 4, Evaluate.FLOOR_MISSES.get());
     }
 }

@@ -17,6 +17,13 @@ import java.util.Collection;
  * Serialises to JSON like any DL4J layer (no-arg constructor, bean properties).
  */
 public class FastBatchNormalization extends BatchNormalization {
+    /**
+     * Whether beta (the shift) is trained. False: TensorFlow's {@code batch_normalization(center=False)}, a BN with a
+     * learnable scale and no shift; beta stays at its initial 0 because the layer gives it a zero gradient (on both
+     * the fast and DL4J's path), which no update rule of the engine's optimiser (nor weight decay, nor the EMA of a
+     * target) can move away from 0. Serialised with the configuration.
+     */
+    private boolean center = true;
 
     /** DL4J's defaults (for JSON deserialisation). */
     public FastBatchNormalization() {
@@ -45,6 +52,30 @@ public class FastBatchNormalization extends BatchNormalization {
         setGamma(gamma);
         setBeta(beta);
         return this;
+    }
+
+    /**
+     * The same layer with a trainable scale and no shift (TensorFlow's {@code center=False}): beta is fixed at 0.
+     *
+     * @return this
+     */
+    public FastBatchNormalization withoutShift() {
+        if (isLockGammaBeta()) {
+            throw new IllegalStateException("withoutShift on a locked BN: it has no trainable shift to remove");
+        }
+        setBeta(0);
+        center = false;
+        return this;
+    }
+
+    /** @return whether beta is trained (false: {@link #withoutShift()}) */
+    public boolean isCenter() {
+        return center;
+    }
+
+    /** For JSON deserialisation. */
+    public void setCenter(boolean center) {
+        this.center = center;
     }
 
     @Override

@@ -100,7 +100,7 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         if (!fastFor(input) || epsilon.dataType() != DataType.FLOAT) {
-            return super.backpropGradient(epsilon, workspaceMgr);
+            return withoutShiftGradient(super.backpropGradient(epsilon, workspaceMgr));
         }
         INDArray x = Buffers.dense(input);
         int n = (int) x.size(0), c = (int) x.size(1), s = (int) (x.length() / ((long) n * c));
@@ -130,7 +130,19 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
             g.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
         }
         runningStatisticsDelta(g, c);
-        return new Pair<>(g, dx);
+        return withoutShiftGradient(new Pair<>(g, dx));
+    }
+
+    /** A BN without shift ({@link FastBatchNormalization#withoutShift()}): beta's gradient is 0, so beta stays 0. */
+    private Pair<Gradient, INDArray> withoutShiftGradient(Pair<Gradient, INDArray> out) {
+        if (layerConf() instanceof FastBatchNormalization f && !f.isCenter()) {
+            gradientViews.get(BatchNormalizationParamInitializer.BETA).assign(0);
+            INDArray dBeta = out.getFirst().getGradientFor(BatchNormalizationParamInitializer.BETA);
+            if (dBeta != null) {
+                dBeta.assign(0);
+            }
+        }
+        return out;
     }
 
     /** DL4J's delta for the running statistics, written into their gradient slots (see the class comment). */

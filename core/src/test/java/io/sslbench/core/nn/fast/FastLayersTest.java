@@ -290,4 +290,58 @@ class FastLayersTest {
         // the same parameters, input and code path in one process (INDArray.equals compares within 1e-5)
         assertEquals(g.outputSingle(false, x), back.outputSingle(false, x));
     }
+
+    /**
+     * Issue 15: a BN with scale and no shift (TF's {@code center=False}, SimCLR's last projection BN). On the fast
+     * (FLOAT) and DL4J's (DOUBLE) path: the output and the gamma and input gradients are a plain BN's with beta 0, the
+     * beta gradient is exactly 0, and three steps of every optimiser rule (weight decay, LARS adaptation without
+     * exclusion, Adam) leave beta at exactly 0 while gamma moves; the option survives a JSON round trip.
+     */
+    @Test
+    void batchNormWithoutShiftKeepsBetaAtZero() {
+        Nd4j.getRandom().setSeed(8);
+        for (DataType dt : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            Layer noShift = standalone(fastBn(6, false).withoutShift(), dt);
+            Layer plain = standalone(refBn(6, false), DataType.DOUBLE);
+            INDArray gamma = Nd4j.rand(DataType.DOUBLE, 1, 6).addi(0.5);
+            noShift.getParam("gamma").assign(gamma);
+            plain.getParam("gamma").assign(gamma);
+            assertEquals(0.0, noShift.getParam("beta").amaxNumber().doubleValue(), 0.0);
+            INDArray x = Nd4j.randn(DataType.FLOAT, 10, 6).muli(2f).addi(1f), dy = Nd4j.randn(DataType.FLOAT, 10, 6);
+            noShift.setInput(x.castTo(dt), NO_WS);
+            plain.setInput(x.castTo(DataType.DOUBLE), NO_WS);
+            assertTrue(relDiff(noShift.activate(true, NO_WS).dup(), plain.activate(true, NO_WS).dup()) < TOL, dt + " forward");
+            Pair<Gradient, INDArray> g = backward(noShift, dy.castTo(dt)), ref = backward(plain, dy.castTo(DataType.DOUBLE));
+            assertTrue(relDiff(g.getSecond(), ref.getSecond()) < TOL, dt + " dL/dx");
+            assertTrue(relDiff(g.getFirst().getGradientFor("gamma"), ref.getFirst().getGradientFor("gamma")) < TOL, dt + " dgamma");
+            assertTrue(ref.getFirst().getGradientFor("beta").amaxNumber().doubleValue() > 0.1, "a plain BN's beta would move");
+            assertEquals(0.0, g.getFirst().getGradientFor("beta").amaxNumber().doubleValue(), 0.0, dt + " dbeta");
+
+            for (String rule : new String[]{"sgd", "lars", "adam", "adamw"}) {
+                Layer l = standalone(fastBn(6, false).withoutShift(), dt);
+                var cfg = new io.sslbench.core.config.RunConfig.Optim(rule, 0.1, false, 0.9, false, 0.1, 0, 0, true, 0.001,
+                        0.9, 0.999, 1e-8, java.util.List.of());
+                var opt = new io.sslbench.core.optim.Optimizer(cfg, false, java.util.Set.of());
+                for (int step = 0; step < 3; step++) {
+                    l.setInput(x.castTo(dt), NO_WS);
+                    l.activate(true, NO_WS);
+                    Pair<Gradient, INDArray> gs = backward(l, dy.castTo(dt));
+                    java.util.Map<String, INDArray> params = new java.util.LinkedHashMap<>(), grads = new java.util.LinkedHashMap<>();
+                    for (String k : new String[]{"gamma", "beta"}) {
+                        params.put("bn_" + k, l.getParam(k));
+                        grads.put("bn_" + k, gs.getFirst().getGradientFor(k));
+                    }
+                    opt.step(params, grads, 0.1, 0.1);
+                }
+                assertEquals(0.0, l.getParam("beta").amaxNumber().doubleValue(), 0.0, dt + " " + rule + ": beta moved");
+                assertNotEquals(1.0, l.getParam("gamma").getDouble(0), dt + " " + rule + ": gamma trained");
+            }
+        }
+        NeuralNetConfiguration conf = new NeuralNetConfiguration.Builder().layer(fastBn(6, false).withoutShift()).build();
+        FastBatchNormalization back = (FastBatchNormalization) NeuralNetConfiguration.fromJson(conf.toJson()).getLayer();
+        assertFalse(back.isCenter());
+        assertFalse(back.isLockGammaBeta());
+        assertTrue(((FastBatchNormalization) NeuralNetConfiguration.fromJson(
+                new NeuralNetConfiguration.Builder().layer(fastBn(6, false)).build().toJson()).getLayer()).isCenter());
+    }
 }
