@@ -210,8 +210,9 @@ public record MainTable(List<Entry> entries) {
     /**
      * Gains over the floor of the method group {@code key} = (method, dataset, backbone, epochs), from the deduplicated
      * rows ({@link ResultsFrame#dedupe}, re-evaluations replace earlier rows): per seed, the mean of
-     * the method's rows minus the mean of the floor rows of that seed (the untrained encoder of the same seed, data set
-     * and backbone), then mean ± std over the seeds that have both. Pairing by seed removes the spread of the random
+     * the method's rows minus the mean of the method's own floor rows of that seed (its untrained encoder: same seed, data
+     * set and backbone, and the method's initialisation, which differs between methods where their official code
+     * zero-initialises the residual blocks' last BN), then mean ± std over the seeds that have both. Pairing by seed removes the spread of the random
      * initialisations from the gain.
      */
     static Map<Metric, MeanStd> gains(List<ResultRow> latest, List<String> key) {
@@ -227,7 +228,7 @@ public record MainTable(List<Entry> entries) {
                     continue;
                 }
                 long seed = r.provenance().seed();
-                if (r.protocol().equals(floorProtocol)) {
+                if (r.protocol().equals(floorProtocol) && r.method().equals(key.get(0))) {
                     floor.computeIfAbsent(seed, x -> new ArrayList<>()).add(v);
                 } else if (r.protocol().equals(m.protocol) && MAIN_GRIDS.contains(r.grid()) && r.method().equals(key.get(0))
                         && Integer.toString(r.epochs()).equals(key.get(3))) {

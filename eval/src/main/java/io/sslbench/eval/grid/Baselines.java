@@ -252,7 +252,9 @@ public final class Baselines {
     }
 
     /**
-     * SimSiam without stop-gradient (predictor on) collapses (Fig. 2); SwAV with a large Sinkhorn epsilon
+     * SimSiam without stop-gradient (predictor on) collapses (Fig. 2); MoCo with key-encoder momentum 0 (the key encoder
+     * a copy of the query encoder at every step) fails to train (Sec. 3.2 and 4.1: "training loss oscillates and fails
+     * to converge"), flagged by the verdict, while 0.99 and above must not be; SwAV with a large Sinkhorn epsilon
      * (0.3 and above) falls into the uniform assignment (Sec. 3.1), while 0.05 and below must not be flagged.
      */
     static final List<CollapseGate> COLLAPSE_GATES = List.of(
@@ -260,6 +262,10 @@ public final class Baselines {
                     r -> "false".equals(r.axes().get("method.predictor")) ? null
                             : "false".equals(r.axes().get("method.stopGradient")),
                     "without stop-gradient", "WITH stop-gradient"),
+            new CollapseGate("moco-v2", "moco-momentum", "method.momentum", r -> {
+                double m = Double.parseDouble(r.axes().get("method.momentum"));
+                return m == 0 ? Boolean.TRUE : m >= 0.99 ? Boolean.FALSE : null;
+            }, "with momentum 0", "with momentum >= 0.99"),
             new CollapseGate("swav", "swav-epsilon", "method.epsilon", r -> {
                 double eps = Double.parseDouble(r.axes().get("method.epsilon"));
                 return eps >= 0.3 ? Boolean.TRUE : eps <= 0.05 ? Boolean.FALSE : null;
