@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -26,12 +27,13 @@ import org.nd4j.linalg.api.shape.Shape;
  * {@code conv2d_bp} gets the incoming gradient directly: same op, same inputs, same results, one forward fewer.
  * Everything else (other activations, dropout, no helper, DOUBLE, a fallen-back helper) goes through DL4J's code.
  *
- * <p>A layer configured {@link FastConvolution#withoutInputGradient()} (it reads the network's images) computes only
- * its weight gradient (with {@link ConvKernels} for stride 1) and returns no input gradient.
+ * <p>On that fast path, a stride-1 convolution that {@link ConvKernels#pays} computes both gradients with the BLAS
+ * kernels of {@link ConvKernels} instead of oneDNN's {@code conv2d_bp} (which measured 2-5x its forward on the CIFAR
+ * shapes). A layer configured {@link FastConvolution#withoutInputGradient()} (it reads the network's images) computes
+ * only its weight gradient (with {@link ConvKernels} for stride 1) and returns no input gradient.
+ * {@link #backwardPath()} tells which code the next backward pass runs.
  */
 public class FastConvolutionLayer extends ConvolutionLayer {
-
-    private final ConvKernels.Scratch scratch = new ConvKernels.Scratch();
 
     public FastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -46,16 +48,56 @@ public class FastConvolutionLayer extends ConvolutionLayer {
                 && c.getWeightNoise() == null;
     }
 
-    /** The Java weight-gradient kernel's case: square kernel, stride 1, no dilation, symmetric padding, no bias. */
-    private boolean weightGradientOnly(org.deeplearning4j.nn.conf.layers.ConvolutionLayer c) {
+    /** Which code a backward pass runs. */
+    public enum Backward {
+        /** DL4J's own {@code backpropGradient} (recomputes the forward; DOUBLE, no helper, other activations...). */
+        DL4J,
+        /** oneDNN's {@code conv2d_bp} through the helper, on the incoming gradient. */
+        ONEDNN,
+        /** {@link ConvKernels}: weight and input gradient as BLAS products (stride 1). */
+        JAVA,
+        /** {@link ConvKernels}: the weight gradient only, no input gradient (a layer reading the images). */
+        JAVA_WEIGHTS_ONLY
+    }
+
+    private Backward lastBackward;
+
+    /** The Java kernels' case: square kernel, stride 1, no dilation, symmetric padding {@code <= k - 1}, 4d input. */
+    private boolean stride1Kernel(org.deeplearning4j.nn.conf.layers.ConvolutionLayer c) {
         int[] k = c.getKernelSize(), s = c.getStride(), d = c.getDilation(), p = c.getPadding();
-        return k[0] == k[1] && s[0] == 1 && s[1] == 1 && d[0] == 1 && d[1] == 1 && p[0] == p[1]
-                && !hasBias() && input.rank() == 4 && input.length() < Integer.MAX_VALUE;
+        return k[0] == k[1] && s[0] == 1 && s[1] == 1 && d[0] == 1 && d[1] == 1 && p[0] == p[1] && p[0] <= k[0] - 1
+                && input != null && input.rank() == 4;
+    }
+
+    /**
+     * @return the code the next {@code backpropGradient} runs for the current input (an epsilon of another data
+     *         type than FLOAT also sends {@link Backward#ONEDNN}/{@code JAVA} cases to DL4J)
+     */
+    public Backward backwardPath() {
+        if (!fastBackward() || input == null || input.dataType() != DataType.FLOAT) {
+            return Backward.DL4J;
+        }
+        org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
+        if (!stride1Kernel(c)) {
+            return Backward.ONEDNN;
+        }
+        if (!((FastConvolution) c).isInputGradient()) {
+            return hasBias() ? Backward.ONEDNN : Backward.JAVA_WEIGHTS_ONLY;
+        }
+        return ConvKernels.pays(input.size(0), input.size(1), c.getNOut(), input.size(2), input.size(3),
+                c.getKernelSize()[0], c.getPadding()[0]) ? Backward.JAVA : Backward.ONEDNN;
+    }
+
+    /** @return the code the last {@code backpropGradient} ran, or null before the first */
+    public Backward lastBackward() {
+        return lastBackward;
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        if (!fastBackward() || input == null || input.dataType() != DataType.FLOAT || epsilon.dataType() != DataType.FLOAT) {
+        Backward path = epsilon.dataType() == DataType.FLOAT ? backwardPath() : Backward.DL4J;
+        lastBackward = path;
+        if (path == Backward.DL4J) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         assertInputSet(true);
@@ -65,13 +107,23 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         INDArray biasGrad = hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
         INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
         INDArray delta = Shape.hasDefaultStridesForShape(epsilon) ? epsilon : epsilon.dup('c');
-        if (!((FastConvolution) c).isInputGradient() && weightGradientOnly(c)) {
-            ConvKernels.weightGradientStride1(Buffers.dense(input), Buffers.dense(delta), weightGrad,
-                    c.getKernelSize()[0], c.getPadding()[0], scratch);
+        if (path == Backward.JAVA_WEIGHTS_ONLY || path == Backward.JAVA) {
+            int k = c.getKernelSize()[0], p = c.getPadding()[0];
+            INDArray x = Buffers.dense(input), dy = Buffers.dense(delta);
+            ConvKernels.weightGradientStride1(x, dy, weightGrad, k, p);
             Gradient g = new DefaultGradient();
+            INDArray dx = null;
+            if (path == Backward.JAVA) {
+                if (hasBias()) {
+                    biasGrad.assign(dy.sum(0, 2, 3).reshape(biasGrad.shape()));
+                    g.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+                }
+                dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
+                ConvKernels.inputGradientStride1(dy, Buffers.dense(weights), dx, k, p);
+            }
             g.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad);
             weightNoiseParams.clear();
-            return new Pair<>(g, null);
+            return new Pair<>(g, dx);
         }
         Pair<Gradient, INDArray> ret;
         try {
@@ -83,6 +135,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
             ret = null; // DL4J's path below retries the helper and owns the fallback policy and its logging
         }
         if (ret == null) {
+            lastBackward = Backward.DL4J;
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         weightNoiseParams.clear();

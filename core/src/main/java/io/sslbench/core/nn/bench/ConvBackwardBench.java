@@ -1,0 +1,101 @@
+package io.sslbench.core.nn.bench;
+
+import io.sslbench.core.nn.fast.ConvKernels;
+import io.sslbench.core.runtime.Backend;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Per-shape timing of a convolution's backward pass: oneDNN's {@code conv2d_bp} (input and weight gradient) against
+ * the Java/BLAS kernels of {@link ConvKernels}, with oneDNN's forward for scale. The variants of one shape run
+ * interleaved in one process (A B C A B C ...), each repeat timed separately; prints medians in ms. Usage (after
+ * {@code mvn -o -pl core compile} and {@code dependency:build-classpath} as for {@link BackboneBench}):
+ * <pre>
+ *   java -Dorg.eclipse.deeplearning4j.helpers.disable=false -cp core/target/classes:$(cat /tmp/cp.txt) \
+ *        io.sslbench.core.nn.bench.ConvBackwardBench [repeats] [N,Ci,Co,H,W,k,s,p ...]
+ * </pre>
+ */
+public final class ConvBackwardBench {
+    private ConvBackwardBench() {}
+
+    private static int[] iargs(int k, int s, int p) {
+        return new int[]{k, k, s, s, p, p, 1, 1, 0, 0, 1};
+    }
+
+    public static void main(String[] args) {
+        Backend.init();
+        System.out.println("# " + Backend.describe());
+        int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+        List<int[]> shapes = new ArrayList<>();
+        for (int a = 1; a < args.length; a++) {
+            shapes.add(Arrays.stream(args[a].split(",")).mapToInt(Integer::parseInt).toArray());
+        }
+        if (shapes.isEmpty()) {
+            shapes.addAll(List.of(new int[]{128, 3, 16, 32, 32, 3, 1, 1}, new int[]{128, 16, 16, 32, 32, 3, 1, 1},
+                    new int[]{128, 32, 32, 16, 16, 3, 1, 1}, new int[]{128, 64, 64, 8, 8, 3, 1, 1}));
+        }
+        for (int[] sh : shapes) {
+            run(sh, repeats);
+        }
+    }
+
+    private static void run(int[] sh, int repeats) {
+        int n = sh[0], ci = sh[1], co = sh[2], h = sh[3], w = sh[4], k = sh[5], s = sh[6], p = sh[7];
+        int ho = (h + 2 * p - k) / s + 1, wo = (w + 2 * p - k) / s + 1;
+        Nd4j.getRandom().setSeed(1);
+        INDArray x = Nd4j.randn(DataType.FLOAT, n, ci, h, w), wt = Nd4j.randn(DataType.FLOAT, co, ci, k, k);
+        INDArray dy = Nd4j.randn(DataType.FLOAT, n, co, ho, wo);
+        INDArray dx = Nd4j.create(DataType.FLOAT, n, ci, h, w), dw = Nd4j.create(DataType.FLOAT, co, ci, k, k);
+        INDArray y = Nd4j.create(DataType.FLOAT, n, co, ho, wo);
+        INDArray dx2 = dx.dup(), dw2 = dw.dup(), dx3 = dx.dup();
+        // W'[i, o, ky, kx] = W[o, i, k-1-ky, k-1-kx]: the input gradient as oneDNN's forward convolution of dy
+        INDArray wFlip = Nd4j.create(DataType.FLOAT, ci, co, k, k);
+        ConvKernels.flipTranspose(wt, wFlip);
+        Map<String, Runnable> variants = new LinkedHashMap<>();
+        variants.put("onednn_fwd", () -> Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(x, wt).addOutputs(y)
+                .addIntegerArguments(iargs(k, s, p)).build()));
+        variants.put("onednn_bp", () -> Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(x, wt, dy)
+                .addOutputs(dx, dw).addIntegerArguments(iargs(k, s, p)).build()));
+        if (s == 1) {
+            variants.put("java_dw", () -> ConvKernels.weightGradientStride1(x, dy, dw2, k, p));
+            variants.put("java_dx", () -> ConvKernels.inputGradientStride1(dy, wt, dx2, k, p));
+            variants.put("onednn_fwd_dx", () -> Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(dy, wFlip)
+                    .addOutputs(dx3).addIntegerArguments(iargs(k, 1, k - 1 - p)).build()));
+        }
+        Map<String, double[]> ms = new LinkedHashMap<>();
+        variants.keySet().forEach(v -> ms.put(v, new double[repeats]));
+        for (int r = -2; r < repeats; r++) {
+            for (Map.Entry<String, Runnable> v : variants.entrySet()) {
+                long t0 = System.nanoTime();
+                v.getValue().run();
+                double t = (System.nanoTime() - t0) / 1e6;
+                if (r >= 0) {
+                    ms.get(v.getKey())[r] = t;
+                }
+            }
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "N=%d %d->%d %dx%d k%d s%d p%d:", n, ci, co, h, w, k, s, p));
+        ms.forEach((v, t) -> {
+            double[] c = t.clone();
+            Arrays.sort(c);
+            sb.append(String.format(Locale.ROOT, "  %s %.2f", v, c[c.length / 2]));
+        });
+        if (s == 1) {
+            sb.append(String.format(Locale.ROOT, "  | check dx %.1e dw %.1e dx(fwd) %.1e", rel(dx2, dx), rel(dw2, dw), rel(dx3, dx)));
+        }
+        System.out.println(sb);
+    }
+
+    private static double rel(INDArray a, INDArray b) {
+        return a.sub(b).amaxNumber().doubleValue() / b.amaxNumber().doubleValue();
+    }
+}

@@ -1,0 +1,178 @@
+package io.sslbench.core.nn.fast;
+
+import io.sslbench.core.runtime.Backend;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.Test;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The BLAS backward kernels of {@link FastConvolutionLayer} ({@link ConvKernels}) against DL4J's own
+ * {@link ConvolutionLayer} backward run in DOUBLE on the same float values. The kernels sum in float in another order
+ * than the reference (BLAS blocking depends on the machine: AVX2 or AVX-512), so results are compared with a tolerance:
+ * max |fast - ref| / max |ref| < 1e-4 per array (sums of at most a few thousand O(1) products; measured differences
+ * are of order 1e-6).
+ */
+class FastConvolutionBackwardTest {
+    private static final LayerWorkspaceMgr NO_WS = LayerWorkspaceMgr.noWorkspaces();
+    private static final double TOL = 1e-4;
+
+    private static Layer standalone(org.deeplearning4j.nn.conf.layers.Layer conf, DataType dt) {
+        NeuralNetConfiguration nnc = new NeuralNetConfiguration.Builder().dataType(dt).updater(new NoOp())
+                .layer(conf).build();
+        long np = nnc.getLayer().initializer().numParams(nnc);
+        Layer l = nnc.getLayer().instantiate(nnc, null, 0, Nd4j.create(dt, 1, np), true, dt);
+        l.setBackpropGradientsViewArray(Nd4j.create(dt, 1, np));
+        return l;
+    }
+
+    private static ConvolutionLayer.Builder conv(int ci, int co, int k, int s, int p, boolean bias) {
+        return new ConvolutionLayer.Builder(k, k).stride(s, s).padding(p, p).nIn(ci).nOut(co)
+                .convolutionMode(ConvolutionMode.Truncate).hasBias(bias).activation(Activation.IDENTITY);
+    }
+
+    /** max |a - b| / max |b| */
+    private static double rel(INDArray a, INDArray b) {
+        assertArrayEquals(b.shape(), a.shape());
+        INDArray bd = b.castTo(DataType.DOUBLE);
+        double scale = bd.amaxNumber().doubleValue();
+        assertTrue(scale > 0, "reference is all zeros");
+        return a.castTo(DataType.DOUBLE).sub(bd).amaxNumber().doubleValue() / scale;
+    }
+
+    /** Copies of the gradient arrays (the layer reuses its views) and of the input gradient. */
+    private static Pair<Map<String, INDArray>, INDArray> backward(Layer l, INDArray dy) {
+        Pair<Gradient, INDArray> p = l.backpropGradient(dy, NO_WS);
+        Map<String, INDArray> g = new TreeMap<>();
+        p.getFirst().gradientForVariable().forEach((k, v) -> g.put(k, v.dup()));
+        return new Pair<>(g, p.getSecond() == null ? null : p.getSecond().dup());
+    }
+
+    /**
+     * Runs forward and backward of a FLOAT fast layer and its DOUBLE DL4J twin (same weights, bias, input and output
+     * gradient), asserts the results agree and returns the path the fast layer took.
+     */
+    private static FastConvolutionLayer.Backward compare(ConvolutionLayer.Builder b, int n, int ci, int h, int w,
+                                                         String what) {
+        FastConvolutionLayer fast = (FastConvolutionLayer) standalone(new FastConvolution(b), DataType.FLOAT);
+        Layer ref = standalone(b.build(), DataType.DOUBLE);
+        fast.getParam("W").assign(Nd4j.randn(DataType.FLOAT, fast.getParam("W").shape()));
+        ref.getParam("W").assign(fast.getParam("W"));
+        if (fast.hasBias()) {
+            fast.getParam("b").assign(Nd4j.randn(DataType.FLOAT, fast.getParam("b").shape()));
+            ref.getParam("b").assign(fast.getParam("b"));
+        }
+        INDArray x = Nd4j.randn(DataType.FLOAT, n, ci, h, w);
+        fast.setInput(x, NO_WS);
+        ref.setInput(x.castTo(DataType.DOUBLE), NO_WS);
+        INDArray y = fast.activate(true, NO_WS).dup();
+        assertTrue(rel(y, ref.activate(true, NO_WS)) < TOL, what + " forward");
+        INDArray dy = Nd4j.randn(DataType.FLOAT, y.shape());
+        FastConvolutionLayer.Backward planned = fast.backwardPath();
+        Pair<Map<String, INDArray>, INDArray> g = backward(fast, dy), gRef = backward(ref, dy.castTo(DataType.DOUBLE));
+        assertEquals(planned, fast.lastBackward(), what + ": the path backwardPath() announced");
+        assertEquals(gRef.getFirst().keySet(), g.getFirst().keySet(), what + " gradient keys");
+        for (String key : gRef.getFirst().keySet()) {
+            double r = rel(g.getFirst().get(key), gRef.getFirst().get(key));
+            assertTrue(r < TOL, what + " d" + key + " " + r);
+        }
+        double r = rel(g.getSecond(), gRef.getSecond());
+        assertTrue(r < TOL, what + " dL/dx " + r);
+        return fast.lastBackward();
+    }
+
+    @Test
+    void stride1BackwardMatchesDl4jOnEveryShapeItHandles() {
+        assumeTrue(Backend.helpersEnabled(), "the fast path needs DL4J's oneDNN helper");
+        Nd4j.getRandom().setSeed(11);
+        // n, ci, co, h, w: batch 1, non-square, channel counts that are not multiples of 8, a 1x1 image, the CIFAR
+        // widths at small sizes, and more channels than pixels
+        int[][] shapes = {{1, 3, 5, 7, 9}, {2, 16, 16, 8, 8}, {3, 12, 20, 5, 11}, {1, 1, 1, 1, 1}, {4, 7, 3, 10, 6},
+                {2, 64, 64, 4, 4}, {5, 33, 17, 2, 3}};
+        for (int[] s : shapes) {
+            for (boolean bias : new boolean[]{false, true}) {
+                String what = Arrays.toString(s) + (bias ? " bias" : "");
+                assertEquals(FastConvolutionLayer.Backward.JAVA, compare(conv(s[1], s[2], 3, 1, 1, bias), s[0], s[1], s[3], s[4], what), what);
+            }
+        }
+    }
+
+    @Test
+    void theKernelsMatchDl4jForOtherKernelSizesPaddingsAndChunkings() {
+        assumeTrue(Backend.helpersEnabled(), "the reference run here goes through DL4J's built-in layer only");
+        Nd4j.getRandom().setSeed(12);
+        // n, ci, co, h, w, k, p
+        int[][] cases = {{3, 4, 6, 7, 5, 1, 0}, {2, 5, 3, 9, 8, 5, 2}, {3, 6, 4, 8, 7, 3, 0}, {2, 3, 5, 6, 9, 5, 1},
+                {5, 9, 11, 6, 6, 3, 1}};
+        for (int[] c : cases) {
+            int n = c[0], ci = c[1], co = c[2], h = c[3], w = c[4], k = c[5], p = c[6];
+            Layer ref = standalone(conv(ci, co, k, 1, p, false).build(), DataType.DOUBLE);
+            INDArray wt = Nd4j.randn(DataType.FLOAT, co, ci, k, k), x = Nd4j.randn(DataType.FLOAT, n, ci, h, w);
+            ref.getParam("W").assign(wt);
+            ref.setInput(x.castTo(DataType.DOUBLE), NO_WS);
+            INDArray y = ref.activate(true, NO_WS);
+            INDArray dy = Nd4j.randn(DataType.FLOAT, y.shape());
+            Pair<Map<String, INDArray>, INDArray> gRef = backward(ref, dy.castTo(DataType.DOUBLE));
+            // chunks of one image, of two (the last one shorter when n is odd) and of the whole batch
+            for (long chunkBytes : new long[]{1, 2L * 4 * ci * k * k * (h + 2 * p - k + 1) * (w + 2 * p), Long.MAX_VALUE}) {
+                String what = Arrays.toString(c) + " chunk " + chunkBytes + " bytes";
+                INDArray dw = Nd4j.create(DataType.FLOAT, co, ci, k, k).assign(Float.NaN); // overwritten, not added to
+                INDArray dx = Nd4j.create(DataType.FLOAT, n, ci, h, w).assign(Float.NaN);
+                ConvKernels.weightGradientStride1(x, dy, dw, k, p, chunkBytes);
+                ConvKernels.inputGradientStride1(dy, wt, dx, k, p, chunkBytes);
+                assertTrue(rel(dw, gRef.getFirst().get("W")) < TOL, what + " dW " + rel(dw, gRef.getFirst().get("W")));
+                assertTrue(rel(dx, gRef.getSecond()) < TOL, what + " dx " + rel(dx, gRef.getSecond()));
+            }
+        }
+    }
+
+    @Test
+    void otherConvolutionsFallBackToOneDnnOrDl4j() {
+        assumeTrue(Backend.helpersEnabled(), "the fast path needs DL4J's oneDNN helper");
+        Nd4j.getRandom().setSeed(13);
+        // stride 2 (3x3 and the 1x1 projection), a 5x5 kernel: oneDNN's conv2d_bp on the incoming gradient
+        assertEquals(FastConvolutionLayer.Backward.ONEDNN, compare(conv(4, 6, 3, 2, 1, false), 3, 4, 9, 8, "3x3 s2"));
+        assertEquals(FastConvolutionLayer.Backward.ONEDNN, compare(conv(4, 6, 1, 2, 0, false), 3, 4, 8, 8, "1x1 s2"));
+        assertEquals(FastConvolutionLayer.Backward.ONEDNN, compare(conv(4, 6, 5, 1, 2, false), 2, 4, 7, 7, "5x5 s1"));
+        // DL4J's own backward: a dilated convolution (oneDNN refuses its descriptor here, so DL4J drops the helper after
+        // the failed forward), other activations, Same mode
+        assertEquals(FastConvolutionLayer.Backward.DL4J,
+                compare(conv(3, 5, 3, 1, 2, false).dilation(2, 2), 2, 3, 7, 7, "3x3 dilation 2"));
+        assertEquals(FastConvolutionLayer.Backward.DL4J,
+                compare(conv(3, 5, 3, 1, 1, false).activation(Activation.TANH), 2, 3, 6, 6, "tanh"));
+        assertEquals(FastConvolutionLayer.Backward.DL4J,
+                compare(conv(3, 5, 3, 1, 0, false).convolutionMode(ConvolutionMode.Same), 2, 3, 6, 6, "Same mode"));
+    }
+
+    @Test
+    void doubleAndDisabledHelpersTakeDl4jsPath() {
+        ConvolutionLayer.Builder b = conv(3, 4, 3, 1, 1, false);
+        FastConvolutionLayer dbl = (FastConvolutionLayer) standalone(new FastConvolution(b), DataType.DOUBLE);
+        FastConvolutionLayer noHelper = Backend.withoutHelpers(
+                () -> (FastConvolutionLayer) standalone(new FastConvolution(b), DataType.FLOAT));
+        for (FastConvolutionLayer l : new FastConvolutionLayer[]{dbl, noHelper}) {
+            INDArray x = Nd4j.randn(l.getParam("W").dataType(), 2, 3, 5, 5);
+            l.setInput(x, NO_WS);
+            INDArray y = l.activate(true, NO_WS);
+            assertEquals(FastConvolutionLayer.Backward.DL4J, l.backwardPath());
+            assertNotNull(l.backpropGradient(y.dup(), NO_WS).getSecond());
+            assertEquals(FastConvolutionLayer.Backward.DL4J, l.lastBackward());
+        }
+    }
+}
