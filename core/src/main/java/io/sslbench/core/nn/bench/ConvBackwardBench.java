@@ -17,7 +17,9 @@ import java.util.Map;
 /**
  * Per-shape timing of a convolution's backward pass: oneDNN's {@code conv2d_bp} (input and weight gradient) against
  * the Java/BLAS kernels of {@link ConvKernels}, with oneDNN's forward for scale. The variants of one shape run
- * interleaved in one process (A B C A B C ...), each repeat timed separately; prints medians in ms. Usage (after
+ * interleaved in one process (A B C A B C ...), each repeat timed separately; prints medians in ms of wall time and
+ * of the process's CPU time (all threads: robust to other jobs on the machine, unlike wall time, but counting
+ * spin-waiting), and the median over repeats of oneDNN's time over the variant's in the same repeat. Usage (after
  * {@code mvn -o -pl core compile} and {@code dependency:build-classpath} as for {@link BackboneBench}):
  * <pre>
  *   java -Dorg.eclipse.deeplearning4j.helpers.disable=false -cp core/target/classes:$(cat /tmp/cp.txt) \
@@ -66,20 +68,44 @@ public final class ConvBackwardBench {
         variants.put("onednn_bp", () -> Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(x, wt, dy)
                 .addOutputs(dx, dw).addIntegerArguments(iargs(k, s, p)).build()));
         if (s == 1) {
-            variants.put("java_dw", () -> ConvKernels.weightGradientStride1(x, dy, dw2, k, p));
-            variants.put("java_dx", () -> ConvKernels.inputGradientStride1(dy, wt, dx2, k, p));
-            variants.put("onednn_fwd_dx", () -> Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(dy, wFlip)
-                    .addOutputs(dx3).addIntegerArguments(iargs(k, 1, k - 1 - p)).build()));
+            Runnable dxFwd = () -> {
+                ConvKernels.flipTranspose(wt, wFlip);
+                Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(dy, wFlip).addOutputs(dx3)
+                        .addIntegerArguments(iargs(k, 1, k - 1 - p)).build());
+            };
+            variants.put("java", () -> {
+                ConvKernels.weightGradientStride1(x, dy, dw2, k, p);
+                ConvKernels.inputGradientStride1(dy, wt, dx2, k, p);
+            });
+            variants.put("java_col2im", () -> {
+                ConvKernels.weightGradientStride1(x, dy, dw2, k, p);
+                ConvKernels.inputGradientStrided(dy, wt, dx2, k, 1, p);
+            });
+            variants.put("java_dw+onednn_fwd_dx", () -> {
+                ConvKernels.weightGradientStride1(x, dy, dw2, k, p);
+                dxFwd.run();
+            });
+        }
+        if (s > 1) {
+            variants.put("java", () -> {
+                ConvKernels.weightGradientStrided(x, dy, dw2, k, s, p);
+                ConvKernels.inputGradientStrided(dy, wt, dx2, k, s, p);
+            });
         }
         Map<String, double[]> ms = new LinkedHashMap<>();
-        variants.keySet().forEach(v -> ms.put(v, new double[repeats]));
+        Map<String, double[]> cpu = new LinkedHashMap<>();
+        variants.keySet().forEach(v -> {
+            ms.put(v, new double[repeats]);
+            cpu.put(v, new double[repeats]);
+        });
         for (int r = -2; r < repeats; r++) {
             for (Map.Entry<String, Runnable> v : variants.entrySet()) {
-                long t0 = System.nanoTime();
+                long c0 = cpuNanos(), t0 = System.nanoTime();
                 v.getValue().run();
-                double t = (System.nanoTime() - t0) / 1e6;
+                double t = (System.nanoTime() - t0) / 1e6, c = (cpuNanos() - c0) / 1e6;
                 if (r >= 0) {
                     ms.get(v.getKey())[r] = t;
+                    cpu.get(v.getKey())[r] = c;
                 }
             }
         }
@@ -87,12 +113,38 @@ public final class ConvBackwardBench {
         ms.forEach((v, t) -> {
             double[] c = t.clone();
             Arrays.sort(c);
-            sb.append(String.format(Locale.ROOT, "  %s %.2f", v, c[c.length / 2]));
+            double[] cc = cpu.get(v).clone();
+            Arrays.sort(cc);
+            sb.append(String.format(Locale.ROOT, "  %s %.2f [cpu %.1f]", v, c[c.length / 2], cc[cc.length / 2]));
+            if (!v.equals("onednn_bp") && !v.equals("onednn_fwd")) {
+                double[] base = ms.get("onednn_bp"), ratio = new double[c.length];
+                for (int r = 0; r < c.length; r++) {
+                    ratio[r] = base[r] / t[r]; // same repeat: adjacent in time
+                }
+                Arrays.sort(ratio);
+                sb.append(String.format(Locale.ROOT, " (bp/this x%.2f)", ratio[ratio.length / 2]));
+            }
         });
+        sb.append(String.format(Locale.ROOT, "  | check dx %.1e dw %.1e", rel(dx2, dx), rel(dw2, dw)));
         if (s == 1) {
-            sb.append(String.format(Locale.ROOT, "  | check dx %.1e dw %.1e dx(fwd) %.1e", rel(dx2, dx), rel(dw2, dw), rel(dx3, dx)));
+            sb.append(String.format(Locale.ROOT, " dx(fwd) %.1e", rel(dx3, dx)));
         }
         System.out.println(sb);
+    }
+
+    /** CPU time of all this process's threads so far (sum of /proc/self/task/N/schedstat), in ns. */
+    static long cpuNanos() {
+        long sum = 0;
+        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+        for (java.io.File t : tasks == null ? new java.io.File[0] : tasks) {
+            try {
+                String line = java.nio.file.Files.readString(t.toPath().resolve("schedstat"));
+                sum += Long.parseLong(line.substring(0, line.indexOf(' ')));
+            } catch (java.io.IOException | RuntimeException e) {
+                // the thread ended between listing and reading
+            }
+        }
+        return sum;
     }
 
     private static double rel(INDArray a, INDArray b) {

@@ -111,11 +111,11 @@ public final class ConvKernels {
 
     /**
      * Whether the Java kernels beat oneDNN's {@code conv2d_bp} for the full backward pass (both gradients) of a
-     * stride-1 {@code k x k} convolution with padding {@code p}, {@code ci -> co} channels on {@code h x w} inputs
-     * (see {@code ConvBackwardBench} and package-info for the measurements).
+     * {@code k x k} convolution with stride {@code s} and padding {@code p}, {@code ci -> co} channels on
+     * {@code h x w} inputs: decided per shape from {@code ConvBackwardBench} (figures in package-info).
      */
-    static boolean pays(long n, long ci, long co, long h, long w, int k, int p) {
-        return k == 3 && p == 1;
+    static boolean pays(long ci, long co, long h, long w, int k, int s, int p) {
+        return (k == 3 && p == 1 && (s == 1 || s == 2)) || (k == 1 && p == 0 && s == 2);
     }
 
     private static void checkStride1(INDArray x, INDArray dy, int k, int p) {
@@ -175,34 +175,7 @@ public final class ConvKernels {
     /** As {@link #weightGradientStride1(INDArray, INDArray, INDArray, int, int)}, chunks near {@code chunkBytes}. */
     static void weightGradientStride1(INDArray x, INDArray dy, INDArray dw, int k, int p, long chunkBytes) {
         checkStride1(x, dy, k, p);
-        int n = (int) x.size(0), ci = (int) x.size(1), h = (int) x.size(2), w = (int) x.size(3), co = (int) dy.size(1);
-        int hp = h + 2 * p, wp = w + 2 * p, ho = hp - k + 1, wo = wp - k + 1;
-        int plane = ho * wp, taps = ci * k * k;
-        int per = chunk(n, 4L * taps * plane, chunkBytes);
-        Scratch scratch = scratch();
-        FloatBuffer xb = Buffers.floats(x), dyb = Buffers.floats(dy);
-        INDArray dw2 = dw.reshape('c', co, taps);
-        if (!Buffers.denseRowMajor(dw) || !sameStart(dw2, dw)) {
-            throw new IllegalArgumentException("weight gradient must be dense in c order: " + dw.shapeInfoToString());
-        }
-        for (int s0 = 0; s0 < n; s0 += per) {
-            int c = Math.min(per, n - s0), columns = c * plane, first = s0;
-            INDArray g = scratch.matrix(0, co, columns), cols = scratch.matrix(1, taps, columns);
-            FloatBuffer gb = Buffers.floats(g), cb = Buffers.floats(cols);
-            IntStream.range(0, c).parallel().forEach(t -> {
-                int s = first + t;
-                // G[o, t plane + y wp + x]: the output gradient's rows, widened with zeros
-                float[] row = new float[wp];
-                for (int o = 0; o < co; o++) {
-                    for (int y = 0; y < ho; y++) {
-                        dyb.get(((s * co + o) * ho + y) * wo, row, 0, wo);
-                        gb.put(o * columns + t * plane + y * wp, row, 0, wp);
-                    }
-                }
-                shiftedPlanes(xb, s, ci, h, w, p, k, ho, cb, columns, t * plane, new float[hp * wp + k]);
-            });
-            gemm(g, false, cols, true, dw2, s0 == 0 ? 0f : 1f);
-        }
+        weightGradientStrided(x, dy, dw, k, 1, p, chunkBytes);
     }
 
     /**
@@ -276,6 +249,219 @@ public final class ConvKernels {
                         dxb.put(((s * ci + i) * h + y) * wd, row, 0, wd);
                     }
                 }
+            });
+        }
+    }
+
+    private static void checkStrided(INDArray x, INDArray dy, int k, int s, int p) {
+        if (!Buffers.denseRowMajor(x) || !Buffers.denseRowMajor(dy) || x.dataType() != DataType.FLOAT
+                || dy.dataType() != DataType.FLOAT || x.rank() != 4 || dy.rank() != 4) {
+            throw new IllegalArgumentException("expected dense c-order 4d FLOAT arrays: " + x.shapeInfoToString() + ", "
+                    + dy.shapeInfoToString());
+        }
+        long h = x.size(2), w = x.size(3);
+        if (s < 1 || p < 0 || p > k - 1 || h + 2 * p < k || w + 2 * p < k || dy.size(0) != x.size(0)
+                || dy.size(2) != (h + 2 * p - k) / s + 1 || dy.size(3) != (w + 2 * p - k) / s + 1) {
+            throw new IllegalArgumentException("output gradient " + Arrays.toString(dy.shape()) + " does not match a "
+                    + k + "x" + k + " convolution with stride " + s + " and padding " + p + " of " + Arrays.toString(x.shape()));
+        }
+        long big = x.size(0) * Math.max(dy.size(1), x.size(1)) * k * k * Math.max(dy.size(2) * dy.size(3), (h + 2 * p) * (w + 2 * p));
+        if (big >= Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("convolution too large for the Java kernels: " + Arrays.toString(x.shape())
+                    + " with " + dy.size(1) + " outputs");
+        }
+    }
+
+    /** {@code g[o, col0 + j] = dy[s, o, j]} for the {@code plane} output positions {@code j} of image {@code s}. */
+    private static void channelMajor(FloatBuffer dy, int s, int co, int plane, FloatBuffer g, int columns, int col0,
+                                     float[] row) {
+        for (int o = 0; o < co; o++) {
+            dy.get((s * co + o) * plane, row, 0, plane);
+            g.put(o * columns + col0, row, 0, plane);
+        }
+    }
+
+    /**
+     * Geometry of a {@code k x k}, stride-{@code s} convolution on the polyphase split of the padded input: phase
+     * {@code (a, b)} holds {@code xpad[s Y + a, s X + b]} as a {@code [hph, wph]} plane. Tap {@code (ky, kx)} of
+     * output {@code (y, x)} reads {@code xpad[s y + ky, s x + kx]}, i.e. phase {@code (ky mod s, kx mod s)} at
+     * {@code (y + ky / s, x + kx / s)}: with output rows widened to {@code wph} columns (position
+     * {@code j = y wph + x}) every tap reads its phase plane shifted by {@code (ky / s) wph + kx / s}, a contiguous
+     * copy. Stride 1 has one phase, the padded plane itself.
+     */
+    private record Phases(int s, int k, int p, int h, int w, int ho, int wo) {
+        int hp() { return h + 2 * p; }
+        int wp() { return w + 2 * p; }
+        int hph() { return (hp() + s - 1) / s; }
+        int wph() { return (wp() + s - 1) / s; }
+        /** Widened output plane: {@code ho} rows of {@code wph}. */
+        int plane() { return ho * wph(); }
+        /** One phase plane with slack for the widened columns' reads past its end. */
+        int phaseSize() { return hph() * wph() + wph() + k; }
+        int phaseOf(int ky, int kx) { return (ky % s) * s + kx % s; }
+        int shift(int ky, int kx) { return (ky / s) * wph() + kx / s; }
+    }
+
+    /**
+     * {@code g[o, col0 + y wph + x] = dy[img, o, y, x]} for {@code x < wo}, zero for the widened columns up to
+     * {@code wph}: image {@code img}'s output gradient, channel-major, rows widened.
+     */
+    private static void widened(FloatBuffer dy, int img, int co, Phases geo, FloatBuffer g, int columns, int col0) {
+        int ho = geo.ho(), wo = geo.wo(), wph = geo.wph(), plane = ho * wo;
+        float[] src = new float[co * plane], dst = new float[geo.plane()];
+        dy.get(img * co * plane, src, 0, src.length);
+        for (int o = 0; o < co; o++) {
+            for (int y = 0; y < ho; y++) {
+                System.arraycopy(src, o * plane + y * wo, dst, y * wph, wo);
+            }
+            g.put(o * columns + col0, dst, 0, dst.length);
+        }
+    }
+
+    /** Splits channel plane {@code src[off ..]} ({@code [h, w]}) padded by {@code p} into {@code s * s} phase planes. */
+    private static void splitPhases(float[] src, Phases g, float[] phases) {
+        int s = g.s(), p = g.p(), w = g.w(), wph = g.wph(), size = g.phaseSize();
+        Arrays.fill(phases, 0f);
+        for (int y = 0; y < g.h(); y++) {
+            int py = y + p, base = ((py % s) * s) * size + (py / s) * wph, row = y * w;
+            if (s == 1) {
+                System.arraycopy(src, row, phases, base + p, w);
+                continue;
+            }
+            for (int b = 0; b < s; b++) { // padded column s X + b = input column x + p
+                int to = base + b * size, xx = b - p, xcol = 0;
+                for (; xx < 0; xx += s) {
+                    xcol++;
+                }
+                for (; xx < w; xx += s) {
+                    phases[to + xcol++] = src[row + xx];
+                }
+            }
+        }
+    }
+
+    /** The inverse of {@link #splitPhases} for the {@code [h, w]} interior: {@code dst[off + y w + x] = xpad[y + p, x + p]}. */
+    private static void mergePhases(float[] phases, Phases g, float[] dst, int off) {
+        int s = g.s(), p = g.p(), w = g.w(), wph = g.wph(), size = g.phaseSize();
+        for (int y = 0; y < g.h(); y++) {
+            int py = y + p, base = ((py % s) * s) * size + (py / s) * wph, row = off + y * w;
+            if (s == 1) {
+                System.arraycopy(phases, base + p, dst, row, w);
+                continue;
+            }
+            for (int b = 0; b < s; b++) {
+                int from = base + b * size, xx = b - p, xcol = 0;
+                for (; xx < 0; xx += s) {
+                    xcol++;
+                }
+                for (; xx < w; xx += s) {
+                    dst[row + xx] = phases[from + xcol++];
+                }
+            }
+        }
+    }
+
+    /**
+     * Weight gradient of a {@code k x k} convolution with stride {@code s} (no dilation, symmetric zero padding
+     * {@code p <= k - 1}, DL4J's Truncate output size {@code Ho = (H + 2p - k) / s + 1}):
+     * {@code dW[Co, Ci k k] = G[Co, .] . X[Ci k k, .]^T} over the polyphase layout of {@link Phases} (the stride-1
+     * product of the class comment, per phase), a chunk of images side by side in the columns.
+     *
+     * @param x  input {@code [N, Ci, H, W]}, FLOAT, dense c order
+     * @param dy gradient at the output {@code [N, Co, Ho, Wo]}, FLOAT, dense c order
+     * @param dw out: {@code [Co, Ci, k, k]}, FLOAT, dense c order, overwritten
+     */
+    public static void weightGradientStrided(INDArray x, INDArray dy, INDArray dw, int k, int s, int p) {
+        weightGradientStrided(x, dy, dw, k, s, p, CHUNK_BYTES);
+    }
+
+    static void weightGradientStrided(INDArray x, INDArray dy, INDArray dw, int k, int s, int p, long chunkBytes) {
+        checkStrided(x, dy, k, s, p);
+        int n = (int) x.size(0), ci = (int) x.size(1), h = (int) x.size(2), w = (int) x.size(3), co = (int) dy.size(1);
+        Phases geo = new Phases(s, k, p, h, w, (int) dy.size(2), (int) dy.size(3));
+        int ho = geo.ho(), wo = geo.wo(), wph = geo.wph(), plane = geo.plane(), size = geo.phaseSize(), taps = ci * k * k;
+        INDArray dw2 = dw.reshape('c', co, taps);
+        if (!Buffers.denseRowMajor(dw) || !sameStart(dw2, dw) || dw.length() != (long) co * taps) {
+            throw new IllegalArgumentException("weight gradient must be dense [Co, Ci, k, k]: " + dw.shapeInfoToString());
+        }
+        int per = chunk(n, 4L * taps * plane, chunkBytes);
+        Scratch scratch = scratch();
+        FloatBuffer xb = Buffers.floats(x), dyb = Buffers.floats(dy);
+        for (int s0 = 0; s0 < n; s0 += per) {
+            int c = Math.min(per, n - s0), columns = c * plane, first = s0;
+            INDArray g = scratch.matrix(0, co, columns), cols = scratch.matrix(1, taps, columns);
+            FloatBuffer gb = Buffers.floats(g), cb = Buffers.floats(cols);
+            IntStream.range(0, c).parallel().forEach(t -> {
+                int img = first + t;
+                widened(dyb, img, co, geo, gb, columns, t * plane);
+                float[] src = new float[h * w], phases = new float[s * s * size];
+                for (int i = 0; i < ci; i++) {
+                    xb.get((img * ci + i) * h * w, src, 0, h * w);
+                    splitPhases(src, geo, phases);
+                    for (int ky = 0; ky < k; ky++) {
+                        for (int kx = 0; kx < k; kx++) {
+                            cb.put(((i * k + ky) * k + kx) * columns + t * plane, phases,
+                                    geo.phaseOf(ky, kx) * size + geo.shift(ky, kx), plane);
+                        }
+                    }
+                }
+            });
+            gemm(g, false, cols, true, dw2, s0 == 0 ? 0f : 1f);
+        }
+    }
+
+    /**
+     * Input gradient of a {@code k x k} convolution with stride {@code s} (as {@link #weightGradientStrided}), by
+     * col2im over the polyphase layout: {@code C[Ci k k, .] = W[Co, Ci k k]^T . G[Co, .]} ({@code G} the widened
+     * output gradient), row {@code (i, ky, kx)} of {@code C} added into phase plane {@code (ky mod s, kx mod s)} of
+     * channel {@code i} at its tap's shift (contiguous), then the phases interleaved back and cropped to
+     * {@code [H, W]} (input pixels no window reads get zero).
+     *
+     * @param dy gradient at the output {@code [N, Co, Ho, Wo]}, FLOAT, dense c order
+     * @param w  weights {@code [Co, Ci, k, k]}, FLOAT, dense c order
+     * @param dx out: {@code [N, Ci, H, W]}, FLOAT, dense c order, overwritten
+     */
+    public static void inputGradientStrided(INDArray dy, INDArray w, INDArray dx, int k, int s, int p) {
+        inputGradientStrided(dy, w, dx, k, s, p, CHUNK_BYTES);
+    }
+
+    static void inputGradientStrided(INDArray dy, INDArray w, INDArray dx, int k, int s, int p, long chunkBytes) {
+        checkStrided(dx, dy, k, s, p);
+        int n = (int) dx.size(0), ci = (int) dx.size(1), h = (int) dx.size(2), wd = (int) dx.size(3), co = (int) dy.size(1);
+        if (w.rank() != 4 || w.size(0) != co || w.size(1) != ci || w.size(2) != k || w.size(3) != k
+                || !Buffers.denseRowMajor(w) || w.dataType() != DataType.FLOAT) {
+            throw new IllegalArgumentException("weights " + w.shapeInfoToString() + " do not map "
+                    + Arrays.toString(dx.shape()) + " to " + Arrays.toString(dy.shape()) + " with a " + k + "x" + k + " kernel");
+        }
+        Phases geo = new Phases(s, k, p, h, wd, (int) dy.size(2), (int) dy.size(3));
+        int ho = geo.ho(), wo = geo.wo(), wph = geo.wph(), plane = geo.plane(), size = geo.phaseSize(), taps = ci * k * k;
+        INDArray wm = w.reshape('c', co, taps);
+        int per = chunk(n, 4L * taps * plane, chunkBytes);
+        Scratch scratch = scratch();
+        FloatBuffer dyb = Buffers.floats(dy), dxb = Buffers.floats(dx);
+        for (int s0 = 0; s0 < n; s0 += per) {
+            int c = Math.min(per, n - s0), columns = c * plane, first = s0;
+            INDArray g = scratch.matrix(0, co, columns), cm = scratch.matrix(1, taps, columns);
+            FloatBuffer gb = Buffers.floats(g), cb = Buffers.floats(cm);
+            IntStream.range(0, c).parallel().forEach(t -> widened(dyb, first + t, co, geo, gb, columns, t * plane));
+            gemm(wm, true, g, false, cm, 0f);
+            IntStream.range(0, c).parallel().forEach(t -> {
+                int img = first + t;
+                float[] row = new float[plane], phases = new float[s * s * size], out = new float[ci * h * wd];
+                for (int i = 0; i < ci; i++) {
+                    Arrays.fill(phases, 0f);
+                    for (int ky = 0; ky < k; ky++) {
+                        for (int kx = 0; kx < k; kx++) {
+                            cb.get(((i * k + ky) * k + kx) * columns + t * plane, row, 0, plane);
+                            int to = geo.phaseOf(ky, kx) * size + geo.shift(ky, kx);
+                            for (int j = 0; j < plane; j++) {
+                                phases[to + j] += row[j];
+                            }
+                        }
+                    }
+                    mergePhases(phases, geo, out, i * h * wd);
+                }
+                dxb.put(img * ci * h * wd, out, 0, out.length);
             });
         }
     }

@@ -27,10 +27,9 @@ import org.nd4j.linalg.api.shape.Shape;
  * {@code conv2d_bp} gets the incoming gradient directly: same op, same inputs, same results, one forward fewer.
  * Everything else (other activations, dropout, no helper, DOUBLE, a fallen-back helper) goes through DL4J's code.
  *
- * <p>On that fast path, a stride-1 convolution that {@link ConvKernels#pays} computes both gradients with the BLAS
- * kernels of {@link ConvKernels} instead of oneDNN's {@code conv2d_bp} (which measured 2-5x its forward on the CIFAR
- * shapes). A layer configured {@link FastConvolution#withoutInputGradient()} (it reads the network's images) computes
- * only its weight gradient (with {@link ConvKernels} for stride 1) and returns no input gradient.
+ * <p>On that fast path, a convolution for which {@link ConvKernels#pays} (the CIFAR ResNets' 3x3 and 1x1 shapes)
+ * computes both gradients with the BLAS kernels of {@link ConvKernels} instead of oneDNN's {@code conv2d_bp}. A layer configured {@link FastConvolution#withoutInputGradient()} (it reads the network's images) computes
+ * only its weight gradient (with {@link ConvKernels}) and returns no input gradient.
  * {@link #backwardPath()} tells which code the next backward pass runs.
  */
 public class FastConvolutionLayer extends ConvolutionLayer {
@@ -54,7 +53,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         DL4J,
         /** oneDNN's {@code conv2d_bp} through the helper, on the incoming gradient. */
         ONEDNN,
-        /** {@link ConvKernels}: weight and input gradient as BLAS products (stride 1). */
+        /** {@link ConvKernels}: weight and input gradient as BLAS products. */
         JAVA,
         /** {@link ConvKernels}: the weight gradient only, no input gradient (a layer reading the images). */
         JAVA_WEIGHTS_ONLY
@@ -62,11 +61,15 @@ public class FastConvolutionLayer extends ConvolutionLayer {
 
     private Backward lastBackward;
 
-    /** The Java kernels' case: square kernel, stride 1, no dilation, symmetric padding {@code <= k - 1}, 4d input. */
-    private boolean stride1Kernel(org.deeplearning4j.nn.conf.layers.ConvolutionLayer c) {
+    /**
+     * The Java kernels' case: square kernel, equal strides, no dilation, symmetric padding {@code <= k - 1}, 4d input
+     * at least as large as the kernel once padded.
+     */
+    private boolean javaKernel(org.deeplearning4j.nn.conf.layers.ConvolutionLayer c) {
         int[] k = c.getKernelSize(), s = c.getStride(), d = c.getDilation(), p = c.getPadding();
-        return k[0] == k[1] && s[0] == 1 && s[1] == 1 && d[0] == 1 && d[1] == 1 && p[0] == p[1] && p[0] <= k[0] - 1
-                && input != null && input.rank() == 4;
+        return k[0] == k[1] && s[0] == s[1] && d[0] == 1 && d[1] == 1 && p[0] == p[1] && p[0] <= k[0] - 1
+                && input != null && input.rank() == 4 && input.size(2) + 2L * p[0] >= k[0]
+                && input.size(3) + 2L * p[0] >= k[0];
     }
 
     /**
@@ -78,14 +81,15 @@ public class FastConvolutionLayer extends ConvolutionLayer {
             return Backward.DL4J;
         }
         org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
-        if (!stride1Kernel(c)) {
+        if (!javaKernel(c)) {
             return Backward.ONEDNN;
         }
+        int k = c.getKernelSize()[0], s = c.getStride()[0], p = c.getPadding()[0];
         if (!((FastConvolution) c).isInputGradient()) {
             return hasBias() ? Backward.ONEDNN : Backward.JAVA_WEIGHTS_ONLY;
         }
-        return ConvKernels.pays(input.size(0), input.size(1), c.getNOut(), input.size(2), input.size(3),
-                c.getKernelSize()[0], c.getPadding()[0]) ? Backward.JAVA : Backward.ONEDNN;
+        return ConvKernels.pays(input.size(1), c.getNOut(), input.size(2), input.size(3), k, s, p)
+                ? Backward.JAVA : Backward.ONEDNN;
     }
 
     /** @return the code the last {@code backpropGradient} ran, or null before the first */
@@ -108,9 +112,9 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
         INDArray delta = Shape.hasDefaultStridesForShape(epsilon) ? epsilon : epsilon.dup('c');
         if (path == Backward.JAVA_WEIGHTS_ONLY || path == Backward.JAVA) {
-            int k = c.getKernelSize()[0], p = c.getPadding()[0];
+            int k = c.getKernelSize()[0], s = c.getStride()[0], p = c.getPadding()[0];
             INDArray x = Buffers.dense(input), dy = Buffers.dense(delta);
-            ConvKernels.weightGradientStride1(x, dy, weightGrad, k, p);
+            ConvKernels.weightGradientStrided(x, dy, weightGrad, k, s, p);
             Gradient g = new DefaultGradient();
             INDArray dx = null;
             if (path == Backward.JAVA) {
@@ -119,7 +123,11 @@ public class FastConvolutionLayer extends ConvolutionLayer {
                     g.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
                 }
                 dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
-                ConvKernels.inputGradientStride1(dy, Buffers.dense(weights), dx, k, p);
+                if (s == 1) {
+                    ConvKernels.inputGradientStride1(dy, Buffers.dense(weights), dx, k, p);
+                } else {
+                    ConvKernels.inputGradientStrided(dy, Buffers.dense(weights), dx, k, s, p);
+                }
             }
             g.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad);
             weightNoiseParams.clear();

@@ -98,46 +98,61 @@ class FastConvolutionBackwardTest {
     }
 
     @Test
-    void stride1BackwardMatchesDl4jOnEveryShapeItHandles() {
+    void theBackwardMatchesDl4jOnEveryShapeItHandles() {
         assumeTrue(Backend.helpersEnabled(), "the fast path needs DL4J's oneDNN helper");
         Nd4j.getRandom().setSeed(11);
         // n, ci, co, h, w: batch 1, non-square, channel counts that are not multiples of 8, a 1x1 image, the CIFAR
-        // widths at small sizes, and more channels than pixels
+        // widths at small sizes, more channels than pixels, odd sizes (stride 2 leaves the last row and column unread)
         int[][] shapes = {{1, 3, 5, 7, 9}, {2, 16, 16, 8, 8}, {3, 12, 20, 5, 11}, {1, 1, 1, 1, 1}, {4, 7, 3, 10, 6},
-                {2, 64, 64, 4, 4}, {5, 33, 17, 2, 3}};
-        for (int[] s : shapes) {
-            for (boolean bias : new boolean[]{false, true}) {
-                String what = Arrays.toString(s) + (bias ? " bias" : "");
-                assertEquals(FastConvolutionLayer.Backward.JAVA, compare(conv(s[1], s[2], 3, 1, 1, bias), s[0], s[1], s[3], s[4], what), what);
+                {2, 64, 64, 4, 4}, {5, 33, 17, 2, 3}, {2, 6, 10, 9, 10}};
+        // k, s, p: the ResNets' 3x3 convolutions (stride 1 and 2) and 1x1 stride-2 projections
+        int[][] convs = {{3, 1, 1}, {3, 2, 1}, {1, 2, 0}};
+        for (int[] cv : convs) {
+            for (int[] s : shapes) {
+                for (boolean bias : new boolean[]{false, true}) {
+                    String what = Arrays.toString(cv) + " " + Arrays.toString(s) + (bias ? " bias" : "");
+                    assertEquals(FastConvolutionLayer.Backward.JAVA,
+                            compare(conv(s[1], s[2], cv[0], cv[1], cv[2], bias), s[0], s[1], s[3], s[4], what), what);
+                }
             }
         }
     }
 
     @Test
-    void theKernelsMatchDl4jForOtherKernelSizesPaddingsAndChunkings() {
+    void theKernelsMatchDl4jForOtherKernelSizesStridesPaddingsAndChunkings() {
         assumeTrue(Backend.helpersEnabled(), "the reference run here goes through DL4J's built-in layer only");
         Nd4j.getRandom().setSeed(12);
-        // n, ci, co, h, w, k, p
-        int[][] cases = {{3, 4, 6, 7, 5, 1, 0}, {2, 5, 3, 9, 8, 5, 2}, {3, 6, 4, 8, 7, 3, 0}, {2, 3, 5, 6, 9, 5, 1},
-                {5, 9, 11, 6, 6, 3, 1}};
+        // n, ci, co, h, w, k, s, p
+        int[][] cases = {{3, 4, 6, 7, 5, 1, 1, 0}, {2, 5, 3, 9, 8, 5, 1, 2}, {3, 6, 4, 8, 7, 3, 1, 0},
+                {2, 3, 5, 6, 9, 5, 1, 1}, {5, 9, 11, 6, 6, 3, 1, 1}, {3, 4, 6, 9, 8, 3, 2, 0}, {2, 5, 3, 11, 10, 5, 3, 2},
+                {3, 3, 4, 8, 9, 2, 2, 0}, {2, 4, 5, 10, 7, 3, 3, 1}, {4, 6, 5, 9, 9, 1, 2, 0}};
         for (int[] c : cases) {
-            int n = c[0], ci = c[1], co = c[2], h = c[3], w = c[4], k = c[5], p = c[6];
-            Layer ref = standalone(conv(ci, co, k, 1, p, false).build(), DataType.DOUBLE);
+            int n = c[0], ci = c[1], co = c[2], h = c[3], w = c[4], k = c[5], s = c[6], p = c[7];
+            Layer ref = standalone(conv(ci, co, k, s, p, false).build(), DataType.DOUBLE);
             INDArray wt = Nd4j.randn(DataType.FLOAT, co, ci, k, k), x = Nd4j.randn(DataType.FLOAT, n, ci, h, w);
             ref.getParam("W").assign(wt);
             ref.setInput(x.castTo(DataType.DOUBLE), NO_WS);
             INDArray y = ref.activate(true, NO_WS);
             INDArray dy = Nd4j.randn(DataType.FLOAT, y.shape());
             Pair<Map<String, INDArray>, INDArray> gRef = backward(ref, dy.castTo(DataType.DOUBLE));
-            // chunks of one image, of two (the last one shorter when n is odd) and of the whole batch
-            for (long chunkBytes : new long[]{1, 2L * 4 * ci * k * k * (h + 2 * p - k + 1) * (w + 2 * p), Long.MAX_VALUE}) {
+            // chunks of one image, of about two (the last one shorter when n is odd) and of the whole batch
+            long two = 2L * 4 * ci * k * k * y.size(2) * (w + 2 * p);
+            for (long chunkBytes : new long[]{1, two, Long.MAX_VALUE}) {
                 String what = Arrays.toString(c) + " chunk " + chunkBytes + " bytes";
                 INDArray dw = Nd4j.create(DataType.FLOAT, co, ci, k, k).assign(Float.NaN); // overwritten, not added to
                 INDArray dx = Nd4j.create(DataType.FLOAT, n, ci, h, w).assign(Float.NaN);
-                ConvKernels.weightGradientStride1(x, dy, dw, k, p, chunkBytes);
-                ConvKernels.inputGradientStride1(dy, wt, dx, k, p, chunkBytes);
+                ConvKernels.weightGradientStrided(x, dy, dw, k, s, p, chunkBytes);
+                ConvKernels.inputGradientStrided(dy, wt, dx, k, s, p, chunkBytes);
                 assertTrue(rel(dw, gRef.getFirst().get("W")) < TOL, what + " dW " + rel(dw, gRef.getFirst().get("W")));
                 assertTrue(rel(dx, gRef.getSecond()) < TOL, what + " dx " + rel(dx, gRef.getSecond()));
+                if (s == 1) { // the stride-1 input gradient (a convolution of dy with the flipped kernel)
+                    dx.assign(Float.NaN);
+                    ConvKernels.inputGradientStride1(dy, wt, dx, k, p, chunkBytes);
+                    assertTrue(rel(dx, gRef.getSecond()) < TOL, what + " dx (stride 1) " + rel(dx, gRef.getSecond()));
+                    dw.assign(Float.NaN);
+                    ConvKernels.weightGradientStride1(x, dy, dw, k, p, chunkBytes);
+                    assertTrue(rel(dw, gRef.getFirst().get("W")) < TOL, what + " dW (stride 1)");
+                }
             }
         }
     }
@@ -146,10 +161,16 @@ class FastConvolutionBackwardTest {
     void otherConvolutionsFallBackToOneDnnOrDl4j() {
         assumeTrue(Backend.helpersEnabled(), "the fast path needs DL4J's oneDNN helper");
         Nd4j.getRandom().setSeed(13);
-        // stride 2 (3x3 and the 1x1 projection), a 5x5 kernel: oneDNN's conv2d_bp on the incoming gradient
-        assertEquals(FastConvolutionLayer.Backward.ONEDNN, compare(conv(4, 6, 3, 2, 1, false), 3, 4, 9, 8, "3x3 s2"));
-        assertEquals(FastConvolutionLayer.Backward.ONEDNN, compare(conv(4, 6, 1, 2, 0, false), 3, 4, 8, 8, "1x1 s2"));
+        // shapes the kernels were not measured faster on (a 5x5 kernel, 3x3 without padding or with stride 3, a 1x1
+        // stride-1 convolution) and those they do not handle (a 3x1 kernel): oneDNN's conv2d_bp on the gradient
         assertEquals(FastConvolutionLayer.Backward.ONEDNN, compare(conv(4, 6, 5, 1, 2, false), 2, 4, 7, 7, "5x5 s1"));
+        assertEquals(FastConvolutionLayer.Backward.ONEDNN, compare(conv(4, 6, 3, 1, 0, false), 2, 4, 7, 7, "3x3 p0"));
+        assertEquals(FastConvolutionLayer.Backward.ONEDNN, compare(conv(4, 6, 3, 3, 1, false), 2, 4, 9, 9, "3x3 s3"));
+        assertEquals(FastConvolutionLayer.Backward.ONEDNN, compare(conv(4, 6, 1, 1, 0, false), 2, 4, 5, 5, "1x1 s1"));
+        assertEquals(FastConvolutionLayer.Backward.ONEDNN,
+                compare(new ConvolutionLayer.Builder(3, 1).stride(1, 1).padding(1, 0).nIn(4).nOut(6)
+                        .convolutionMode(ConvolutionMode.Truncate).hasBias(false).activation(Activation.IDENTITY),
+                        2, 4, 6, 5, "3x1"));
         // DL4J's own backward: a dilated convolution (oneDNN refuses its descriptor here, so DL4J drops the helper after
         // the failed forward), other activations, Same mode
         assertEquals(FastConvolutionLayer.Backward.DL4J,
