@@ -29,6 +29,10 @@ import java.util.Map;
 public final class ConvBackwardBench {
     private ConvBackwardBench() {}
 
+    /** Chunk sizes (bytes of one packed operand) to compare, from -Dchunks=a,b,... (default: the kernels' own). */
+    private static final long[] CHUNKS = Arrays.stream(System.getProperty("chunks", String.valueOf(16L << 20)).split(","))
+            .mapToLong(Long::parseLong).toArray();
+
     private static int[] iargs(int k, int s, int p) {
         return new int[]{k, k, s, s, p, p, 1, 1, 0, 0, 1};
     }
@@ -68,28 +72,21 @@ public final class ConvBackwardBench {
         variants.put("onednn_bp", () -> Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(x, wt, dy)
                 .addOutputs(dx, dw).addIntegerArguments(iargs(k, s, p)).build()));
         if (s == 1) {
-            Runnable dxFwd = () -> {
+            variants.put("java_dw+onednn_fwd_dx", () -> {
+                ConvKernels.weightGradientStride1(x, dy, dw2, k, p);
                 ConvKernels.flipTranspose(wt, wFlip);
                 Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(dy, wFlip).addOutputs(dx3)
                         .addIntegerArguments(iargs(k, 1, k - 1 - p)).build());
-            };
-            variants.put("java", () -> {
-                ConvKernels.weightGradientStride1(x, dy, dw2, k, p);
-                ConvKernels.inputGradientStride1(dy, wt, dx2, k, p);
-            });
-            variants.put("java_col2im", () -> {
-                ConvKernels.weightGradientStride1(x, dy, dw2, k, p);
-                ConvKernels.inputGradientStrided(dy, wt, dx2, k, 1, p);
-            });
-            variants.put("java_dw+onednn_fwd_dx", () -> {
-                ConvKernels.weightGradientStride1(x, dy, dw2, k, p);
-                dxFwd.run();
             });
         }
-        if (s > 1) {
-            variants.put("java", () -> {
-                ConvKernels.weightGradientStrided(x, dy, dw2, k, s, p);
-                ConvKernels.inputGradientStrided(dy, wt, dx2, k, s, p);
+        for (long chunk : CHUNKS) {
+            variants.put("java@" + (chunk >> 10) + "k", () -> {
+                ConvKernels.weightGradientStrided(x, dy, dw2, k, s, p, chunk);
+                if (s == 1) {
+                    ConvKernels.inputGradientStride1(dy, wt, dx2, k, p, chunk);
+                } else {
+                    ConvKernels.inputGradientStrided(dy, wt, dx2, k, s, p, chunk);
+                }
             });
         }
         Map<String, double[]> ms = new LinkedHashMap<>();

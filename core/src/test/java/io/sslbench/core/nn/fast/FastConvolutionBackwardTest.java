@@ -167,6 +167,8 @@ class FastConvolutionBackwardTest {
         assertEquals(FastConvolutionLayer.Backward.ONEDNN, compare(conv(4, 6, 3, 1, 0, false), 2, 4, 7, 7, "3x3 p0"));
         assertEquals(FastConvolutionLayer.Backward.ONEDNN, compare(conv(4, 6, 3, 3, 1, false), 2, 4, 9, 9, "3x3 s3"));
         assertEquals(FastConvolutionLayer.Backward.ONEDNN, compare(conv(4, 6, 1, 1, 0, false), 2, 4, 5, 5, "1x1 s1"));
+        // ResNet-18's widest 3x3 stride-1 shape in the policy's terms (64 -> 64 channels at 32x32; a smaller batch)
+        assertEquals(FastConvolutionLayer.Backward.ONEDNN, compare(conv(64, 64, 3, 1, 1, false), 1, 64, 32, 32, "64@32"));
         assertEquals(FastConvolutionLayer.Backward.ONEDNN,
                 compare(new ConvolutionLayer.Builder(3, 1).stride(1, 1).padding(1, 0).nIn(4).nOut(6)
                         .convolutionMode(ConvolutionMode.Truncate).hasBias(false).activation(Activation.IDENTITY),
@@ -179,6 +181,21 @@ class FastConvolutionBackwardTest {
                 compare(conv(3, 5, 3, 1, 1, false).activation(Activation.TANH), 2, 3, 6, 6, "tanh"));
         assertEquals(FastConvolutionLayer.Backward.DL4J,
                 compare(conv(3, 5, 3, 1, 0, false).convolutionMode(ConvolutionMode.Same), 2, 3, 6, 6, "Same mode"));
+    }
+
+    @Test
+    void thePolicyTakesTheSmallResNetsConvolutions() {
+        assumeTrue(ConvKernels.POLICY.equals("auto"), "-Dsslbench.conv.backward overrides the policy");
+        // small-cifar: 16/32/64 channels at 32/16/8 pixels, stride-2 3x3 and 1x1 projections
+        assertTrue(ConvKernels.pays(16, 16, 32, 32, 3, 1, 1));
+        assertTrue(ConvKernels.pays(64, 64, 8, 8, 3, 1, 1));
+        assertTrue(ConvKernels.pays(16, 32, 32, 32, 3, 2, 1));
+        assertTrue(ConvKernels.pays(32, 64, 16, 16, 1, 2, 0));
+        // resnet18-cifar: stride 2 yes, stride-1 3x3 no
+        assertTrue(ConvKernels.pays(256, 512, 8, 8, 3, 2, 1));
+        assertTrue(ConvKernels.pays(256, 512, 8, 8, 1, 2, 0));
+        assertFalse(ConvKernels.pays(64, 64, 32, 32, 3, 1, 1));
+        assertFalse(ConvKernels.pays(512, 512, 4, 4, 3, 1, 1));
     }
 
     @Test
