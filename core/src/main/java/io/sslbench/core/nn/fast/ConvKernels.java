@@ -15,10 +15,11 @@ import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
- * Backward pass of a stride-1 convolution (square kernel {@code k}, no dilation, symmetric zero padding
- * {@code p <= k - 1}, NCHW FLOAT) as BLAS products over shifted planes, a few images at a time.
+ * Backward pass of a convolution (square kernel {@code k}, stride {@code s}, no dilation, symmetric zero padding
+ * {@code p <= k - 1}, DL4J's Truncate output size, NCHW FLOAT) as BLAS products over shifted planes, a few images at a
+ * time. {@link FastConvolutionLayer} uses it where {@link #pays} says it beats oneDNN's {@code conv2d_bp}.
  *
- * <p><b>Weight gradient.</b>
+ * <p><b>Weight gradient, stride 1.</b>
  * <pre>
  *   dW[o, i, ky, kx] = sum_n sum_{y, x} dy[n, o, y, x] * xpad[n, i, y + ky, x + kx]
  * </pre>
@@ -29,16 +30,24 @@ import java.util.stream.IntStream;
  * gradient and row {@code (i, ky, kx)} of {@code X} the padded input plane shifted by {@code ky Wp + kx}; the
  * images of a chunk sit side by side in the columns and the chunks accumulate ({@code beta = 1}).
  *
- * <p><b>Input gradient.</b> The transposed convolution is a stride-1 convolution of the output gradient padded by
- * {@code q = k - 1 - p}, with the kernel flipped and its channel axes swapped:
+ * <p><b>Stride s.</b> Split the padded input into {@code s x s} phase planes, phase {@code (a, b)} holding
+ * {@code xpad[s Y + a, s X + b]}: tap {@code (ky, kx)} of output {@code (y, x)} then reads phase
+ * {@code (ky mod s, kx mod s)} at {@code (y + ky / s, x + kx / s)}, again a shifted plane ({@link Phases}). Rows of
+ * {@code X} are contiguous copies from the phase planes; the product is the same.
+ *
+ * <p><b>Input gradient, stride 1.</b> The transposed convolution is a stride-1 convolution of the output gradient
+ * padded by {@code q = k - 1 - p}, with the kernel flipped and its channel axes swapped:
  * <pre>
  *   dx[n, i, y, x] = sum_{o, ky, kx} dypad[n, o, y + ky, x + kx] * W[o, i, k - 1 - ky, k - 1 - kx]
  * </pre>
  * i.e. {@code dx[Ci, H Wq] = W'[Ci, Co k k] . D[Co k k, H Wq]} per image ({@code Wq = Wo + 2q}, the {@code W}
  * valid columns of each row are kept), {@code D} built from {@code dy} as {@code X} is from {@code x}.
  *
- * <p>The operands of one chunk (a few images, sized to stay in the shared cache) are packed by the common
- * fork-join pool, one image per task; each product is one BLAS call using BLAS's own threads.
+ * <p><b>Input gradient, stride s.</b> col2im: {@code C[Ci k k, .] = W[Co, Ci k k]^T . G[Co, .]}, each row of
+ * {@code C} added into its tap's phase plane at its shift (contiguous adds), the phases interleaved back.
+ *
+ * <p>The operands of one chunk (images side by side, about {@link #CHUNK_BYTES} per operand) are packed by the
+ * common fork-join pool, one image per task; each product is one {@code cblas_sgemm} call on BLAS's own threads.
  */
 public final class ConvKernels {
     private ConvKernels() {}
@@ -136,6 +145,15 @@ public final class ConvKernels {
         }
     }
 
+    /**
+     * Whether a convolution's arrays stay within the kernels' int indexing: the input and output (with their padded
+     * and widened planes) below 2^31 elements, and so one image's packed operand.
+     */
+    static boolean fits(long n, long ci, long co, long h, long w, int k, int s, int p) {
+        long planes = (h + 2L * p + s + k) * (w + 2L * p + s + k), channels = Math.max(ci, co);
+        return n * channels * planes < Integer.MAX_VALUE && channels * k * k * planes < Integer.MAX_VALUE;
+    }
+
     private static void checkStride1(INDArray x, INDArray dy, int k, int p) {
         if (!Buffers.denseRowMajor(x) || !Buffers.denseRowMajor(dy) || x.dataType() != DataType.FLOAT
                 || dy.dataType() != DataType.FLOAT) {
@@ -149,8 +167,7 @@ public final class ConvKernels {
                     + " does not match a stride-1 " + k + "x" + k + " convolution with padding " + p + " of "
                     + Arrays.toString(x.shape()));
         }
-        long big = x.size(0) * (h + k) * (w + 2L * k) * Math.max(dy.size(1), x.size(1)) * k * k;
-        if (big >= Integer.MAX_VALUE) {
+        if (!fits(x.size(0), x.size(1), dy.size(1), h, w, k, 1, p)) {
             throw new IllegalArgumentException("convolution too large for the Java kernels: " + Arrays.toString(x.shape())
                     + " with " + dy.size(1) + " outputs");
         }
@@ -283,8 +300,7 @@ public final class ConvKernels {
             throw new IllegalArgumentException("output gradient " + Arrays.toString(dy.shape()) + " does not match a "
                     + k + "x" + k + " convolution with stride " + s + " and padding " + p + " of " + Arrays.toString(x.shape()));
         }
-        long big = x.size(0) * Math.max(dy.size(1), x.size(1)) * k * k * Math.max(dy.size(2) * dy.size(3), (h + 2 * p) * (w + 2 * p));
-        if (big >= Integer.MAX_VALUE) {
+        if (!fits(x.size(0), x.size(1), dy.size(1), h, w, k, s, p)) {
             throw new IllegalArgumentException("convolution too large for the Java kernels: " + Arrays.toString(x.shape())
                     + " with " + dy.size(1) + " outputs");
         }

@@ -28,9 +28,10 @@ import org.nd4j.linalg.api.shape.Shape;
  * Everything else (other activations, dropout, no helper, DOUBLE, a fallen-back helper) goes through DL4J's code.
  *
  * <p>On that fast path, a convolution for which {@link ConvKernels#pays} (the CIFAR ResNets' 3x3 and 1x1 shapes)
- * computes both gradients with the BLAS kernels of {@link ConvKernels} instead of oneDNN's {@code conv2d_bp}. A layer configured {@link FastConvolution#withoutInputGradient()} (it reads the network's images) computes
- * only its weight gradient (with {@link ConvKernels}) and returns no input gradient.
- * {@link #backwardPath()} tells which code the next backward pass runs.
+ * computes both gradients with the BLAS kernels of {@link ConvKernels} instead of oneDNN's {@code conv2d_bp}. A layer
+ * configured {@link FastConvolution#withoutInputGradient()} (it reads the network's images) computes only its weight
+ * gradient (with {@link ConvKernels}) and returns no input gradient. {@link #backwardPath()} tells which code the
+ * next backward pass runs.
  */
 public class FastConvolutionLayer extends ConvolutionLayer {
 
@@ -63,13 +64,14 @@ public class FastConvolutionLayer extends ConvolutionLayer {
 
     /**
      * The Java kernels' case: square kernel, equal strides, no dilation, symmetric padding {@code <= k - 1}, 4d input
-     * at least as large as the kernel once padded.
+     * at least as large as the kernel once padded, sizes within the kernels' int indexing.
      */
     private boolean javaKernel(org.deeplearning4j.nn.conf.layers.ConvolutionLayer c) {
         int[] k = c.getKernelSize(), s = c.getStride(), d = c.getDilation(), p = c.getPadding();
         return k[0] == k[1] && s[0] == s[1] && d[0] == 1 && d[1] == 1 && p[0] == p[1] && p[0] <= k[0] - 1
                 && input != null && input.rank() == 4 && input.size(2) + 2L * p[0] >= k[0]
-                && input.size(3) + 2L * p[0] >= k[0];
+                && input.size(3) + 2L * p[0] >= k[0] && ConvKernels.fits(input.size(0), input.size(1), c.getNOut(),
+                input.size(2), input.size(3), k[0], s[0], p[0]);
     }
 
     /**
