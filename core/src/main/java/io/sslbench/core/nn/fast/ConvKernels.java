@@ -123,7 +123,28 @@ public final class ConvKernels {
      * default: the shapes of {@link #pays}), {@code java} (every shape they handle) or {@code onednn} (none; the
      * stem's weight-gradient-only path stays), to compare on a given machine.
      */
-    static final String POLICY = System.getProperty("sslbench.conv.backward", "auto");
+    private static volatile String policy = policy(System.getProperty("sslbench.conv.backward", "auto"));
+
+    private static String policy(String p) {
+        if (!p.equals("auto") && !p.equals("java") && !p.equals("onednn")) {
+            throw new IllegalArgumentException("sslbench.conv.backward must be auto, java or onednn, not " + p);
+        }
+        return p;
+    }
+
+    /** @return the current policy: auto, java or onednn */
+    public static String policy() {
+        return policy;
+    }
+
+    /**
+     * Switches the policy for the layers' next backward passes (benchmarks compare both in one process with it).
+     *
+     * @param p auto, java or onednn
+     */
+    public static void setPolicy(String p) {
+        policy = policy(p);
+    }
 
     /**
      * Whether the Java kernels beat oneDNN's {@code conv2d_bp} for the full backward pass (both gradients) of a
@@ -134,7 +155,7 @@ public final class ConvKernels {
      * ahead at 64 channels on 32x32).
      */
     static boolean pays(long ci, long co, long h, long w, int k, int s, int p) {
-        switch (POLICY) {
+        switch (policy) {
             case "onednn":
                 return false;
             case "java":
