@@ -67,6 +67,7 @@ public final class ConvBackwardBench {
         INDArray wFlip = Nd4j.create(DataType.FLOAT, ci, co, k, k);
         ConvKernels.flipTranspose(wt, wFlip);
         Map<String, Runnable> variants = new LinkedHashMap<>();
+        List<java.util.function.Supplier<String>> checks = new ArrayList<>();
         variants.put("onednn_fwd", () -> Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(x, wt).addOutputs(y)
                 .addIntegerArguments(iargs(k, s, p)).build()));
         variants.put("onednn_bp", () -> Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(x, wt, dy)
@@ -79,7 +80,44 @@ public final class ConvBackwardBench {
                         .addIntegerArguments(iargs(k, 1, k - 1 - p)).build());
             });
         }
+        if (s == 1 && ci <= 4) {
+            // a stem: the weight gradient alone, OpenBLAS on chunks against ND4J's gemm (oneDNN's matmul) on the whole
+            // batch, the layer's kernel before issue 13
+            variants.put("dw_cblas_chunked", () -> ConvKernels.weightGradientStrided(x, dy, dw2, k, s, p));
+            variants.put("dw_nd4j_whole", () -> {
+                ConvKernels.setNd4jGemm(true);
+                ConvKernels.weightGradientStrided(x, dy, dw2, k, s, p, Long.MAX_VALUE);
+                ConvKernels.setNd4jGemm(false);
+            });
+        }
+        if (s == 1) {
+            // both gradients as oneDNN forward convolutions: dx of dy with the flipped kernel; dW as the convolution of
+            // x^T [Ci, N, H, W] with dy^T [Co, N, Ho, Wo] as a Ho x Wo kernel, giving dW^T [Ci, Co, k, k]
+            INDArray xT = Nd4j.create(DataType.FLOAT, ci, n, h, w), dyT = Nd4j.create(DataType.FLOAT, co, n, ho, wo);
+            INDArray dwT = Nd4j.create(DataType.FLOAT, ci, co, k, k), dw4 = dw.dup();
+            variants.put("onednn_fwd_dx+fwd_dw", () -> {
+                ConvKernels.flipTranspose(wt, wFlip);
+                Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(dy, wFlip).addOutputs(dx3)
+                        .addIntegerArguments(iargs(k, 1, k - 1 - p)).build());
+                xT.assign(x.permute(1, 0, 2, 3));
+                dyT.assign(dy.permute(1, 0, 2, 3));
+                Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(xT, dyT).addOutputs(dwT)
+                        .addIntegerArguments(new int[]{ho, wo, 1, 1, p, p, 1, 1, 0, 0, 1}).build());
+                dw4.assign(dwT.permute(1, 0, 2, 3));
+            });
+            checks.add(() -> String.format(Locale.ROOT, " dW(fwd) %.1e", rel(dw4, dw)));
+        }
         for (long chunk : CHUNKS) {
+            variants.put("java@" + (chunk >> 10) + "k+nd4jgemm", () -> {
+                ConvKernels.setNd4jGemm(true);
+                ConvKernels.weightGradientStrided(x, dy, dw2, k, s, p, chunk);
+                if (s == 1) {
+                    ConvKernels.inputGradientStride1(dy, wt, dx2, k, p, chunk);
+                } else {
+                    ConvKernels.inputGradientStrided(dy, wt, dx2, k, s, p, chunk);
+                }
+                ConvKernels.setNd4jGemm(false);
+            });
             variants.put("java@" + (chunk >> 10) + "k", () -> {
                 ConvKernels.weightGradientStrided(x, dy, dw2, k, s, p, chunk);
                 if (s == 1) {
@@ -126,6 +164,7 @@ public final class ConvBackwardBench {
         if (s == 1) {
             sb.append(String.format(Locale.ROOT, " dx(fwd) %.1e", rel(dx3, dx)));
         }
+        checks.forEach(c -> sb.append(c.get()));
         System.out.println(sb);
     }
 

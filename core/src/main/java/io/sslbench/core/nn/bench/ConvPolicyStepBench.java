@@ -22,10 +22,10 @@ import java.util.Locale;
 
 /**
  * One encoder training step ({@code ComputationGraph.fit}, as {@link BackboneBench}) with the convolution backward
- * policy {@code onednn} (oneDNN's {@code conv2d_bp} everywhere but the stem) and {@code auto} (the Java kernels where
- * {@link ConvKernels} measured them faster), alternating step by step in one process (A B, B A, A B, ...), so that
+ * policy {@code onednn} (oneDNN's {@code conv2d_bp} everywhere but the stem) and {@code java} (the Java kernels of
+ * {@link ConvKernels} wherever they apply), alternating step by step in one process (A B, B A, A B, ...), so that
  * the load of other jobs on the machine hits both alike. Prints the median step time of each and the median over
- * pairs of onednn / auto. Usage (classpath as for {@link BackboneBench}):
+ * pairs of onednn / java. Usage (classpath as for {@link BackboneBench}):
  * <pre>
  *   java -Dorg.eclipse.deeplearning4j.helpers.disable=false -cp core/target/classes:$(cat /tmp/cp.txt) \
  *        io.sslbench.core.nn.bench.ConvPolicyStepBench small-cifar 128 20
@@ -53,7 +53,7 @@ public final class ConvPolicyStepBench {
         INDArray[] in = {Nd4j.randn(DataType.FLOAT, rows, spec.inputChannels(), 32, 32)};
         INDArray[] labels = {Nd4j.randn(DataType.FLOAT, rows, 10)};
         System.out.println("# " + Backend.describe() + "; " + backbone + ", " + rows + " rows per step");
-        String[] policies = {"onednn", "auto"};
+        String[] policies = {"onednn", "java"};
         double[][] ms = new double[2][pairs];
         double[] ratio = new double[pairs];
         for (int pair = -warmup; pair < pairs; pair++) {
@@ -69,11 +69,11 @@ public final class ConvPolicyStepBench {
                 ms[0][pair] = t[0];
                 ms[1][pair] = t[1];
                 ratio[pair] = t[0] / t[1];
-                System.out.printf(Locale.ROOT, "pair %d: onednn %.1f ms, auto %.1f ms%n", pair, t[0], t[1]);
+                System.out.printf(Locale.ROOT, "pair %d: onednn %.1f ms, java %.1f ms%n", pair, t[0], t[1]);
             }
         }
-        ConvKernels.setPolicy("auto");
-        System.out.printf(Locale.ROOT, "%s %d rows: median step onednn %.1f ms, auto %.1f ms; median onednn/auto %.2f "
+        ConvKernels.setPolicy("onednn");
+        System.out.printf(Locale.ROOT, "%s %d rows: median step onednn %.1f ms, java %.1f ms; median onednn/java %.2f "
                 + "(pairs %d, ratios %.2f..%.2f)%n", backbone, rows, median(ms[0]), median(ms[1]), median(ratio), pairs,
                 Arrays.stream(ratio).min().orElse(0), Arrays.stream(ratio).max().orElse(0));
     }

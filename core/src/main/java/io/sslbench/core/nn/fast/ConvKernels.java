@@ -17,7 +17,8 @@ import java.util.stream.IntStream;
 /**
  * Backward pass of a convolution (square kernel {@code k}, stride {@code s}, no dilation, symmetric zero padding
  * {@code p <= k - 1}, DL4J's Truncate output size, NCHW FLOAT) as BLAS products over shifted planes, a few images at a
- * time. {@link FastConvolutionLayer} uses it where {@link #pays} says it beats oneDNN's {@code conv2d_bp}.
+ * time. {@link FastConvolutionLayer} uses it for a stem's weight gradient, and for full backward passes when
+ * {@link #setPolicy policy} says so (by default not: oneDNN's {@code conv2d_bp} measured faster).
  *
  * <p><b>Weight gradient, stride 1.</b>
  * <pre>
@@ -95,10 +96,21 @@ public final class ConvKernels {
             throw new IllegalArgumentException("gemm operands: " + a.shapeInfoToString() + (transA ? "^T" : "") + " x "
                     + b.shapeInfoToString() + (transB ? "^T" : "") + " -> " + c.shapeInfoToString());
         }
+        if (nd4jGemm) {
+            Nd4j.gemm(a, b, c, transA, transB, 1.0, beta);
+            return;
+        }
         openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
                 transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
                 transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans, m, n, k, 1f,
                 pointer(a), (int) a.size(1), pointer(b), (int) b.size(1), beta, pointer(c), n);
+    }
+
+    private static volatile boolean nd4jGemm = Boolean.getBoolean("sslbench.conv.nd4jGemm");
+
+    /** For benchmarks: whether {@link #gemm} goes through {@code Nd4j.gemm} (oneDNN's matmul here) instead of OpenBLAS. */
+    public static void setNd4jGemm(boolean on) {
+        nd4jGemm = on;
     }
 
     private static FloatPointer pointer(INDArray a) {
@@ -119,51 +131,38 @@ public final class ConvKernels {
     }
 
     /**
-     * Which convolutions' backward pass the Java kernels take ({@code -Dsslbench.conv.backward}): {@code auto} (the
-     * default: the shapes of {@link #pays}), {@code java} (every shape they handle) or {@code onednn} (none; the
-     * stem's weight-gradient-only path stays), to compare on a given machine.
+     * Whether layers run their full backward pass (both gradients) on these kernels instead of oneDNN's
+     * {@code conv2d_bp}: {@code -Dsslbench.conv.backward=onednn} (the default) or {@code java}. Measured on the 2-core
+     * build machine (package-info): with OpenMP threads waiting passively the kernels were slower than
+     * {@code conv2d_bp} on every CIFAR shape, so oneDNN stays the default; they won only while oneDNN's spinning
+     * OpenMP threads fought other jobs for the cores. A stem's weight-gradient-only pass uses them regardless.
      */
-    private static volatile String policy = policy(System.getProperty("sslbench.conv.backward", "auto"));
+    private static volatile String policy = policy(System.getProperty("sslbench.conv.backward", "onednn"));
 
     private static String policy(String p) {
-        if (!p.equals("auto") && !p.equals("java") && !p.equals("onednn")) {
-            throw new IllegalArgumentException("sslbench.conv.backward must be auto, java or onednn, not " + p);
+        if (!p.equals("java") && !p.equals("onednn")) {
+            throw new IllegalArgumentException("sslbench.conv.backward must be onednn or java, not " + p);
         }
         return p;
     }
 
-    /** @return the current policy: auto, java or onednn */
+    /** @return the current policy: onednn or java */
     public static String policy() {
         return policy;
     }
 
     /**
-     * Switches the policy for the layers' next backward passes (benchmarks compare both in one process with it).
+     * Switches the policy for the layers' next backward passes (benchmarks and tests compare both in one process).
      *
-     * @param p auto, java or onednn
+     * @param p onednn or java
      */
     public static void setPolicy(String p) {
         policy = policy(p);
     }
 
-    /**
-     * Whether the Java kernels beat oneDNN's {@code conv2d_bp} for the full backward pass (both gradients) of a
-     * {@code k x k} convolution with stride {@code s} and padding {@code p}, {@code ci -> co} channels on
-     * {@code h x w} inputs, decided per shape from {@code ConvBackwardBench} (figures in package-info): 1x1 stride-2
-     * projections and 3x3 stride-2 convolutions at the CIFAR ResNets' widths, and 3x3 stride-1 ones up to
-     * {@code ci co h w = 2^20} (the small ResNet's; at ResNet-18's 2^22 the two were within the noise, and oneDNN
-     * ahead at 64 channels on 32x32).
-     */
+    /** Whether a convolution the kernels handle runs its full backward pass on them (see {@link #policy()}). */
     static boolean pays(long ci, long co, long h, long w, int k, int s, int p) {
-        switch (policy) {
-            case "onednn":
-                return false;
-            case "java":
-                return true;
-            default:
-                return (k == 1 && p == 0 && s == 2) || (k == 3 && p == 1 && s == 2)
-                        || (k == 3 && p == 1 && s == 1 && ci * co * h * w <= 1L << 20);
-        }
+        return policy.equals("java");
     }
 
     /**

@@ -27,8 +27,9 @@ import org.nd4j.linalg.api.shape.Shape;
  * {@code conv2d_bp} gets the incoming gradient directly: same op, same inputs, same results, one forward fewer.
  * Everything else (other activations, dropout, no helper, DOUBLE, a fallen-back helper) goes through DL4J's code.
  *
- * <p>On that fast path, a convolution for which {@link ConvKernels#pays} (the CIFAR ResNets' 3x3 and 1x1 shapes)
- * computes both gradients with the BLAS kernels of {@link ConvKernels} instead of oneDNN's {@code conv2d_bp}. A layer
+ * <p>On that fast path, with {@code -Dsslbench.conv.backward=java} ({@link ConvKernels#setPolicy}), a convolution the
+ * BLAS kernels of {@link ConvKernels} handle computes both gradients with them instead of oneDNN's {@code conv2d_bp}
+ * (off by default: measured slower, see package-info). A layer
  * configured {@link FastConvolution#withoutInputGradient()} (it reads the network's images) computes only its weight
  * gradient (with {@link ConvKernels}) and returns no input gradient. {@link #backwardPath()} tells which code the
  * next backward pass runs.

@@ -1,9 +1,16 @@
 package io.sslbench.core.nn.fast;
 
+import io.sslbench.core.nn.BackboneSpec;
+import io.sslbench.core.nn.Backbones;
+import io.sslbench.core.nn.Encoder;
 import io.sslbench.core.runtime.Backend;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -14,6 +21,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -45,6 +53,17 @@ class FastConvolutionBackwardTest {
     private static ConvolutionLayer.Builder conv(int ci, int co, int k, int s, int p, boolean bias) {
         return new ConvolutionLayer.Builder(k, k).stride(s, s).padding(p, p).nIn(ci).nOut(co)
                 .convolutionMode(ConvolutionMode.Truncate).hasBias(bias).activation(Activation.IDENTITY);
+    }
+
+    /** Runs {@code body} with {@link ConvKernels#setPolicy} {@code policy}, restoring the previous one. */
+    private static void withPolicy(String policy, Runnable body) {
+        String before = ConvKernels.policy();
+        ConvKernels.setPolicy(policy);
+        try {
+            body.run();
+        } finally {
+            ConvKernels.setPolicy(before);
+        }
     }
 
     /** max |a - b| / max |b| */
@@ -107,15 +126,20 @@ class FastConvolutionBackwardTest {
                 {2, 64, 64, 4, 4}, {5, 33, 17, 2, 3}, {2, 6, 10, 9, 10}};
         // k, s, p: the ResNets' 3x3 convolutions (stride 1 and 2) and 1x1 stride-2 projections
         int[][] convs = {{3, 1, 1}, {3, 2, 1}, {1, 2, 0}};
-        for (int[] cv : convs) {
-            for (int[] s : shapes) {
-                for (boolean bias : new boolean[]{false, true}) {
-                    String what = Arrays.toString(cv) + " " + Arrays.toString(s) + (bias ? " bias" : "");
-                    assertEquals(FastConvolutionLayer.Backward.JAVA,
-                            compare(conv(s[1], s[2], cv[0], cv[1], cv[2], bias), s[0], s[1], s[3], s[4], what), what);
+        withPolicy("java", () -> {
+            for (int[] cv : convs) {
+                for (int[] s : shapes) {
+                    for (boolean bias : new boolean[]{false, true}) {
+                        String what = Arrays.toString(cv) + " " + Arrays.toString(s) + (bias ? " bias" : "");
+                        assertEquals(FastConvolutionLayer.Backward.JAVA,
+                                compare(conv(s[1], s[2], cv[0], cv[1], cv[2], bias), s[0], s[1], s[3], s[4], what), what);
+                    }
                 }
             }
-        }
+            // other kernel sizes, paddings and strides through the layer
+            assertEquals(FastConvolutionLayer.Backward.JAVA, compare(conv(4, 6, 5, 1, 2, false), 2, 4, 7, 7, "5x5 s1"));
+            assertEquals(FastConvolutionLayer.Backward.JAVA, compare(conv(4, 6, 3, 3, 1, false), 2, 4, 9, 10, "3x3 s3"));
+        });
     }
 
     @Test
@@ -158,44 +182,89 @@ class FastConvolutionBackwardTest {
     }
 
     @Test
-    void otherConvolutionsFallBackToOneDnnOrDl4j() {
+    void byDefaultFullBackwardPassesStayOnOneDnnAndAStemOnTheKernels() {
         assumeTrue(Backend.helpersEnabled(), "the fast path needs DL4J's oneDNN helper");
         Nd4j.getRandom().setSeed(13);
-        // shapes the kernels were not measured faster on (a 5x5 kernel, 3x3 without padding or with stride 3, a 1x1
-        // stride-1 convolution) and those they do not handle (a 3x1 kernel): oneDNN's conv2d_bp on the gradient
-        assertEquals(FastConvolutionLayer.Backward.ONEDNN, compare(conv(4, 6, 5, 1, 2, false), 2, 4, 7, 7, "5x5 s1"));
-        assertEquals(FastConvolutionLayer.Backward.ONEDNN, compare(conv(4, 6, 3, 1, 0, false), 2, 4, 7, 7, "3x3 p0"));
-        assertEquals(FastConvolutionLayer.Backward.ONEDNN, compare(conv(4, 6, 3, 3, 1, false), 2, 4, 9, 9, "3x3 s3"));
-        assertEquals(FastConvolutionLayer.Backward.ONEDNN, compare(conv(4, 6, 1, 1, 0, false), 2, 4, 5, 5, "1x1 s1"));
-        // ResNet-18's widest 3x3 stride-1 shape in the policy's terms (64 -> 64 channels at 32x32; a smaller batch)
-        assertEquals(FastConvolutionLayer.Backward.ONEDNN, compare(conv(64, 64, 3, 1, 1, false), 1, 64, 32, 32, "64@32"));
-        assertEquals(FastConvolutionLayer.Backward.ONEDNN,
-                compare(new ConvolutionLayer.Builder(3, 1).stride(1, 1).padding(1, 0).nIn(4).nOut(6)
-                        .convolutionMode(ConvolutionMode.Truncate).hasBias(false).activation(Activation.IDENTITY),
-                        2, 4, 6, 5, "3x1"));
-        // DL4J's own backward: a dilated convolution (oneDNN refuses its descriptor here, so DL4J drops the helper after
-        // the failed forward), other activations, Same mode
-        assertEquals(FastConvolutionLayer.Backward.DL4J,
-                compare(conv(3, 5, 3, 1, 2, false).dilation(2, 2), 2, 3, 7, 7, "3x3 dilation 2"));
-        assertEquals(FastConvolutionLayer.Backward.DL4J,
-                compare(conv(3, 5, 3, 1, 1, false).activation(Activation.TANH), 2, 3, 6, 6, "tanh"));
-        assertEquals(FastConvolutionLayer.Backward.DL4J,
-                compare(conv(3, 5, 3, 1, 0, false).convolutionMode(ConvolutionMode.Same), 2, 3, 6, 6, "Same mode"));
+        withPolicy("onednn", () -> {
+            assertEquals(FastConvolutionLayer.Backward.ONEDNN, compare(conv(4, 6, 3, 1, 1, false), 2, 4, 8, 8, "3x3 s1"));
+            assertEquals(FastConvolutionLayer.Backward.ONEDNN, compare(conv(4, 6, 1, 2, 0, false), 2, 4, 8, 8, "1x1 s2"));
+            FastConvolutionLayer stem = (FastConvolutionLayer) standalone(
+                    new FastConvolution(conv(3, 5, 3, 1, 1, false)).withoutInputGradient(), DataType.FLOAT);
+            stem.setInput(Nd4j.randn(DataType.FLOAT, 2, 3, 6, 6), NO_WS);
+            INDArray y = stem.activate(true, NO_WS);
+            assertEquals(FastConvolutionLayer.Backward.JAVA_WEIGHTS_ONLY, stem.backwardPath());
+            assertNull(stem.backpropGradient(y.dup(), NO_WS).getSecond());
+            assertEquals(FastConvolutionLayer.Backward.JAVA_WEIGHTS_ONLY, stem.lastBackward());
+        });
     }
 
     @Test
-    void thePolicyTakesTheSmallResNetsConvolutions() {
-        assumeTrue(ConvKernels.policy().equals("auto"), "-Dsslbench.conv.backward overrides the policy");
-        // small-cifar: 16/32/64 channels at 32/16/8 pixels, stride-2 3x3 and 1x1 projections
-        assertTrue(ConvKernels.pays(16, 16, 32, 32, 3, 1, 1));
-        assertTrue(ConvKernels.pays(64, 64, 8, 8, 3, 1, 1));
-        assertTrue(ConvKernels.pays(16, 32, 32, 32, 3, 2, 1));
-        assertTrue(ConvKernels.pays(32, 64, 16, 16, 1, 2, 0));
-        // resnet18-cifar: stride 2 yes, stride-1 3x3 no
-        assertTrue(ConvKernels.pays(256, 512, 8, 8, 3, 2, 1));
-        assertTrue(ConvKernels.pays(256, 512, 8, 8, 1, 2, 0));
-        assertFalse(ConvKernels.pays(64, 64, 32, 32, 3, 1, 1));
-        assertFalse(ConvKernels.pays(512, 512, 4, 4, 3, 1, 1));
+    void whatTheKernelsDoNotHandleFallsBackToOneDnnOrDl4j() {
+        assumeTrue(Backend.helpersEnabled(), "the fast path needs DL4J's oneDNN helper");
+        Nd4j.getRandom().setSeed(14);
+        withPolicy("java", () -> {
+            // a non-square kernel, unequal strides: oneDNN's conv2d_bp on the incoming gradient
+            assertEquals(FastConvolutionLayer.Backward.ONEDNN,
+                    compare(new ConvolutionLayer.Builder(3, 1).stride(1, 1).padding(1, 0).nIn(4).nOut(6)
+                            .convolutionMode(ConvolutionMode.Truncate).hasBias(false).activation(Activation.IDENTITY),
+                            2, 4, 6, 5, "3x1"));
+            assertEquals(FastConvolutionLayer.Backward.ONEDNN,
+                    compare(conv(4, 6, 3, 1, 1, false).stride(2, 1), 2, 4, 7, 6, "stride 2x1"));
+            // DL4J's own backward: a dilated convolution (oneDNN refuses its descriptor here, so DL4J drops the helper
+            // after the failed forward), other activations, Same mode
+            assertEquals(FastConvolutionLayer.Backward.DL4J,
+                    compare(conv(3, 5, 3, 1, 2, false).dilation(2, 2), 2, 3, 7, 7, "3x3 dilation 2"));
+            assertEquals(FastConvolutionLayer.Backward.DL4J,
+                    compare(conv(3, 5, 3, 1, 1, false).activation(Activation.TANH), 2, 3, 6, 6, "tanh"));
+            assertEquals(FastConvolutionLayer.Backward.DL4J,
+                    compare(conv(3, 5, 3, 1, 0, false).convolutionMode(ConvolutionMode.Same), 2, 3, 6, 6, "Same mode"));
+        });
+    }
+
+    /**
+     * A whole small-cifar encoder in training (DL4J's default training workspaces): gradients with the kernels'
+     * backward equal those with oneDNN's, same parameters and batch. Metric per array: max |a - b| / max |b|.
+     */
+    @Test
+    void aBackboneTrainsToTheSameGradientsOnEitherPolicy() {
+        assumeTrue(Backend.helpersEnabled(), "the fast path needs DL4J's oneDNN helper");
+        BackboneSpec spec = BackboneSpec.parse("small-cifar");
+        GraphBuilder gb = new NeuralNetConfiguration.Builder().seed(4).dataType(DataType.FLOAT).updater(new NoOp())
+                .graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(12, 12, 3));
+        Encoder e = Backbones.addEncoder(gb, "in", spec, "");
+        gb.addLayer("head", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY)
+                .nOut(5).build(), e.output()).setOutputs("head");
+        ComputationGraph net = new ComputationGraph(gb.build());
+        net.init();
+        Nd4j.getRandom().setSeed(15);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 6, 3, 12, 12), y = Nd4j.randn(DataType.FLOAT, 6, 5);
+        Map<String, Map<String, INDArray>> grads = new TreeMap<>();
+        for (String policy : new String[]{"onednn", "java"}) {
+            withPolicy(policy, () -> {
+                net.setInputs(x);
+                net.setLabels(y);
+                net.computeGradientAndScore();
+                Map<String, INDArray> g = new TreeMap<>();
+                net.gradient().gradientForVariable().forEach((k, v) -> g.put(k, v.dup()));
+                grads.put(policy, g);
+                FastConvolutionLayer c = (FastConvolutionLayer) net.getLayer("layer2_0_conv1");
+                assertEquals(policy.equals("java") ? FastConvolutionLayer.Backward.JAVA
+                        : FastConvolutionLayer.Backward.ONEDNN, c.lastBackward());
+            });
+        }
+        assertEquals(grads.get("onednn").keySet(), grads.get("java").keySet());
+        for (String k : grads.get("onednn").keySet()) {
+            double r = rel(grads.get("java").get(k), grads.get("onednn").get(k));
+            assertTrue(r < TOL, k + " " + r);
+        }
+    }
+
+    @Test
+    void thePolicyIsOneDnnByDefaultAndRefusesUnknownValues() {
+        assumeTrue(System.getProperty("sslbench.conv.backward") == null, "set on the command line");
+        assertEquals("onednn", ConvKernels.policy());
+        assertThrows(IllegalArgumentException.class, () -> ConvKernels.setPolicy("auto"));
+        assertEquals("onednn", ConvKernels.policy());
     }
 
     @Test
@@ -204,7 +273,7 @@ class FastConvolutionBackwardTest {
         FastConvolutionLayer dbl = (FastConvolutionLayer) standalone(new FastConvolution(b), DataType.DOUBLE);
         FastConvolutionLayer noHelper = Backend.withoutHelpers(
                 () -> (FastConvolutionLayer) standalone(new FastConvolution(b), DataType.FLOAT));
-        for (FastConvolutionLayer l : new FastConvolutionLayer[]{dbl, noHelper}) {
+        for (FastConvolutionLayer l : new FastConvolutionLayer[]{dbl, noHelper}) { // whatever the policy
             INDArray x = Nd4j.randn(l.getParam("W").dataType(), 2, 3, 5, 5);
             l.setInput(x, NO_WS);
             INDArray y = l.activate(true, NO_WS);
