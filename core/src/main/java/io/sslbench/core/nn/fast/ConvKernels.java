@@ -84,8 +84,10 @@ public final class ConvKernels {
 
     /**
      * {@code c = op(a) op(b) + beta c} for dense c-order FLOAT matrices, straight to OpenBLAS's {@code cblas_sgemm}
-     * (the library ND4J itself loads): {@code Nd4j.gemm} with a transposed operand measured 4-7x slower on these
-     * shapes (e.g. [16, 8704] x [144, 8704]^T: 8-12 ms against 1.1 ms).
+     * (JavaCPP's {@code openblas_nolapack}, which nd4j-native depends on): {@code Nd4j.gemm} (oneDNN's matmul here)
+     * with a transposed operand measured 4-7x slower on these shapes (e.g. [16, 8704] x [144, 8704]^T: 8-12 ms
+     * against 1.1 ms). OpenBLAS runs its own threads, which compete with oneDNN's OpenMP threads while those spin
+     * after an op (a profile of the SimCLR step showed the caller yielding in {@code exec_blas} for most of it).
      */
     static void gemm(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, float beta) {
         int m = (int) c.size(0), n = (int) c.size(1), k = (int) (transA ? a.size(0) : a.size(1));
@@ -161,7 +163,7 @@ public final class ConvKernels {
     }
 
     /** Whether a convolution the kernels handle runs its full backward pass on them (see {@link #policy()}). */
-    static boolean pays(long ci, long co, long h, long w, int k, int s, int p) {
+    static boolean fullBackward() {
         return policy.equals("java");
     }
 

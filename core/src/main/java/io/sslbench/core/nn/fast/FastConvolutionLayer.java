@@ -87,12 +87,10 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         if (!javaKernel(c)) {
             return Backward.ONEDNN;
         }
-        int k = c.getKernelSize()[0], s = c.getStride()[0], p = c.getPadding()[0];
         if (!((FastConvolution) c).isInputGradient()) {
             return hasBias() ? Backward.ONEDNN : Backward.JAVA_WEIGHTS_ONLY;
         }
-        return ConvKernels.pays(input.size(1), c.getNOut(), input.size(2), input.size(3), k, s, p)
-                ? Backward.JAVA : Backward.ONEDNN;
+        return ConvKernels.fullBackward() ? Backward.JAVA : Backward.ONEDNN;
     }
 
     /** @return the code the last {@code backpropGradient} ran, or null before the first */
