@@ -39,6 +39,7 @@ public final class ConvBackwardBench {
 
     public static void main(String[] args) {
         Backend.init();
+        ConvKernels.setNd4jGemm(Boolean.FALSE); // the Java variants on OpenBLAS unless a variant says otherwise
         System.out.println("# " + Backend.describe());
         int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         List<int[]> shapes = new ArrayList<>();
@@ -85,9 +86,9 @@ public final class ConvBackwardBench {
             // batch, the layer's kernel before issue 13
             variants.put("dw_cblas_chunked", () -> ConvKernels.weightGradientStrided(x, dy, dw2, k, s, p));
             variants.put("dw_nd4j_whole", () -> {
-                ConvKernels.setNd4jGemm(true);
+                ConvKernels.setNd4jGemm(Boolean.TRUE);
                 ConvKernels.weightGradientStrided(x, dy, dw2, k, s, p, Long.MAX_VALUE);
-                ConvKernels.setNd4jGemm(false);
+                ConvKernels.setNd4jGemm(Boolean.FALSE);
             });
         }
         if (s == 1) {
@@ -109,14 +110,14 @@ public final class ConvBackwardBench {
         }
         for (long chunk : CHUNKS) {
             variants.put("java@" + (chunk >> 10) + "k+nd4jgemm", () -> {
-                ConvKernels.setNd4jGemm(true);
+                ConvKernels.setNd4jGemm(Boolean.TRUE);
                 ConvKernels.weightGradientStrided(x, dy, dw2, k, s, p, chunk);
                 if (s == 1) {
                     ConvKernels.inputGradientStride1(dy, wt, dx2, k, p, chunk);
                 } else {
                     ConvKernels.inputGradientStrided(dy, wt, dx2, k, s, p, chunk);
                 }
-                ConvKernels.setNd4jGemm(false);
+                ConvKernels.setNd4jGemm(Boolean.FALSE);
             });
             variants.put("java@" + (chunk >> 10) + "k", () -> {
                 ConvKernels.weightGradientStrided(x, dy, dw2, k, s, p, chunk);

@@ -53,14 +53,20 @@ public final class ConvPolicyStepBench {
         INDArray[] in = {Nd4j.randn(DataType.FLOAT, rows, spec.inputChannels(), 32, 32)};
         INDArray[] labels = {Nd4j.randn(DataType.FLOAT, rows, 10)};
         System.out.println("# " + Backend.describe() + "; " + backbone + ", " + rows + " rows per step");
-        String[] policies = {"onednn", "java"};
+        // "gemm" as 5th argument: oneDNN policy, alternating the stem's product between OpenBLAS (chunked) and ND4J
+        boolean gemm = args.length > 4 && args[4].equals("gemm");
+        String[] policies = gemm ? new String[]{"nd4jgemm", "cblas"} : new String[]{"onednn", "java"};
         double[][] ms = new double[2][pairs];
         double[] ratio = new double[pairs];
         for (int pair = -warmup; pair < pairs; pair++) {
             double[] t = new double[2];
             for (int j = 0; j < 2; j++) {
                 int which = (pair & 1) == 0 ? j : 1 - j; // alternate the order
-                ConvKernels.setPolicy(policies[which]);
+                if (gemm) {
+                    ConvKernels.setNd4jGemm(which == 0 ? Boolean.TRUE : Boolean.FALSE);
+                } else {
+                    ConvKernels.setPolicy(policies[which]);
+                }
                 long t0 = System.nanoTime();
                 net.fit(in, labels);
                 t[which] = (System.nanoTime() - t0) / 1e6;
@@ -69,12 +75,14 @@ public final class ConvPolicyStepBench {
                 ms[0][pair] = t[0];
                 ms[1][pair] = t[1];
                 ratio[pair] = t[0] / t[1];
-                System.out.printf(Locale.ROOT, "pair %d: onednn %.1f ms, java %.1f ms%n", pair, t[0], t[1]);
+                System.out.printf(Locale.ROOT, "pair %d: %s %.1f ms, %s %.1f ms%n", pair, policies[0], t[0], policies[1], t[1]);
             }
         }
         ConvKernels.setPolicy("onednn");
-        System.out.printf(Locale.ROOT, "%s %d rows: median step onednn %.1f ms, java %.1f ms; median onednn/java %.2f "
-                + "(pairs %d, ratios %.2f..%.2f)%n", backbone, rows, median(ms[0]), median(ms[1]), median(ratio), pairs,
+        ConvKernels.setNd4jGemm(null);
+        System.out.printf(Locale.ROOT, "%s %d rows: median step %s %.1f ms, %s %.1f ms; median ratio %.2f "
+                + "(pairs %d, ratios %.2f..%.2f)%n", backbone, rows, policies[0], median(ms[0]), policies[1], median(ms[1]),
+                median(ratio), pairs,
                 Arrays.stream(ratio).min().orElse(0), Arrays.stream(ratio).max().orElse(0));
     }
 

@@ -48,7 +48,8 @@ import java.util.stream.IntStream;
  * {@code C} added into its tap's phase plane at its shift (contiguous adds), the phases interleaved back.
  *
  * <p>The operands of one chunk (images side by side, about {@link #CHUNK_BYTES} per operand) are packed by the
- * common fork-join pool, one image per task; each product is one {@code cblas_sgemm} call on BLAS's own threads.
+ * common fork-join pool, one image per task; each product is one {@code cblas_sgemm} call on BLAS's own threads, or
+ * one {@code Nd4j.gemm} over the whole batch (see {@link #nd4jGemm()}).
  */
 public final class ConvKernels {
     private ConvKernels() {}
@@ -98,7 +99,7 @@ public final class ConvKernels {
             throw new IllegalArgumentException("gemm operands: " + a.shapeInfoToString() + (transA ? "^T" : "") + " x "
                     + b.shapeInfoToString() + (transB ? "^T" : "") + " -> " + c.shapeInfoToString());
         }
-        if (nd4jGemm) {
+        if (nd4jGemm()) {
             Nd4j.gemm(a, b, c, transA, transB, 1.0, beta);
             return;
         }
@@ -108,10 +109,22 @@ public final class ConvKernels {
                 pointer(a), (int) a.size(1), pointer(b), (int) b.size(1), beta, pointer(c), n);
     }
 
-    private static volatile boolean nd4jGemm = Boolean.getBoolean("sslbench.conv.nd4jGemm");
+    private static volatile Boolean nd4jGemm;
 
-    /** For benchmarks: whether {@link #gemm} goes through {@code Nd4j.gemm} (oneDNN's matmul here) instead of OpenBLAS. */
-    public static void setNd4jGemm(boolean on) {
+    /**
+     * Whether {@link #gemm} goes through {@code Nd4j.gemm} (oneDNN's matmul here, on ND4J's OpenMP threads) instead of
+     * OpenBLAS, with the default-chunked weight gradient then one product over the whole batch (the stem's kernel
+     * before issue 13). By default the {@link #policy()} decides: ND4J for {@code onednn} (in one small-cifar step
+     * the two routes for the stem measured the same, 377 against 387 ms with passive OpenMP threads, and this keeps
+     * OpenBLAS's own thread pool out of the process), OpenBLAS for {@code java}.
+     */
+    static boolean nd4jGemm() {
+        Boolean forced = nd4jGemm;
+        return forced != null ? forced : policy.equals("onednn");
+    }
+
+    /** For benchmarks: forces {@link #nd4jGemm()} ({@code null} = follow the policy). */
+    public static void setNd4jGemm(Boolean on) {
         nd4jGemm = on;
     }
 
@@ -137,7 +150,8 @@ public final class ConvKernels {
      * {@code conv2d_bp}: {@code -Dsslbench.conv.backward=onednn} (the default) or {@code java}. Measured on the 2-core
      * build machine (package-info): with OpenMP threads waiting passively the kernels were slower than
      * {@code conv2d_bp} on every CIFAR shape, so oneDNN stays the default; they won only while oneDNN's spinning
-     * OpenMP threads fought other jobs for the cores. A stem's weight-gradient-only pass uses them regardless.
+     * OpenMP threads fought other jobs for the cores. A stem's weight-gradient-only pass uses them regardless (its
+     * product through ND4J's gemm under {@code onednn}, see {@link #nd4jGemm()}).
      */
     private static volatile String policy = policy(System.getProperty("sslbench.conv.backward", "onednn"));
 
@@ -428,7 +442,8 @@ public final class ConvKernels {
      * @param dw out: {@code [Co, Ci, k, k]}, FLOAT, dense c order, overwritten
      */
     public static void weightGradientStrided(INDArray x, INDArray dy, INDArray dw, int k, int s, int p) {
-        weightGradientStrided(x, dy, dw, k, s, p, CHUNK_BYTES);
+        // through ND4J's gemm: one product over the whole batch, as before issue 13
+        weightGradientStrided(x, dy, dw, k, s, p, nd4jGemm() ? Long.MAX_VALUE : CHUNK_BYTES);
     }
 
     public static void weightGradientStrided(INDArray x, INDArray dy, INDArray dw, int k, int s, int p, long chunkBytes) {

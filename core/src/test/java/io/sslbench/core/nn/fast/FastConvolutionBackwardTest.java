@@ -162,22 +162,34 @@ class FastConvolutionBackwardTest {
             // chunks of one image, of about two (the last one shorter when n is odd) and of the whole batch
             long two = 2L * 4 * ci * k * k * y.size(2) * (w + 2 * p);
             for (long chunkBytes : new long[]{1, two, Long.MAX_VALUE}) {
-                String what = Arrays.toString(c) + " chunk " + chunkBytes + " bytes";
-                INDArray dw = Nd4j.create(DataType.FLOAT, co, ci, k, k).assign(Float.NaN); // overwritten, not added to
-                INDArray dx = Nd4j.create(DataType.FLOAT, n, ci, h, w).assign(Float.NaN);
-                ConvKernels.weightGradientStrided(x, dy, dw, k, s, p, chunkBytes);
-                ConvKernels.inputGradientStrided(dy, wt, dx, k, s, p, chunkBytes);
-                assertTrue(rel(dw, gRef.getFirst().get("W")) < TOL, what + " dW " + rel(dw, gRef.getFirst().get("W")));
-                assertTrue(rel(dx, gRef.getSecond()) < TOL, what + " dx " + rel(dx, gRef.getSecond()));
-                if (s == 1) { // the stride-1 input gradient (a convolution of dy with the flipped kernel)
-                    dx.assign(Float.NaN);
-                    ConvKernels.inputGradientStride1(dy, wt, dx, k, p, chunkBytes);
-                    assertTrue(rel(dx, gRef.getSecond()) < TOL, what + " dx (stride 1) " + rel(dx, gRef.getSecond()));
-                    dw.assign(Float.NaN);
-                    ConvKernels.weightGradientStride1(x, dy, dw, k, p, chunkBytes);
-                    assertTrue(rel(dw, gRef.getFirst().get("W")) < TOL, what + " dW (stride 1)");
+                for (boolean nd4j : new boolean[]{false, true}) { // OpenBLAS or ND4J's gemm
+                    ConvKernels.setNd4jGemm(nd4j);
+                    try {
+                        String what = Arrays.toString(c) + " chunk " + chunkBytes + " bytes" + (nd4j ? " nd4j gemm" : "");
+                        checkKernels(x, dy, wt, k, s, p, chunkBytes, gRef.getFirst().get("W"), gRef.getSecond(), what);
+                    } finally {
+                        ConvKernels.setNd4jGemm(null);
+                    }
                 }
             }
+        }
+    }
+
+    private static void checkKernels(INDArray x, INDArray dy, INDArray wt, int k, int s, int p, long chunkBytes,
+                                     INDArray dwRef, INDArray dxRef, String what) {
+        INDArray dw = Nd4j.create(DataType.FLOAT, wt.shape()).assign(Float.NaN); // overwritten, not added to
+        INDArray dx = Nd4j.create(DataType.FLOAT, x.shape()).assign(Float.NaN);
+        ConvKernels.weightGradientStrided(x, dy, dw, k, s, p, chunkBytes);
+        ConvKernels.inputGradientStrided(dy, wt, dx, k, s, p, chunkBytes);
+        assertTrue(rel(dw, dwRef) < TOL, what + " dW " + rel(dw, dwRef));
+        assertTrue(rel(dx, dxRef) < TOL, what + " dx " + rel(dx, dxRef));
+        if (s == 1) { // the stride-1 input gradient (a convolution of dy with the flipped kernel)
+            dx.assign(Float.NaN);
+            ConvKernels.inputGradientStride1(dy, wt, dx, k, p, chunkBytes);
+            assertTrue(rel(dx, dxRef) < TOL, what + " dx (stride 1) " + rel(dx, dxRef));
+            dw.assign(Float.NaN);
+            ConvKernels.weightGradientStride1(x, dy, dw, k, p, chunkBytes);
+            assertTrue(rel(dw, dwRef) < TOL, what + " dW (stride 1) " + rel(dw, dwRef));
         }
     }
 
