@@ -95,14 +95,8 @@ public final class Byol implements SslMethod {
                 "Both views pass through the online and target networks as one batch, so BN statistics are over 2N rows; the official JAX code forwards each view separately.",
                 "The target's BN running statistics are EMA-averaged with its weights (DL4J keeps them among the parameters); only batch statistics of the target are used in training.",
                 "CIFAR presets use ResNet-18 with the CIFAR stem; LARS excludes biases and BN parameters from adaptation and weight decay, as the paper."));
-        if (!cfg.zeroInitResidual().equals(ByolConfig.OFFICIAL_ZERO_INIT_RESIDUAL)) {
-            out.add(SslMethod.overridden("method.zeroInitResidual", cfg.zeroInitResidual(),
-                    ByolConfig.OFFICIAL_ZERO_INIT_RESIDUAL, "which residual blocks start with their last BN gamma at 0"));
-        }
-        if (cfg.excludeBnBias() != ByolConfig.OFFICIAL_EXCLUDE_BN_BIAS) {
-            out.add(SslMethod.overridden("method.excludeBnBias", cfg.excludeBnBias(), ByolConfig.OFFICIAL_EXCLUDE_BN_BIAS,
-                    "exclude biases and BN parameters from weight decay and LARS adaptation"));
-        }
+        out.addAll(SslMethod.trainingChoices(cfg.zeroInitResidual(), ByolConfig.OFFICIAL_ZERO_INIT_RESIDUAL,
+                cfg.excludeBnBias(), ByolConfig.OFFICIAL_EXCLUDE_BN_BIAS));
         return out;
     }
 }

@@ -110,14 +110,8 @@ public final class Moco implements SslMethod {
                 "Queries use BN statistics over the whole batch; the official code's per-GPU BN (8 GPUs x 32) is simulated only on the key encoder, by ShuffleBN with method.shuffleGroups groups.",
                 "The key encoder's BN running statistics are momentum-averaged with its weights (DL4J keeps them among the parameters); the official key encoder keeps its own buffers. Only training-mode (batch) statistics of the key encoder are ever used.",
                 "CIFAR presets: queue 4096 (ImageNet 65536) and ResNet-18 with the CIFAR stem."));
-        if (!cfg.zeroInitResidual().equals(MocoConfig.OFFICIAL_ZERO_INIT_RESIDUAL)) {
-            out.add(SslMethod.overridden("method.zeroInitResidual", cfg.zeroInitResidual(),
-                    MocoConfig.OFFICIAL_ZERO_INIT_RESIDUAL, "which residual blocks start with their last BN gamma at 0"));
-        }
-        if (cfg.excludeBnBias() != MocoConfig.OFFICIAL_EXCLUDE_BN_BIAS) {
-            out.add(SslMethod.overridden("method.excludeBnBias", cfg.excludeBnBias(), MocoConfig.OFFICIAL_EXCLUDE_BN_BIAS,
-                    "exclude biases and BN parameters from weight decay and LARS adaptation"));
-        }
+        out.addAll(SslMethod.trainingChoices(cfg.zeroInitResidual(), MocoConfig.OFFICIAL_ZERO_INIT_RESIDUAL,
+                cfg.excludeBnBias(), MocoConfig.OFFICIAL_EXCLUDE_BN_BIAS));
         return out;
     }
 }

@@ -200,14 +200,8 @@ public final class SimClr implements SslMethod {
             out.add("Memory of negatives (K=" + cfg.queueSize() + ", momentum " + cfg.momentum() + "): the paper gives no details; here a momentum copy of encoder+head embeds both views, its normalised outputs (2N a step) are queued after the step and join every anchor's NT-Xent denominator; positives stay the online pairs; the queue starts as random unit vectors and the momentum defaults to MoCo's 0.999.");
             out.add("The memory encoder runs with batch BN statistics over the 2N rows (no ShuffleBN); its BN running statistics are EMA-averaged with its weights (DL4J keeps them among the parameters).");
         }
-        if (!cfg.zeroInitResidual().equals(SimClrConfig.OFFICIAL_ZERO_INIT_RESIDUAL)) {
-            out.add(SslMethod.overridden("method.zeroInitResidual", cfg.zeroInitResidual(),
-                    SimClrConfig.OFFICIAL_ZERO_INIT_RESIDUAL, "which residual blocks start with their last BN gamma at 0"));
-        }
-        if (cfg.excludeBnBias() != SimClrConfig.OFFICIAL_EXCLUDE_BN_BIAS) {
-            out.add(SslMethod.overridden("method.excludeBnBias", cfg.excludeBnBias(), SimClrConfig.OFFICIAL_EXCLUDE_BN_BIAS,
-                    "exclude biases and BN parameters from weight decay and LARS adaptation"));
-        }
+        out.addAll(SslMethod.trainingChoices(cfg.zeroInitResidual(), SimClrConfig.OFFICIAL_ZERO_INIT_RESIDUAL,
+                cfg.excludeBnBias(), SimClrConfig.OFFICIAL_EXCLUDE_BN_BIAS));
         return out;
     }
 }

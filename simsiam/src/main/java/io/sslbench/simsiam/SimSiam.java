@@ -108,14 +108,8 @@ public final class SimSiam implements SslMethod {
         List<String> out = new ArrayList<>(List.of(
                 "Both views are one batch through the encoder and heads, so BN statistics are over 2N rows; the official code forwards each view separately (per-view BN).",
                 "CIFAR presets use ResNet-18 with the CIFAR stem and a 2-layer projector, as the paper's CIFAR appendix; quick suites use a smaller backbone and width."));
-        if (!cfg.zeroInitResidual().equals(SimSiamConfig.OFFICIAL_ZERO_INIT_RESIDUAL)) {
-            out.add(SslMethod.overridden("method.zeroInitResidual", cfg.zeroInitResidual(),
-                    SimSiamConfig.OFFICIAL_ZERO_INIT_RESIDUAL, "which residual blocks start with their last BN gamma at 0"));
-        }
-        if (cfg.excludeBnBias() != SimSiamConfig.OFFICIAL_EXCLUDE_BN_BIAS) {
-            out.add(SslMethod.overridden("method.excludeBnBias", cfg.excludeBnBias(), SimSiamConfig.OFFICIAL_EXCLUDE_BN_BIAS,
-                    "exclude biases and BN parameters from weight decay and LARS adaptation"));
-        }
+        out.addAll(SslMethod.trainingChoices(cfg.zeroInitResidual(), SimSiamConfig.OFFICIAL_ZERO_INIT_RESIDUAL,
+                cfg.excludeBnBias(), SimSiamConfig.OFFICIAL_EXCLUDE_BN_BIAS));
         return out;
     }
 }

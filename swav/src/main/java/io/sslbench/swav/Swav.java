@@ -209,14 +209,8 @@ public final class Swav implements SslMethod {
                 "Sinkhorn-Knopp runs on one process (no all-reduce of the marginals), as with a single GPU.",
                 "The queue is a ring buffer per assignment crop (order is irrelevant to Sinkhorn); it is used once full, like the official code's 'use_the_queue'.",
                 "CIFAR multi-crop sizes: 2x32 (scale 0.14-1) + Nx16 (scale 0.05-0.14); ResNet-18 CIFAR stem."));
-        if (!cfg.zeroInitResidual().equals(SwavConfig.OFFICIAL_ZERO_INIT_RESIDUAL)) {
-            out.add(SslMethod.overridden("method.zeroInitResidual", cfg.zeroInitResidual(),
-                    SwavConfig.OFFICIAL_ZERO_INIT_RESIDUAL, "which residual blocks start with their last BN gamma at 0"));
-        }
-        if (cfg.excludeBnBias() != SwavConfig.OFFICIAL_EXCLUDE_BN_BIAS) {
-            out.add(SslMethod.overridden("method.excludeBnBias", cfg.excludeBnBias(), SwavConfig.OFFICIAL_EXCLUDE_BN_BIAS,
-                    "exclude biases and BN parameters from weight decay and LARS adaptation"));
-        }
+        out.addAll(SslMethod.trainingChoices(cfg.zeroInitResidual(), SwavConfig.OFFICIAL_ZERO_INIT_RESIDUAL,
+                cfg.excludeBnBias(), SwavConfig.OFFICIAL_EXCLUDE_BN_BIAS));
         return out;
     }
 }

@@ -145,4 +145,22 @@ public interface SslMethod {
     static String overridden(String key, Object value, Object official, String meaning) {
         return key + "=" + value + " (" + meaning + "); the official code has " + official + ".";
     }
+
+    /**
+     * The deviation lines of the two training choices every method states against its official code:
+     * {@code method.zeroInitResidual} and {@code method.excludeBnBias} (empty when both are the official values).
+     */
+    static List<String> trainingChoices(String zeroInitResidual, String officialZeroInitResidual, boolean excludeBnBias,
+                                        boolean officialExcludeBnBias) {
+        List<String> out = new java.util.ArrayList<>();
+        if (!zeroInitResidual.equals(officialZeroInitResidual)) {
+            out.add(overridden("method.zeroInitResidual", zeroInitResidual, officialZeroInitResidual,
+                    "which residual blocks start with their last BN gamma at 0"));
+        }
+        if (excludeBnBias != officialExcludeBnBias) {
+            out.add(overridden("method.excludeBnBias", excludeBnBias, officialExcludeBnBias,
+                    "exclude biases and BN parameters from weight decay and LARS adaptation"));
+        }
+        return out;
+    }
 }
