@@ -85,16 +85,11 @@ public final class Baselines {
      * twice, e.g. rerun into the same store, counts once, with its latest row).
      */
     public static Map<String, Entry> measure(List<ResultRow> rows, String protocol) {
-        Map<String, ResultRow> latest = new java.util.LinkedHashMap<>();
-        for (ResultRow r : rows) {
-            if (GRID.equals(r.grid()) && protocol.equals(r.protocol()) && !Double.isNaN(r.metric(METRIC))) {
-                latest.remove(r.runId());
-                latest.put(r.runId(), r);
-            }
-        }
         Map<String, List<Double>> by = new TreeMap<>();
-        for (ResultRow r : latest.values()) {
-            by.computeIfAbsent(r.method(), k -> new ArrayList<>()).add(r.metric(METRIC));
+        for (ResultRow r : io.sslbench.reports.ResultsFrame.dedupe(rows)) {
+            if (GRID.equals(r.grid()) && protocol.equals(r.protocol()) && !Double.isNaN(r.metric(METRIC))) {
+                by.computeIfAbsent(r.method(), k -> new ArrayList<>()).add(r.metric(METRIC));
+            }
         }
         Map<String, Entry> out = new TreeMap<>();
         by.forEach((m, v) -> out.put(m, stats(v)));
@@ -105,10 +100,6 @@ public final class Baselines {
         double mean = v.stream().mapToDouble(d -> d).average().orElse(Double.NaN);
         double ss = v.stream().mapToDouble(d -> (d - mean) * (d - mean)).sum();
         return new Entry(mean, v.size() > 1 ? Math.sqrt(ss / (v.size() - 1)) : 0.0, v.size());
-    }
-
-    public static double tolerance(Entry base, Entry measured) {
-        return tolerance(base, measured, 0);
     }
 
     /** @return {@code max(MIN_TOLERANCE, Z·sqrt(s_b²/n_b + s_m²/n_m))}, each s at least {@code seedStd} */

@@ -54,13 +54,7 @@ public record Grid(String name, List<String> bases, Map<String, List<Object>> ax
         } else {
             bases.add(String.valueOf(base));
         }
-        Map<String, List<Object>> axes = new LinkedHashMap<>();
-        Object ax = t.get("axes");
-        if (ax instanceof Map<?, ?> m) {
-            m.forEach((k, v) -> axes.put(String.valueOf(k), v instanceof List<?> l ? new ArrayList<>(l) : List.of(v)));
-        } else if (ax != null) {
-            throw new ConfigException("axes", "must map keys to lists of values");
-        }
+        Map<String, List<Object>> axes = axes(t.get("axes"), "grid " + fileOrName);
         List<Long> seeds = new ArrayList<>();
         if (t.get("seeds") instanceof List<?> l) {
             l.forEach(x -> seeds.add(((Number) x).longValue()));
@@ -93,6 +87,22 @@ public record Grid(String name, List<String> bases, Map<String, List<Object>> ax
             out.put(k, cut);
         });
         return new Grid(name, bases, out, seeds);
+    }
+
+    /**
+     * @param node  an {@code axes:} node of a grid or suite file: dotted key -> list of values (a single value is a
+     *              one-element list), or absent
+     * @param where the file, for the error message
+     * @return the axes in file order (empty when absent)
+     */
+    static Map<String, List<Object>> axes(Object node, String where) {
+        Map<String, List<Object>> axes = new LinkedHashMap<>();
+        if (node instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> axes.put(String.valueOf(k), v instanceof List<?> l ? new ArrayList<>(l) : List.of(v)));
+        } else if (node != null) {
+            throw new ConfigException("axes", where + ": axes must map keys to lists of values");
+        }
+        return axes;
     }
 
     /** @return every cell: bases x cartesian product of the axes, in declaration order */

@@ -63,12 +63,7 @@ public record Suite(String name, Map<String, Object> overrides, Map<String, Map<
                     sl.forEach(x -> seeds.add(((Number) x).longValue()));
                 }
                 Map<String, Object> gov = gm.get("overrides") instanceof Map<?, ?> o ? (Map<String, Object>) o : Map.of();
-                Map<String, List<Object>> axes = new LinkedHashMap<>();
-                if (gm.get("axes") instanceof Map<?, ?> am) {
-                    am.forEach((k, v) -> axes.put(String.valueOf(k), v instanceof List<?> l ? new ArrayList<>(l) : List.of(v)));
-                } else if (gm.get("axes") != null) {
-                    throw new ConfigException("axes", "suite " + fileOrName + ": a grid's axes must map keys to lists of values");
-                }
+                Map<String, List<Object>> axes = Grid.axes(gm.get("axes"), "suite " + fileOrName + ", grid " + gm.get("grid"));
                 grids.add(new Entry(String.valueOf(gm.get("grid")), seeds, gov, strings(gm.get("protocols")), axes));
             } else {
                 grids.add(new Entry(String.valueOf(g), List.of()));

@@ -63,6 +63,7 @@ class OfficialTrainingChoicesTest {
         OnlineNetwork.Built net = OnlineNetwork.build(
                 OnlineNetwork.EncoderFactory.of(BackboneSpec.parse("small-cifar"), m.zeroInitResidual()), m, 3, 16, 1,
                 DataType.FLOAT);
+        // exact: initial gammas are the constants 0 or 1 written by the initialiser, no arithmetic involved
         assertEquals(gamma, net.graph().getParam("enc_layer2_0_bn2_gamma").amaxNumber().doubleValue(), 0.0);
         assertEquals(1.0, net.graph().getParam("enc_layer2_0_bn1_gamma").amaxNumber().doubleValue(), 0.0);
     }
