@@ -202,6 +202,28 @@ public final class Collapse {
             return v;
         }
 
+        /**
+         * This verdict, then (4) collapsed if the output std fell below {@code THRESHOLD_FRACTION/sqrt(d)} at the end of
+         * any epoch (complete collapse during training, even if the spread partly came back by the end: MoCo with
+         * momentum 0 collapses within its first epoch, loss at chance, and its std then recovers to about half of
+         * the healthy value without the encoder learning, measured in the quick suite).
+         *
+         * <p>Margin: every healthy quick-suite run stayed at or above 0.25/sqrt(d) at every epoch end (README, "The
+         * regression gate"), 2.5 times this threshold.
+         *
+         * @param lowestEpochStd the lowest epoch-mean std over the run's epochs
+         * @param epoch          the (1-based) epoch it was measured at; 0 when unknown (a summary written before the
+         *                       trajectory was kept): the rule is skipped
+         */
+        public Verdict withTrajectory(double lowestEpochStd, int epoch) {
+            if (collapsed || epoch <= 0 || !(lowestEpochStd < threshold)) {
+                return this;
+            }
+            return new Verdict(std, dim, healthy, threshold, true, String.format(java.util.Locale.ROOT,
+                    "output std fell to %.4f < %.1f/sqrt(d) = %.4f at the end of epoch %d (complete collapse; %.4f at "
+                            + "the end of training)", lowestEpochStd, THRESHOLD_FRACTION, threshold, epoch, std));
+        }
+
         /** @return std as a fraction of the healthy value 1/sqrt(d) */
         public double ratioToHealthy() {
             return std / healthy;

@@ -50,22 +50,26 @@ public final class Trainer {
      * @param collapseStd the collapse monitor averaged over the steps of the last epoch run
      * @param finalLoss   the loss averaged over the steps of the last epoch run
      * @param diagnostics the method's {@link SslMethod#diagnostics()} averaged over the steps of the last epoch run
+     * @param lowestEpochStd the lowest epoch-mean collapse std over the run's finished epochs (NaN before the first)
+     * @param lowestEpoch    the 1-based epoch of {@code lowestEpochStd}; 0 when unknown (also in a summary written
+     *                       before the trajectory was kept)
      */
     public record Result(long steps, double imgPerSec, double wallSeconds, long peakRssBytes, double collapseStd,
                          int embeddingDim, double finalLoss, double probeAccuracy, boolean completed,
-                         Map<String, Double> diagnostics) {
+                         Map<String, Double> diagnostics, double lowestEpochStd, int lowestEpoch) {
         public Result {
             diagnostics = diagnostics == null ? Map.of() : Map.copyOf(diagnostics); // null: a summary.json written before diagnostics
         }
 
         /**
          * @return the run's collapse verdict from its last-epoch std, loss and diagnostics, and {@code method}'s
-         *         degenerate loss and diagnostic limits (a std that was never measured counts as 0)
+         *         degenerate loss and diagnostic limits (a std that was never measured counts as 0), and from its
+         *         lowest epoch-end std ({@link Collapse.Verdict#withTrajectory})
          */
         public Collapse.Verdict verdict(SslMethod method) {
             double std = Double.isNaN(collapseStd) ? 0 : Math.max(0, collapseStd);
             return Collapse.Verdict.of(std, Math.max(1, embeddingDim), finalLoss, method.trivialLoss(), diagnostics,
-                    method.collapseLimits());
+                    method.collapseLimits()).withTrajectory(lowestEpochStd, lowestEpoch);
         }
     }
 
@@ -95,6 +99,10 @@ public final class Trainer {
     private Timing timing = Timing.NONE;
     /** Global steps completed. */
     private long stepsDone;
+    /** The lowest epoch-mean collapse std so far and its 1-based epoch (0: no epoch finished); in every checkpoint. */
+    private double lowestEpochStd = Double.NaN;
+    private int lowestEpoch;
+    private static final String LOWEST_STD = "collapse/lowestEpochStd", LOWEST_EPOCH = "collapse/lowestEpoch";
     private static final String CHECKPOINT = "last.ckpt";
     private static final String EPOCH_FIGURES = "epoch/";
 
@@ -285,6 +293,8 @@ public final class Trainer {
         stats.reset();
         timing = Timing.NONE;
         stepsDone = 0;
+        lowestEpochStd = Double.NaN;
+        lowestEpoch = 0;
         try {
             if (Files.exists(checkpointFile())) {
                 Checkpoint ck = Checkpoint.read(checkpointFile());
@@ -394,6 +404,10 @@ public final class Trainer {
         row.put("dataWaitFraction", stats.dataWaitFraction());
         row.put("collapseStd", stats.std());
         row.put("epochLoss", stats.loss());
+        if (lowestEpoch == 0 || stats.std() < lowestEpochStd) {
+            lowestEpochStd = stats.std();
+            lowestEpoch = epoch + 1;
+        }
         row.putAll(epochDiagnostics);
         if (probe != null) {
             row.put("probeAcc", probe.accuracy());
@@ -442,7 +456,8 @@ public final class Trainer {
     private Result result(Timing t, boolean completed) {
         return new Result(stepsDone, t.seconds() > 0 ? t.images() / t.seconds() : Double.NaN, t.wallSeconds(),
                 t.peakRss(), stats.std(), stats.embeddingDim(), stats.loss(),
-                probe == null ? Double.NaN : probe.accuracy(), completed, stats.diagnostics());
+                probe == null ? Double.NaN : probe.accuracy(), completed, stats.diagnostics(), lowestEpochStd,
+                lowestEpoch);
     }
 
     private void checkFinite(StepGradients sg) {
@@ -491,6 +506,10 @@ public final class Trainer {
             figures.putAll(probe.counters("probe/"));
         }
         figures.putAll(timingNow.figures());
+        if (lowestEpoch > 0) {
+            figures.put(LOWEST_STD, lowestEpochStd);
+            figures.put(LOWEST_EPOCH, (double) lowestEpoch);
+        }
         try {
             new Checkpoint(configHash, stepsDone, nextEpoch, nextBatch, arrays, figures).write(checkpointFile());
         } catch (IOException e) {
@@ -509,6 +528,9 @@ public final class Trainer {
         }
         stats.restore(EPOCH_FIGURES, ck.figures());
         timing = Timing.of(ck.figures());
+        // a checkpoint written before the trajectory was kept: from the epochs this process finishes on
+        lowestEpoch = ck.figures().getOrDefault(LOWEST_EPOCH, 0.0).intValue();
+        lowestEpochStd = ck.figures().getOrDefault(LOWEST_STD, Double.NaN);
     }
 
     private void say(String s) {

@@ -140,4 +140,25 @@ class CollapseTest {
         assertTrue(both.reason().startsWith("output std"), both.reason());
         assertThrows(IllegalArgumentException.class, () -> new Collapse.DiagnosticLimit("x", Double.NaN, "m"));
     }
+
+    @Test
+    void trajectoryRuleFlagsACompleteCollapseAtAnyEpochEndEvenAfterARecovery() {
+        int d = 128;                                        // threshold 0.1/sqrt(d) = 0.00884
+        // MoCo with momentum 0 in the quick suite: std 0.0034 after epoch 1, 0.049 at the end
+        Collapse.Verdict moco = Collapse.Verdict.of(0.049, d).withTrajectory(0.0034, 1);
+        assertTrue(moco.collapsed());
+        assertEquals("output std fell to 0.0034 < 0.1/sqrt(d) = 0.0088 at the end of epoch 1 (complete collapse; "
+                + "0.0490 at the end of training)", moco.reason());
+        // boundary: strictly below the threshold
+        assertTrue(Collapse.Verdict.of(0.05, d).withTrajectory(Math.nextDown(Collapse.threshold(d)), 2).collapsed());
+        assertFalse(Collapse.Verdict.of(0.05, d).withTrajectory(Collapse.threshold(d), 2).collapsed());
+        // a healthy run's lowest epoch (0.25/sqrt(d), the lowest measured in the quick suite) is not collapse
+        assertFalse(Collapse.Verdict.of(0.05, d).withTrajectory(0.25 / Math.sqrt(d), 1).collapsed());
+        // unknown trajectory (epoch 0: a summary written before it was kept, whose fields read 0) never fires
+        assertFalse(Collapse.Verdict.of(0.05, d).withTrajectory(0.0, 0).collapsed());
+        assertFalse(Collapse.Verdict.of(0.05, d).withTrajectory(Double.NaN, 0).collapsed());
+        // a verdict already collapsed keeps its own reason
+        Collapse.Verdict end = Collapse.Verdict.of(0.001, d).withTrajectory(0.0005, 3);
+        assertTrue(end.reason().startsWith("output std 0.0010"), end.reason());
+    }
 }

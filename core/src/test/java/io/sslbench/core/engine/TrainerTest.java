@@ -184,7 +184,7 @@ class TrainerTest {
     /** Every figure of a result except the timings (which differ between processes by nature). */
     static List<Object> figures(Trainer.Result r) {
         return List.of(r.steps(), r.collapseStd(), r.embeddingDim(), r.finalLoss(), r.probeAccuracy(), r.completed(),
-                r.diagnostics());
+                r.diagnostics(), r.lowestEpochStd(), r.lowestEpoch());
     }
 
     /** The metrics rows without their timings. */
@@ -226,6 +226,15 @@ class TrainerTest {
         // process, only split across two runs; timings are left out
         assertEquals(figures(straight), figures(resumed));
         assertEquals(untimed(a.resolve("metrics.jsonl")), untimed(b.resolve("metrics.jsonl")));
+        // the trajectory the collapse verdict reads: the lowest epoch-end std and its epoch, across the resume
+        List<Map<String, Object>> ends = MetricsLog.read(b.resolve("metrics.jsonl")).stream()
+                .filter(r -> Boolean.TRUE.equals(r.get("epochEnd"))).toList();
+        assertEquals(2, ends.size());
+        int lowest = ((Number) ends.get(0).get("collapseStd")).doubleValue()
+                <= ((Number) ends.get(1).get("collapseStd")).doubleValue() ? 0 : 1;
+        assertEquals(lowest + 1, resumed.lowestEpoch());
+        // exact: the value logged is the value kept, the same double
+        assertEquals(((Number) ends.get(lowest).get("collapseStd")).doubleValue(), resumed.lowestEpochStd());
     }
 
     @Test

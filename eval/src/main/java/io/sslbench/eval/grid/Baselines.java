@@ -252,13 +252,14 @@ public final class Baselines {
 
     /**
      * SimSiam without stop-gradient (predictor on) collapses (Fig. 2); SwAV with a large Sinkhorn epsilon (0.3 and above)
-     * falls into the uniform assignment (Sec. 3.1), while 0.05 and below must not be flagged.
+     * falls into the uniform assignment (Sec. 3.1), while 0.05 and below must not be flagged; MoCo with momentum 0 (the
+     * key encoder a copy of the query encoder) fails to train (MoCo Sec. 4.1, Table: "training loss oscillates and
+     * fails to converge"), while 0.99 and above must not be flagged.
      *
-     * <p>Not gated: MoCo with momentum 0. In the quick suite its output collapses completely early on (std 0.0034 =
-     * 0.04/sqrt(d) after 156 steps, the loss at chance, ln 1025) and then partly recovers (final std 0.049, kNN 0.5 points
-     * over its floor), so the run verdict, which reads the end of training, does not flag it. Its failure to learn is
-     * asserted by the momentum direction (0.99 > 0.9 > 0) instead; a verdict rule on the whole trajectory (complete
-     * collapse at any epoch end: every healthy quick run stayed above 0.25/sqrt(d)) would flag it.
+     * <p>MoCo with momentum 0 in the quick suite: its output collapses completely within the first epoch (std 0.0034 =
+     * 0.04/sqrt(d), the loss at chance, ln 1025) and then partly recovers (final std 0.049, kNN 1.5 points over its
+     * floor), so it is the trajectory rule ({@code Collapse.Verdict#withTrajectory}, complete collapse at any epoch
+     * end) that flags it. Momentum 0.9 is outside the gate: it learns less than 0.99 but is not expected to collapse.
      */
     static final List<CollapseGate> COLLAPSE_GATES = List.of(
             new CollapseGate("simsiam", "simsiam-", "method.stopGradient",
@@ -268,7 +269,11 @@ public final class Baselines {
             new CollapseGate("swav", "swav-epsilon", "method.epsilon", r -> {
                 double eps = Double.parseDouble(r.axes().get("method.epsilon"));
                 return eps >= 0.3 ? Boolean.TRUE : eps <= 0.05 ? Boolean.FALSE : null;
-            }, "with epsilon >= 0.3", "with epsilon <= 0.05"));
+            }, "with epsilon >= 0.3", "with epsilon <= 0.05"),
+            new CollapseGate("moco-v2", "moco-momentum", "method.momentum", r -> {
+                double m = Double.parseDouble(r.axes().get("method.momentum"));
+                return m == 0 ? Boolean.TRUE : m >= 0.99 ? Boolean.FALSE : null; // exact: 0 is the parsed axis value "0.0"
+            }, "with momentum 0", "with momentum >= 0.99"));
 
     /**
      * An ablation ordering: along {@code axis} of the {@code grid} rows of {@code method}, the kNN top-1 mean over seeds

@@ -133,6 +133,13 @@ class GridAndBaselineTest {
                 "small-cifar", "cifar10", 2, 100, 10, 1, 0.05, 128, false, p);
     }
 
+    /** {@code r} flagged collapsed by its run's verdict. */
+    static ResultRow flagged(ResultRow r) {
+        return new ResultRow(r.runId(), r.suite(), r.grid(), r.cell(), r.method(), r.axes(), r.protocol(), r.metrics(),
+                r.backbone(), r.dataset(), r.epochs(), r.imgPerSec(), r.wallSeconds(), r.peakRssBytes(), r.collapseStd(),
+                r.embeddingDim(), true, r.provenance());
+    }
+
     /** The methods grid's rows of one run: kNN, linear and the run's random-init floors (kNN 0.30, linear 0.35). */
     static List<ResultRow> run(String runId, String method, double knn, double linear) {
         return List.of(row(runId, "methods", method, "knn", knn, Map.of()), row(runId, "methods", method, "linear", linear, Map.of()),
@@ -218,6 +225,21 @@ class GridAndBaselineTest {
         List<ResultRow> swavNoHighEps = new ArrayList<>(swav.subList(0, swav.size() - 1));
         assertEquals(List.of("the swav-epsilon* ablation ran without a cell of swav with epsilon >= 0.3"),
                 Baselines.check(b, swavNoHighEps));
+        // MoCo's momentum ablation: 0 must be flagged (its trajectory collapses), 0.99 must not, 0.9 is outside the gate
+        List<ResultRow> moco = new ArrayList<>(healthy(0.5));
+        moco.add(row("moco-momentum", "moco-v2", "knn", 0.40, Map.of("method.momentum", "0.99"), false));
+        moco.add(row("moco-momentum", "moco-v2", "knn", 0.35, Map.of("method.momentum", "0.9"), true));
+        moco.add(row("moco-momentum", "moco-v2", "knn", 0.31, Map.of("method.momentum", "0.0"), true));
+        assertEquals(List.of(), Baselines.check(b, moco));
+        List<ResultRow> mocoUnflagged = new ArrayList<>(moco);
+        mocoUnflagged.set(moco.size() - 1, row("moco-momentum", "moco-v2", "knn", 0.31, Map.of("method.momentum", "0.0"), false));
+        assertEquals(1, Baselines.check(b, mocoUnflagged).size(), Baselines.check(b, mocoUnflagged).toString());
+        assertTrue(Baselines.check(b, mocoUnflagged).get(0).startsWith("COLLAPSE NOT FLAGGED: moco-v2 with momentum 0"),
+                Baselines.check(b, mocoUnflagged).toString());
+        List<ResultRow> mocoHealthyFlagged = new ArrayList<>(moco);
+        mocoHealthyFlagged.set(moco.size() - 3, row("moco-momentum", "moco-v2", "knn", 0.40, Map.of("method.momentum", "0.99"), true));
+        assertTrue(Baselines.check(b, mocoHealthyFlagged).get(0).startsWith("moco-v2 with momentum >= 0.99"),
+                Baselines.check(b, mocoHealthyFlagged).toString());
         assertEquals(0.02, Baselines.tolerance(new Baselines.Entry(0.5, 0, 2), new Baselines.Entry(0.5, 0, 2), 0), 0);
         assertEquals(3 * Math.sqrt(0.02 * 0.02 / 2 * 2), Baselines.tolerance(new Baselines.Entry(0.5, 0.02, 2),
                 new Baselines.Entry(0.5, 0.02, 2), 0), 1e-12);
@@ -273,7 +295,7 @@ class GridAndBaselineTest {
         List<ResultRow> rows = new ArrayList<>(healthy(0.5));
         rows.add(row("m99", "moco-momentum", "moco-v2", "knn", 0.40, Map.of("method.momentum", "0.99")));
         rows.add(row("m9", "moco-momentum", "moco-v2", "knn", 0.37, Map.of("method.momentum", "0.9")));
-        rows.add(row("m0", "moco-momentum", "moco-v2", "knn", 0.31, Map.of("method.momentum", "0.0")));
+        rows.add(flagged(row("m0", "moco-momentum", "moco-v2", "knn", 0.31, Map.of("method.momentum", "0.0"))));
         assertEquals(List.of(), Baselines.check(b, rows));
         assertTrue(Baselines.explain(b, rows).contains("direction moco-v2 method.momentum (MoCo Sec. 4.1): "
                 + "0.99 0.4000 (n=1) > 0.9 0.3700 (n=1) > 0.0 0.3100 (n=1)"), Baselines.explain(b, rows).toString());
@@ -283,7 +305,9 @@ class GridAndBaselineTest {
         assertEquals(1, f.size(), f.toString());
         assertTrue(f.get(0).startsWith("DIRECTION moco-v2 method.momentum: method.momentum = 0.99 should beat 0.9"), f.get(0));
         List<ResultRow> missing = new ArrayList<>(rows.subList(0, rows.size() - 1));
-        assertEquals(List.of("DIRECTION moco-v2 method.momentum: the moco-momentum grid ran without its method.momentum = 0.0 cell"),
+        // both the collapse gate and the direction need the momentum-0 cell
+        assertEquals(List.of("the moco-momentum* ablation ran without a cell of moco-v2 with momentum 0",
+                        "DIRECTION moco-v2 method.momentum: the moco-momentum grid ran without its method.momentum = 0.0 cell"),
                 Baselines.check(b, missing));
     }
 }
