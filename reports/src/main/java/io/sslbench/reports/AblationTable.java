@@ -63,11 +63,13 @@ public record AblationTable(AblationSpec spec, String grid, List<String> methods
                 .filter(m -> rows.stream().anyMatch(r -> !r.accuracy(m).isEmpty())).toList();
     }
 
-    /** @return the metric a pivot shows: linear top-1 when present, else kNN top-1, else the first present */
+    /** @return the metric a pivot shows: linear top-1 when present, else the L-BFGS probe's, else kNN top-1, else the first present */
     public MainTable.Metric primaryMetric() {
         List<MainTable.Metric> present = metricsPresent();
-        if (present.contains(MainTable.Metric.LINEAR_TOP1)) {
-            return MainTable.Metric.LINEAR_TOP1;
+        for (MainTable.Metric m : List.of(MainTable.Metric.LINEAR_TOP1, MainTable.Metric.LINEAR_LBFGS_TOP1)) {
+            if (present.contains(m)) {
+                return m;
+            }
         }
         if (present.contains(MainTable.Metric.KNN_TOP1) || present.isEmpty()) {
             return MainTable.Metric.KNN_TOP1;

@@ -30,12 +30,15 @@ public record MainTable(List<Entry> entries) {
     public static final String RANDOM_INIT = "random-init-knn";
     /** Protocol name of the random-init linear-probe floor. */
     public static final String RANDOM_INIT_LINEAR = "random-init-linear";
+    /** Protocol name of the random-init L-BFGS-probe floor. */
+    public static final String RANDOM_INIT_LINEAR_LBFGS = "random-init-linear-lbfgs";
 
     /** The accuracy columns: protocol and metric as stored, header as shown. */
     public enum Metric {
         KNN_TOP1("knn", "top1", "kNN top-1 (%)"),
         LINEAR_TOP1("linear", "top1", "Linear top-1 (%)"),
         LINEAR_TOP5("linear", "top5", "Linear top-5 (%)"),
+        LINEAR_LBFGS_TOP1("linear-lbfgs", "top1", "L-BFGS probe top-1 (%)"),
         SEMI1_TOP1("semi1", "top1", "1% labels top-1 (%)"),
         SEMI10_TOP1("semi10", "top1", "10% labels top-1 (%)");
 
@@ -115,7 +118,15 @@ public record MainTable(List<Entry> entries) {
 
     /** The metrics with a random-init floor, and the floor protocol each is paired with. */
     public static final Map<Metric, String> GAIN_METRICS = Map.of(Metric.KNN_TOP1, RANDOM_INIT, Metric.LINEAR_TOP1,
-            RANDOM_INIT_LINEAR);
+            RANDOM_INIT_LINEAR, Metric.LINEAR_LBFGS_TOP1, RANDOM_INIT_LINEAR_LBFGS);
+    /** The gain columns, in display order, with their headers. */
+    private static final Map<Metric, String> GAIN_HEADERS = new java.util.LinkedHashMap<>();
+
+    static {
+        GAIN_HEADERS.put(Metric.KNN_TOP1, "kNN gain over floor (points)");
+        GAIN_HEADERS.put(Metric.LINEAR_TOP1, "Linear gain over floor (points)");
+        GAIN_HEADERS.put(Metric.LINEAR_LBFGS_TOP1, "L-BFGS probe gain over floor (points)");
+    }
 
     /** @return the method rows (no floor rows) */
     public List<Entry> methods() {
@@ -143,7 +154,7 @@ public record MainTable(List<Entry> entries) {
         if (all.isEmpty()) {
             return new MainTable(List.of());
         }
-        Table main = all.where(all.stringColumn(GRID).isIn(MAIN_GRIDS).and(all.stringColumn(PROTOCOL).isNotIn(RANDOM_INIT, RANDOM_INIT_LINEAR)));
+        Table main = all.where(all.stringColumn(GRID).isIn(MAIN_GRIDS).and(all.stringColumn(PROTOCOL).isNotIn(GAIN_METRICS.values())));
         String[] key = {METHOD, DATASET, BACKBONE, EPOCHS};
         List<ResultRow> latest = ResultsFrame.dedupe(rows);
         List<Entry> methodEntries = new ArrayList<>();
@@ -177,24 +188,24 @@ public record MainTable(List<Entry> entries) {
             }
         }
         List<Entry> floorEntries = new ArrayList<>();
-        Table floor = all.where(all.stringColumn(PROTOCOL).isIn(RANDOM_INIT, RANDOM_INIT_LINEAR));
+        Table floor = all.where(all.stringColumn(PROTOCOL).isIn(GAIN_METRICS.values()));
         if (!floor.isEmpty()) {
             String[] fk = {DATASET, BACKBONE};
-            Table knnFloor = floor.where(floor.stringColumn(PROTOCOL).isEqualTo(RANDOM_INIT));
-            Table linFloor = floor.where(floor.stringColumn(PROTOCOL).isEqualTo(RANDOM_INIT_LINEAR));
-            Map<List<String>, MeanStd> top1 = knnFloor.isEmpty() ? Map.of() : ResultsFrame.meanStdBy(knnFloor, TOP1, fk);
-            Map<List<String>, MeanStd> lin = linFloor.isEmpty() ? Map.of() : ResultsFrame.meanStdBy(linFloor, TOP1, fk);
+            Map<Metric, Map<List<String>, MeanStd>> floorTop1 = new EnumMap<>(Metric.class);
+            GAIN_METRICS.forEach((m, protocol) -> {
+                Table t = floor.where(floor.stringColumn(PROTOCOL).isEqualTo(protocol));
+                floorTop1.put(m, t.isEmpty() ? Map.of() : ResultsFrame.meanStdBy(t, TOP1, fk));
+            });
             Map<List<String>, Double> nRuns = ResultsFrame.aggregateBy(floor, RUN_ID, AggregateFunctions.countUnique, fk);
             Map<List<String>, Double> nSeeds = ResultsFrame.aggregateBy(floor, SEED, AggregateFunctions.countUnique, fk);
             Map<List<String>, List<String>> ids = runIdsBy(ResultsFrame.runs(floor), fk);
             for (List<String> k : nRuns.keySet()) {
                 Map<Metric, MeanStd> a = new EnumMap<>(Metric.class);
-                if (top1.containsKey(k)) {
-                    a.put(Metric.KNN_TOP1, top1.get(k));
-                }
-                if (lin.containsKey(k)) {
-                    a.put(Metric.LINEAR_TOP1, lin.get(k));
-                }
+                floorTop1.forEach((m, byKey) -> {
+                    if (byKey.containsKey(k)) {
+                        a.put(m, byKey.get(k));
+                    }
+                });
                 floorEntries.add(new Entry("random-init", k.get(0), k.get(1), 0, true, ids.get(k), nRuns.get(k).intValue(),
                         nSeeds.get(k).intValue(), a, MeanStd.EMPTY, MeanStd.EMPTY, MeanStd.EMPTY, 0, 0, Map.of()));
             }
@@ -268,7 +279,7 @@ public record MainTable(List<Entry> entries) {
         for (Metric m : Metric.values()) {
             header.add(m.header);
         }
-        header.addAll(List.of("kNN gain over floor (points)", "Linear gain over floor (points)"));
+        header.addAll(GAIN_HEADERS.values());
         header.addAll(List.of("img/s", "Wall time (min)", "Collapsed", "Paper: ImageNet R50 linear top-1 (%)",
                 "lightly: CIFAR-10 R18 kNN top-1 (%)"));
         Map<PaperNumber, Integer> noteIds = new LinkedHashMap<>();
@@ -281,7 +292,7 @@ public record MainTable(List<Entry> entries) {
             for (Metric m : Metric.values()) {
                 row.add(Cell.stat(e.accuracy(m).scaled(100), 1));
             }
-            for (Metric m : List.of(Metric.KNN_TOP1, Metric.LINEAR_TOP1)) {
+            for (Metric m : GAIN_HEADERS.keySet()) {
                 row.add(e.floor() || e.gain(m).isEmpty() ? Cell.MISSING : Cell.stat(e.gain(m).scaled(100), 1));
             }
             row.add(e.floor() ? Cell.MISSING : Cell.stat(e.imgPerSec(), 1));

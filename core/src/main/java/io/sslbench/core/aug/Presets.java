@@ -209,6 +209,15 @@ public final class Presets {
     }
 
     /**
+     * The linear evaluation's training augmentation (MoCo and SimSiam {@code main_lincls.py}, SwAV
+     * {@code eval_linear.py}: {@code RandomResizedCrop(S)} with torchvision's default scale (0.08, 1), then
+     * {@code RandomHorizontalFlip()}), then normalisation.
+     */
+    public static ViewPipeline linearEval(Target t, Normalization norm) {
+        return view(t.size(), norm, RandomResizedCrop.of(t.size(), 0.08, 1.0), new RandomHorizontalFlip(0.5));
+    }
+
+    /**
      * Evaluation transform (no augmentation): CIFAR: the 32x32 image as is; ImageNet: Resize(256) (shorter
      * side) then CenterCrop(224), as in MoCo/SimSiam {@code main_lincls.py}. Then normalisation.
      */

@@ -30,10 +30,13 @@ final class EvalCommand implements Main.Command {
     @Override
     public String usage() {
         return """
-                usage: sslbench eval --run DIR [--protocol knn|linear|semi1|semi10|random-init-knn|random-init-linear|all ...]
-                                     [--fine-tune-epochs N] [--results FILE] [--data-root DIR]
+                usage: sslbench eval --run DIR [--protocol P ... | all] [--fine-tune-epochs N] [--linear-epochs N]
+                                     [--linear-unaugmented] [--results FILE] [--data-root DIR]
                   --run DIR        a run folder written by sslbench pretrain (config.yaml, model.zip, summary.json)
-                  --protocol P     repeatable; default all
+                  --protocol P     repeatable, one of knn, linear, linear-lbfgs, semi1, semi10, random-init-knn,
+                                   random-init-linear, random-init-linear-lbfgs; default all
+                  --linear-epochs N     linear: N epochs instead of the method's official count (milestones scaled)
+                  --linear-unaugmented  linear: train on the unaugmented images' features, computed once
                   --fine-tune-epochs N  semi1/semi10 fine-tuning epochs (default SimCLR's: 60 for 1%, 30 for 10%)
                   --results FILE   results store to append to (default results/results.jsonl)
                   semi1/semi10: class-balanced 1%/10% of the whole labelled training split (CIFAR-10: 500/5,000
@@ -43,7 +46,8 @@ final class EvalCommand implements Main.Command {
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = Args.parse(argv, Set.of(), Set.of("run", "protocol", "results", "data-root", "fine-tune-epochs"));
+        Args a = Args.parse(argv, Set.of("linear-unaugmented"), Set.of("run", "protocol", "results", "data-root",
+                "fine-tune-epochs", "linear-epochs"));
         if (a.get("run") == null) {
             throw new Args.UsageException("--run is required");
         }
@@ -68,7 +72,8 @@ final class EvalCommand implements Main.Command {
         out.println("evaluating " + dir + " (" + cfg.methodName() + ") with " + protocols);
         List<ResultRow> rows = Evaluate.run(dir.getFileName().toString(), cfg, MethodProvider.forConfig(cfg), online,
                 summary.featuresVertex(), result, prov, data,
-                protocols, Evaluate.Context.adhoc(dir.resolveSibling("subsets"), a.intValue("fine-tune-epochs", 0)), out);
+                protocols, Evaluate.Context.adhoc(dir.resolveSibling("subsets"), a.intValue("fine-tune-epochs", 0),
+                        new Evaluate.LinearBudget(a.intValue("linear-epochs", 0), !a.flag("linear-unaugmented"))), out);
         ResultsStore store = new ResultsStore(Path.of(a.get("results", "results/results.jsonl")));
         store.append(rows);
         out.println("appended " + rows.size() + " rows to " + store.file());

@@ -38,7 +38,7 @@ final class GridCommand implements Main.Command {
             Suite scale = Suite.load(a.get("scale", "quick"));
             List<Long> seeds = a.get("seeds") == null ? List.of()
                     : java.util.Arrays.stream(a.get("seeds").split(",")).map(s -> Long.parseLong(s.trim())).toList();
-            suite = new Suite(scale.name(), scale.overrides(), scale.perMethod(), scale.protocols(), scale.fineTuneEpochs(),
+            suite = new Suite(scale.name(), scale.overrides(), scale.perMethod(), scale.protocols(), scale.fineTuneEpochs(), scale.linear(),
                     List.of(new Suite.Entry(a.get("grid"), seeds)));
         } else {
             throw new Args.UsageException("give --grid or --suite");

@@ -2,6 +2,7 @@ package io.sslbench.eval.grid;
 
 import io.sslbench.core.config.ConfigException;
 import io.sslbench.core.config.ConfigTree;
+import io.sslbench.eval.run.Evaluate;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,8 +16,9 @@ import java.util.Map;
  * ResNet-18, 200 epochs, the lightly/solo-learn recipes).
  */
 public record Suite(String name, Map<String, Object> overrides, Map<String, Map<String, Object>> perMethod,
-                    List<String> protocols, int fineTuneEpochs, List<Entry> grids) {
+                    List<String> protocols, int fineTuneEpochs, Evaluate.LinearBudget linear, List<Entry> grids) {
     public Suite {
+        java.util.Objects.requireNonNull(linear, "linear");
         if (fineTuneEpochs < 0) {
             throw new ConfigException("fineTuneEpochs", "suite " + name + ": must be >= 0 (0 = SimCLR's), got " + fineTuneEpochs);
         }
@@ -73,7 +75,16 @@ public record Suite(String name, Map<String, Object> overrides, Map<String, Map<
         if (!(ft instanceof Number n)) {
             throw new ConfigException("fineTuneEpochs", "suite " + fileOrName + ": expected an integer, got '" + ft + "'");
         }
-        return new Suite(String.valueOf(t.getOrDefault("name", fileOrName)), ov, per, protocols, n.intValue(), grids);
+        Object le = t.getOrDefault("linearEpochs", 0), la = t.getOrDefault("linearAugment", true);
+        if (!(le instanceof Number ln) || ln.intValue() < 0) {
+            throw new ConfigException("linearEpochs", "suite " + fileOrName + ": expected an integer >= 0 (0 = the "
+                    + "method's official count), got '" + le + "'");
+        }
+        if (!(la instanceof Boolean augment)) {
+            throw new ConfigException("linearAugment", "suite " + fileOrName + ": expected true or false, got '" + la + "'");
+        }
+        return new Suite(String.valueOf(t.getOrDefault("name", fileOrName)), ov, per, protocols, n.intValue(),
+                new Evaluate.LinearBudget(ln.intValue(), augment), grids);
     }
 
     private static List<String> strings(Object list) {

@@ -171,7 +171,7 @@ public final class SuiteRunner {
             Pretrain.Data data = dataCache.computeIfAbsent(cfg.data(), k -> Pretrain.loadData(cfg, dataRoot, true));
             Pretrain.Outcome o = Pretrain.run(cfg, runsDir.resolve(j.runId()), data, repo, out);
             List<ResultRow> rows = Evaluate.run(o, j.protocols(), new Evaluate.Context(suite.name(), j.grid(),
-                    j.cellId(), j.cell().axesAsStrings(), runsDir.resolve("subsets"), suite.fineTuneEpochs()), out);
+                    j.cellId(), j.cell().axesAsStrings(), runsDir.resolve("subsets"), suite.fineTuneEpochs(), suite.linear()), out);
             store.append(rows);
             added.addAll(rows);
         }

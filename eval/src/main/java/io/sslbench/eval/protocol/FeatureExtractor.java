@@ -82,7 +82,7 @@ public final class FeatureExtractor {
         return features;
     }
 
-    private static INDArray flatten(INDArray out, String vertex) {
+    static INDArray flatten(INDArray out, String vertex) {
         if (out.rank() == 2) {
             return out.castTo(DataType.FLOAT);
         }

@@ -12,6 +12,8 @@ import io.sslbench.eval.protocol.FeatureExtractor;
 import io.sslbench.eval.protocol.FineTune;
 import io.sslbench.eval.protocol.FineTuneConfig;
 import io.sslbench.eval.protocol.Knn;
+import io.sslbench.eval.protocol.LinearEval;
+import io.sslbench.eval.protocol.LinearEvalConfig;
 import io.sslbench.eval.protocol.LinearProbe;
 import io.sslbench.eval.protocol.LinearProbeConfig;
 import io.sslbench.eval.protocol.SanityCheck;
@@ -33,18 +35,20 @@ import java.util.Map;
  * provenance. Features are extracted once per network, in inference mode, without augmentation
  * ({@link FeatureExtractor#PROTOCOL}); the backbone is checked unchanged after the frozen protocols.
  *
- * <p>Protocols: {@code knn} (k=200, T=0.1, cosine), {@code linear} (L2 logistic regression, L-BFGS),
+ * <p>Protocols: {@code knn} (k=200, T=0.1, cosine), {@code linear} (the method's official linear evaluation: SGD or
+ * LARS on frozen features of augmented images, {@link LinearEval}), {@code linear-lbfgs} (L2 logistic regression on
+ * standardised unaugmented features, L-BFGS: SimCLR's transfer protocol, seconds on a CPU),
  * {@code semi1} / {@code semi10} (fine-tune the whole network on a class-balanced 1% / 10% of the
  * training labels, subsets saved as index files so every method sees the same images), and
- * {@code random-init-knn} / {@code random-init-linear} (the same encoder untrained, kNN and linear probe: the
- * floors every method must beat). The floors depend only on the untrained encoder's weights and the data, so
+ * {@code random-init-knn} / {@code random-init-linear} / {@code random-init-linear-lbfgs} (the same encoder
+ * untrained, under kNN and either linear protocol: the floors every method must beat). The floors depend only on the untrained encoder's weights and the data, so
  * they are computed once per (initial encoder weights, train, test) and reused by every run of a suite.
  */
 public final class Evaluate {
     private Evaluate() {}
 
-    public static final List<String> ALL = List.of("knn", "linear", "semi1", "semi10", "random-init-knn",
-            "random-init-linear");
+    public static final List<String> ALL = List.of("knn", "linear", "linear-lbfgs", "semi1", "semi10",
+            "random-init-knn", "random-init-linear", "random-init-linear-lbfgs");
 
     /** Floor metrics by (hash of the untrained encoder's weights, train, test, protocol); see {@link #floor}. */
     private static final Map<String, Map<String, Double>> FLOORS = new java.util.concurrent.ConcurrentHashMap<>();
@@ -56,18 +60,45 @@ public final class Evaluate {
      *
      * @param subsetDir      folder of the semi-supervised index files (shared by every run of a suite)
      * @param fineTuneEpochs semi-supervised fine-tuning epochs; 0 = SimCLR's (60 for 1%, 30 for 10%)
+     * @param linear         the budget of the {@code linear} protocol (the official one by default)
      */
     public record Context(String suite, String grid, String cell, Map<String, String> axes, Path subsetDir,
-                          int fineTuneEpochs) {
+                          int fineTuneEpochs, LinearBudget linear) {
         public Context {
             if (fineTuneEpochs < 0) {
                 throw new IllegalArgumentException("fineTuneEpochs must be >= 0 (0 = the protocol's default), got "
                         + fineTuneEpochs);
             }
+            java.util.Objects.requireNonNull(linear, "linear");
         }
 
-        public static Context adhoc(Path subsetDir, int fineTuneEpochs) {
-            return new Context("adhoc", "", "", Map.of(), subsetDir, fineTuneEpochs);
+        public static Context adhoc(Path subsetDir, int fineTuneEpochs, LinearBudget linear) {
+            return new Context("adhoc", "", "", Map.of(), subsetDir, fineTuneEpochs, linear);
+        }
+    }
+
+    /**
+     * What a suite may change in the {@code linear} protocol to fit its budget; each change is a DEVIATION from the
+     * official protocol recorded in the row ({@code linearEpochs}, {@code linearAugmented}).
+     *
+     * @param epochs  epochs instead of the method's official count (0 = official)
+     * @param augment false: train on the features of the unaugmented images, computed once (the official protocol
+     *                augments every epoch, which costs a forward pass of the training set per epoch)
+     */
+    public record LinearBudget(int epochs, boolean augment) {
+        public static final LinearBudget OFFICIAL = new LinearBudget(0, true);
+
+        public LinearBudget {
+            if (epochs < 0) {
+                throw new IllegalArgumentException("linear epochs must be >= 0 (0 = the method's official count), got "
+                        + epochs);
+            }
+        }
+
+        /** @return the method's official linear evaluation with this budget applied */
+        public LinearEvalConfig apply(String method) {
+            LinearEvalConfig c = LinearEvalConfig.forMethod(method).withAugment(augment);
+            return epochs > 0 ? c.withEpochs(epochs) : c;
         }
     }
 
@@ -91,7 +122,7 @@ public final class Evaluate {
         float[] mean = data.norm().mean(), std = data.norm().std();
         INDArray before = online.params().dup();
         INDArray ftr = null, fte = null;
-        if (protocols.contains("knn") || protocols.contains("linear")) {
+        if (protocols.contains("knn") || protocols.contains("linear") || protocols.contains("linear-lbfgs")) {
             ftr = FeatureExtractor.extract(online, features, tr, mean, std, 256);
             fte = FeatureExtractor.extract(online, features, te, mean, std, 256);
         }
@@ -105,6 +136,12 @@ public final class Evaluate {
                     m.put("top5", r.top5());
                 }
                 case "linear" -> {
+                    LinearEval.Result r = LinearEval.run(online, features, tr, ftr, fte, te.labels(), data.target(),
+                            data.norm(), ctx.linear().apply(cfg.methodName()));
+                    SanityCheck.assertUnchanged(before, online);
+                    putLinearEval(m, r);
+                }
+                case "linear-lbfgs" -> {
                     LinearProbe.Result r = LinearProbe.evaluate(ftr, tr.labels(), fte, te.labels(), tr.numClasses(),
                             LinearProbeConfig.defaults());
                     SanityCheck.assertUnchanged(before, online);
@@ -131,7 +168,8 @@ public final class Evaluate {
                     m.put("labelled", (double) r.numLabelled());
                     m.put("fineTuneEpochs", (double) r.epochs());
                 }
-                case "random-init-knn", "random-init-linear" -> m.putAll(floor(p, cfg, method, features, data));
+                case "random-init-knn", "random-init-linear", "random-init-linear-lbfgs" ->
+                        m.putAll(floor(p, cfg, method, features, data, ctx.linear()));
                 default -> throw new IllegalStateException(p);
             }
             m.put("evalSeconds", (System.nanoTime() - t0) / 1e9);
@@ -162,7 +200,8 @@ public final class Evaluate {
      * {@code enc_*}; the heads differ between methods but do not touch the features) and the data hashes, so a
      * suite computes each floor once per seed instead of once per run.
      */
-    static Map<String, Double> floor(String protocol, RunConfig cfg, SslMethod method, String features, Pretrain.Data data) {
+    static Map<String, Double> floor(String protocol, RunConfig cfg, SslMethod method, String features, Pretrain.Data data,
+                                     LinearBudget linear) {
         ImageDataset tr = data.train(), te = data.test();
         ComputationGraph fresh = OnlineNetwork.build(OnlineNetwork.EncoderFactory.of(BackboneSpec.parse(cfg.backbone()), method.zeroInitResidual()),
                 method, tr.channels(), data.target().size(), cfg.seed(), DataType.FLOAT).graph();
@@ -175,7 +214,10 @@ public final class Evaluate {
         }
         String key = java.util.HexFormat.of().formatHex(md.digest()) + "|" + features + "|" + tr.sha256() + "|"
                 + te.sha256();
-        Map<String, Double> hit = FLOORS.get(key + "|" + protocol);
+        LinearEvalConfig lc = linear.apply(cfg.methodName());
+        String linearKey = key + "|random-init-linear|" + lc; // its settings differ between methods and budgets
+        String cacheKey = protocol.equals("random-init-linear") ? linearKey : key + "|" + protocol;
+        Map<String, Double> hit = FLOORS.get(cacheKey);
         if (hit != null) {
             return hit;
         }
@@ -185,12 +227,26 @@ public final class Evaluate {
         INDArray b = FeatureExtractor.extract(fresh, features, te, mean, std, 256);
         Knn.Result k = Knn.evaluate(a, tr.labels(), b, te.labels(), tr.numClasses());
         FLOORS.put(key + "|random-init-knn", Map.of("top1", k.top1(), "top5", k.top5()));
-        if (protocol.equals("random-init-linear")) {
+        if (protocol.equals("random-init-linear-lbfgs")) {
             LinearProbe.Result r = LinearProbe.evaluate(a, tr.labels(), b, te.labels(), tr.numClasses(),
                     LinearProbeConfig.defaults());
-            FLOORS.put(key + "|random-init-linear", Map.of("top1", r.top1(), "top5", r.top5()));
+            FLOORS.put(key + "|random-init-linear-lbfgs", Map.of("top1", r.top1(), "top5", r.top5()));
         }
-        return FLOORS.get(key + "|" + protocol);
+        if (protocol.equals("random-init-linear")) {
+            Map<String, Double> m = new LinkedHashMap<>();
+            putLinearEval(m, LinearEval.run(fresh, features, tr, a, b, te.labels(), data.target(), data.norm(), lc));
+            FLOORS.put(linearKey, Map.copyOf(m));
+        }
+        return FLOORS.get(cacheKey);
+    }
+
+    /** The {@code linear} row's metrics: accuracy, and the budget it ran with (what a reader needs to compare it). */
+    private static void putLinearEval(Map<String, Double> m, LinearEval.Result r) {
+        m.put("top1", r.top1());
+        m.put("top5", r.top5());
+        m.put("linearEpochs", (double) r.config().epochs());
+        m.put("linearAugmented", r.config().augment() ? 1.0 : 0.0);
+        m.put("linearFinalLoss", r.finalLoss());
     }
 
     /** Convenience: evaluate a finished {@link Pretrain.Outcome}. */

@@ -50,7 +50,7 @@ class GridAndBaselineTest {
             assertEquals("small-imagenet", j.config().backbone());
             assertEquals(10000, j.config().data().subset(), "suite scale");
             assertEquals(10000, j.config().data().evalSubset(), "suite scale");
-            assertEquals(List.of("knn", "linear", "random-init-knn", "random-init-linear"), j.protocols());
+            assertEquals(List.of("knn", "linear-lbfgs", "random-init-knn", "random-init-linear-lbfgs"), j.protocols());
             // per-method steps: the slow learners train longer, in the methods grid and in their ablations alike
             int epochs = switch (j.config().methodName()) {
                 case "moco-v1", "moco-v2", "byol" -> 9;
@@ -142,9 +142,9 @@ class GridAndBaselineTest {
 
     /** The methods grid's rows of one run: kNN, linear and the run's random-init floors (kNN 0.30, linear 0.35). */
     static List<ResultRow> run(String runId, String method, double knn, double linear) {
-        return List.of(row(runId, "methods", method, "knn", knn, Map.of()), row(runId, "methods", method, "linear", linear, Map.of()),
+        return List.of(row(runId, "methods", method, "knn", knn, Map.of()), row(runId, "methods", method, "linear-lbfgs", linear, Map.of()),
                 row(runId, "methods", method, "random-init-knn", 0.30, Map.of()),
-                row(runId, "methods", method, "random-init-linear", 0.35, Map.of()));
+                row(runId, "methods", method, "random-init-linear-lbfgs", 0.35, Map.of()));
     }
 
     static List<ResultRow> healthy(double simclr) {
@@ -179,7 +179,7 @@ class GridAndBaselineTest {
         List<String> f = Baselines.check(b, healthy(0.40));
         assertEquals(2, f.size(), f.toString());
         assertTrue(f.get(0).contains("simclr") && f.get(0).contains("0.4050") && f.get(0).contains("0.5050"), f.get(0));
-        assertTrue(f.get(1).startsWith("REGRESSION simclr: linear top1 = 0.4550"), f.get(1));
+        assertTrue(f.get(1).startsWith("REGRESSION simclr: linear-lbfgs top1 = 0.4550"), f.get(1));
 
         List<ResultRow> noByol = new ArrayList<>(healthy(0.5));
         noByol.removeIf(r -> r.method().equals("byol"));
@@ -260,7 +260,7 @@ class GridAndBaselineTest {
         assertEquals(List.of(), Baselines.check(b, healthy(0.5)));
         List<String> explained = Baselines.explain(b, healthy(0.5));
         for (String m : List.of("simclr", "byol")) {
-            for (String p : List.of("knn", "linear")) {
+            for (String p : List.of("knn", "linear-lbfgs")) {
                 assertTrue(explained.stream().anyMatch(l -> l.contains("as " + m) && l.contains(p) && l.contains("rejected")),
                         m + " " + p + ": " + explained);
             }
@@ -282,11 +282,11 @@ class GridAndBaselineTest {
         List<String> f = Baselines.check(b, flat);
         assertTrue(f.stream().anyMatch(m -> m.startsWith("NOT LEARNING byol (run run-byol-1") && m.contains("+0.0100")), f.toString());
         List<ResultRow> linearDown = new ArrayList<>(healthy(0.5));
-        linearDown.replaceAll(r -> r.method().equals("byol") && r.protocol().equals("linear")
-                ? row(r.runId(), "methods", "byol", "linear", 0.38, Map.of()) : r);
+        linearDown.replaceAll(r -> r.method().equals("byol") && r.protocol().equals("linear-lbfgs")
+                ? row(r.runId(), "methods", "byol", "linear-lbfgs", 0.38, Map.of()) : r);
         List<String> g = Baselines.check(b, linearDown);
         assertEquals(1, g.size(), g.toString());
-        assertTrue(g.get(0).startsWith("REGRESSION byol: linear top1 = 0.3800"), g.get(0));
+        assertTrue(g.get(0).startsWith("REGRESSION byol: linear-lbfgs top1 = 0.3800"), g.get(0));
     }
 
     @Test

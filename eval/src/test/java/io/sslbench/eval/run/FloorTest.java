@@ -43,7 +43,7 @@ class FloorTest {
                 ms.zeroInitResidual()), ms, 3, 32, 0, DataType.FLOAT);
 
         int misses = Evaluate.FLOOR_MISSES.get();
-        Map<String, Double> knn = Evaluate.floor("random-init-knn", simclr, ms, built.featuresVertex(), data);
+        Map<String, Double> knn = Evaluate.floor("random-init-knn", simclr, ms, built.featuresVertex(), data, Evaluate.LinearBudget.OFFICIAL);
         assertEquals(misses + 1, Evaluate.FLOOR_MISSES.get());
 
         // the same number as extracting the untrained network's features and running kNN directly
@@ -57,22 +57,34 @@ class FloorTest {
         // SimSiam's heads differ but its encoder at seed 0 is SimCLR's (both zero-initialise every residual block's
         // last BN, as their official code): the cached floor is reused
         SslMethod mb = MethodProvider.forConfig(simsiam);
-        assertEquals(knn, Evaluate.floor("random-init-knn", simsiam, mb, built.featuresVertex(), data));
+        assertEquals(knn, Evaluate.floor("random-init-knn", simsiam, mb, built.featuresVertex(), data, Evaluate.LinearBudget.OFFICIAL));
         assertEquals(misses + 1, Evaluate.FLOOR_MISSES.get(), "same encoder weights: no recomputation");
 
-        // the linear floor is computed once (its features are re-extracted), then cached too
-        Map<String, Double> lin = Evaluate.floor("random-init-linear", simsiam, mb, built.featuresVertex(), data);
+        // the L-BFGS linear floor is computed once (its features are re-extracted), then cached too
+        Map<String, Double> lin = Evaluate.floor("random-init-linear-lbfgs", simsiam, mb, built.featuresVertex(), data, Evaluate.LinearBudget.OFFICIAL);
         assertEquals(misses + 2, Evaluate.FLOOR_MISSES.get());
-        assertEquals(lin, Evaluate.floor("random-init-linear", simclr, ms, built.featuresVertex(), data));
+        assertEquals(lin, Evaluate.floor("random-init-linear-lbfgs", simclr, ms, built.featuresVertex(), data, Evaluate.LinearBudget.OFFICIAL));
         assertEquals(misses + 2, Evaluate.FLOOR_MISSES.get());
         assertTrue(lin.get("top1") > 0.15 && lin.get("top1") <= lin.get("top5"), "random conv features beat chance: " + lin);
 
+        // the official linear protocol's floor (here 2 epochs on unaugmented features) is cached per method, whose
+        // settings differ: SimSiam's LARS and SimCLR's Nesterov SGD are two computations on the same encoder
+        Evaluate.LinearBudget quick = new Evaluate.LinearBudget(2, false);
+        Map<String, Double> sgd = Evaluate.floor("random-init-linear", simclr, ms, built.featuresVertex(), data, quick);
+        assertEquals(misses + 3, Evaluate.FLOOR_MISSES.get());
+        assertEquals(sgd, Evaluate.floor("random-init-linear", simclr, ms, built.featuresVertex(), data, quick));
+        assertEquals(misses + 3, Evaluate.FLOOR_MISSES.get());
+        Evaluate.floor("random-init-linear", simsiam, mb, built.featuresVertex(), data, quick);
+        assertEquals(misses + 4, Evaluate.FLOOR_MISSES.get());
+        assertTrue(sgd.get("top1") <= sgd.get("top5") && sgd.get("linearEpochs") == 2 && sgd.get("linearAugmented") == 0, sgd.toString());
+        misses += 2;
+
         // another seed is another encoder: computed afresh
-        Evaluate.floor("random-init-knn", simclr1, MethodProvider.forConfig(simclr1), built.featuresVertex(), data);
+        Evaluate.floor("random-init-knn", simclr1, MethodProvider.forConfig(simclr1), built.featuresVertex(), data, Evaluate.LinearBudget.OFFICIAL);
         assertEquals(misses + 3, Evaluate.FLOOR_MISSES.get());
         // so is MoCo's at seed 0: its official code keeps every BN gamma at 1
         RunConfig moco = config("moco-v2", 0);
-        Evaluate.floor("random-init-knn", moco, MethodProvider.forConfig(moco), built.featuresVertex(), data);
+        Evaluate.floor("random-init-knn", moco, MethodProvider.forConfig(moco), built.featuresVertex(), data, Evaluate.LinearBudget.OFFICIAL);
         assertEquals(misses + 4, Evaluate.FLOOR_MISSES.get());
     }
 }
