@@ -1,7 +1,6 @@
 package io.sslbench.eval.protocol;
 
 import io.sslbench.core.aug.Presets;
-import io.sslbench.core.data.CifarBinaryReader;
 import io.sslbench.core.data.ImageDataset;
 import io.sslbench.core.data.SharedDataAccess;
 import io.sslbench.core.engine.MethodProvider;
@@ -17,7 +16,6 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
 import java.util.Random;
-import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -199,10 +197,8 @@ class LinearEvalTest {
 
     @Test
     void theAugmentedProtocolRunsOnRealImagesLeavesTheEncoderAloneAndIsReproducible() {
-        ImageDataset all = CifarBinaryReader.read("cifar10-subset", "cifar10-binary",
-                List.of(SharedDataAccess.cifarSubset()), 1, 0, CifarBinaryReader.CIFAR10_CLASSES);
-        ImageDataset train = all.subset(IntStream.range(0, 300).toArray(), "lin-train");
-        ImageDataset test = all.subset(IntStream.range(300, 500).toArray(), "lin-test");
+        ImageDataset train = SharedDataAccess.cifarRecords(0, 300, "lin-train");
+        ImageDataset test = SharedDataAccess.cifarRecords(300, 500, "lin-test");
         RunConfig cfg = RunConfig.from(ConfigTree.override(ConfigTree.load("moco-v2-cifar10"), List.of("backbone=small-imagenet")));
         SslMethod m = MethodProvider.forConfig(cfg);
         OnlineNetwork.Built net = OnlineNetwork.build(OnlineNetwork.EncoderFactory.of(BackboneSpec.parse("small-imagenet"),

@@ -3,7 +3,6 @@ package io.sslbench.eval.run;
 import io.sslbench.core.aug.Presets;
 import io.sslbench.core.config.ConfigTree;
 import io.sslbench.core.config.RunConfig;
-import io.sslbench.core.data.CifarBinaryReader;
 import io.sslbench.core.data.ImageDataset;
 import io.sslbench.core.data.SharedDataAccess;
 import io.sslbench.core.engine.MethodProvider;
@@ -18,7 +17,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -31,10 +29,8 @@ class FloorTest {
 
     @Test
     void floorsDependOnTheEncoderInitOnlyAndMatchADirectComputation() {
-        ImageDataset all = CifarBinaryReader.read("cifar10-subset", "cifar10-binary",
-                List.of(SharedDataAccess.cifarSubset()), 1, 0, CifarBinaryReader.CIFAR10_CLASSES);
-        ImageDataset train = all.subset(IntStream.range(0, 400).toArray(), "floor-train");
-        ImageDataset test = all.subset(IntStream.range(400, 600).toArray(), "floor-test");
+        ImageDataset train = SharedDataAccess.cifarRecords(0, 400, "floor-train");
+        ImageDataset test = SharedDataAccess.cifarRecords(400, 600, "floor-test");
         Pretrain.Data data = new Pretrain.Data(train, test, train, Presets.Target.CIFAR,
                 Presets.Target.CIFAR.normalization());
         RunConfig simclr = config("simclr", 0), simsiam = config("simsiam", 0), simclr1 = config("simclr", 1);
