@@ -21,14 +21,19 @@ import static io.sslbench.core.config.ConfigException.check;
  *                         (official: bottleneck; {@code networks.py} uses Haiku's {@code BlockV1}, whose {@code
  *                         scale_init=jnp.zeros} is on the bottleneck's third BN only; the BYOL README notes the
  *                         paper's numbers had gamma 1)
+ * @param bnPerView BN statistics per view in training mode (official: true; {@code byol_experiment.py} forwards
+ *                  {@code view1} and {@code view2} through the online and the target network in separate calls, BN
+ *                  over each view's global batch with cross-replica statistics)
  */
 public record ByolConfig(String name, double baseMomentum, int projHidden, int projOut, int predHidden,
                          boolean excludeBnBias,
-                         String zeroInitResidual) {
+                         String zeroInitResidual, boolean bnPerView) {
     /** deepmind-research/byol: biases and norms excluded from decay and adaptation. */
     static final boolean OFFICIAL_EXCLUDE_BN_BIAS = true;
     /** The official code's residual BN initialisation. */
     static final String OFFICIAL_ZERO_INIT_RESIDUAL = "bottleneck";
+    /** The official code forwards the views separately. */
+    static final boolean OFFICIAL_BN_PER_VIEW = true;
 
     public ByolConfig {
         check(ZeroInitResidual.tokens().contains(zeroInitResidual), "method.zeroInitResidual",
@@ -42,7 +47,7 @@ public record ByolConfig(String name, double baseMomentum, int projHidden, int p
     /** Grill et al. 2020, Sec. 3.3: MLPs 4096 → 256, τ_base = 0.996. */
     public static ByolConfig paper() {
         return new ByolConfig("byol", 0.996, 4096, 256, 4096, OFFICIAL_EXCLUDE_BN_BIAS,
-                OFFICIAL_ZERO_INIT_RESIDUAL);
+                OFFICIAL_ZERO_INIT_RESIDUAL, OFFICIAL_BN_PER_VIEW);
     }
 
     static ByolConfig bind(Map<String, Object> section) {

@@ -24,7 +24,10 @@
  *
  * <h2>Method-level deviations (the method class {@link io.sslbench.byol.Byol}; also reported with every result via {@code deviations()})</h2>
  * <ul>
- *   <li>Both views pass through the online and target networks as one batch, so BN statistics are over 2N rows; the official JAX code forwards each view separately.</li>
+ *   <li>BN per view ({@code method.bnPerView}, default true as the official code, which forwards each view
+ *       separately): both views pass through the networks as one [view1; view2] batch whose halves every BN layer
+ *       normalises with their own statistics; over one device, not cross-replica. The running statistics take one
+ *       step towards the average of the two views' statistics where the official code takes two (one per view).</li>
  *   <li>The target's BN running statistics are EMA-averaged with its weights (DL4J keeps them among the parameters); only batch statistics of the target are used in training.</li>
  *   <li>CIFAR presets use ResNet-18 with the CIFAR stem; LARS excludes biases and BN parameters from adaptation and weight decay, as the paper.</li>
  * </ul>

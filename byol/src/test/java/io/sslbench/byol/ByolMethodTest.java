@@ -40,4 +40,33 @@ class ByolMethodTest {
             assertNull(g.getLayer(mlp + "0_fc").getParam("b"), mlp + ": the BN after the first layer cancels its bias");
         }
     }
+
+    /** Issue 15: the official code forwards each view separately, so BN normalises each view on its own. */
+    @Test
+    void everyBnLayerOfTheOnlineAndTargetNetworksNormalisesEachViewByDefault() {
+        String[] small = {"batchSize=8", "method.projHidden=16", "method.projOut=8", "method.predHidden=16"};
+        MethodHarness perView = MethodHarness.of("byol-cifar10", small);
+        String[] stacked = java.util.Arrays.copyOf(small, small.length + 1);
+        stacked[small.length] = "method.bnPerView=false";
+        MethodHarness together = MethodHarness.of("byol-cifar10", stacked);
+        for (var entry : java.util.Map.of(perView, 2, together, 1).entrySet()) {
+            var ctx = entry.getKey().trainer.context();
+            for (var g : java.util.List.of(ctx.online(), ctx.emaTarget("target").graph())) {
+                long bns = java.util.Arrays.stream(g.getLayers()).filter(l -> l.conf().getLayer()
+                        instanceof io.sslbench.core.nn.fast.FastBatchNormalization).count();
+                assertTrue(bns >= 2, "the MLPs' BN layers at least: " + bns);
+                for (var l : g.getLayers()) {
+                    if (l.conf().getLayer() instanceof io.sslbench.core.nn.fast.FastBatchNormalization f) {
+                        assertEquals(entry.getValue(), f.getGroups(), l.conf().getLayer().getLayerName());
+                    }
+                }
+            }
+        }
+        assertFalse(perView.method.deviations().stream().anyMatch(d -> d.startsWith("method.bnPerView")));
+        assertTrue(together.method.deviations().stream().anyMatch(d -> d.startsWith("method.bnPerView=false")),
+                together.method.deviations().toString());
+        // the same initial weights and batch, normalised per view or over both: another loss
+        double a = perView.step(0).loss().value(), b = together.step(0).loss().value();
+        assertTrue(Double.isFinite(a) && Double.isFinite(b) && Math.abs(a - b) > 1e-4, a + " vs " + b);
+    }
 }

@@ -35,6 +35,7 @@ public final class Ablations {
     public static final String MULTI_CROP = "method.smallCrops";
     public static final String EPSILON = "method.epsilon";
     public static final String TARGET_DECAY = "method.baseMomentum";
+    public static final String BN_PER_VIEW = "method.bnPerView";
 
     /** The paper layouts, in priority order. */
     public static final List<AblationSpec> SPECS = List.of(
@@ -85,7 +86,14 @@ public final class Ablations {
                             + "average of the target network. The paper finds both extremes fail: τ = 0 (target = online "
                             + "network) collapses and τ = 1 (target frozen at its random init) learns far less; values "
                             + "between 0.9 and 0.999 work well.",
-                    Set.of("byol"), List.of(TARGET_DECAY), Map.of(TARGET_DECAY, "τ_base"), Map.of(), Map.of(), false, true));
+                    Set.of("byol"), List.of(TARGET_DECAY), Map.of(TARGET_DECAY, "τ_base"), Map.of(), Map.of(), false, true),
+            new AblationSpec("bn-per-view", "BN layout: statistics per view or over both views",
+                    "The official BYOL and SimSiam code forwards each view separately, so every BN layer normalises each "
+                            + "view with its own batch statistics; SimCLR's concatenates the views and normalises them "
+                            + "together. Each method's official layout is one of the two columns.",
+                    Set.of("byol", "simsiam", "simclr"), List.of(BN_PER_VIEW), Map.of(BN_PER_VIEW, "BN statistics"),
+                    Map.of(BN_PER_VIEW, Map.of("true", "per view", "false", "over both views")),
+                    Map.of(BN_PER_VIEW, List.of("true", "false")), true, false));
 
     /**
      * @param rows all rows of the results store; rows outside grids are ignored

@@ -188,6 +188,11 @@ public final class SimClr implements SslMethod {
     }
 
     @Override
+    public boolean bnPerView() {
+        return cfg.bnPerView();
+    }
+
+    @Override
     public List<String> deviations() {
         List<String> out = new ArrayList<>(List.of(
                 "BN statistics of the projection head are computed over both views together (2N rows), as the official TF code's concatenated batch; the encoder likewise (no per-replica BN).",
@@ -202,6 +207,7 @@ public final class SimClr implements SslMethod {
         }
         out.addAll(SslMethod.trainingChoices(cfg.zeroInitResidual(), SimClrConfig.OFFICIAL_ZERO_INIT_RESIDUAL,
                 cfg.excludeBnBias(), SimClrConfig.OFFICIAL_EXCLUDE_BN_BIAS));
+        out.addAll(SslMethod.bnLayoutChoice(cfg.bnPerView(), SimClrConfig.OFFICIAL_BN_PER_VIEW));
         return out;
     }
 }

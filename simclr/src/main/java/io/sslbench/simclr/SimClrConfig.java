@@ -26,10 +26,12 @@ import static io.sslbench.core.config.ConfigException.check;
  * @param zeroInitResidual which residual blocks start with their last BN gamma at 0: none, all or bottleneck
  *                         (official: all; {@code resnet.py} passes {@code init_zero=True} to the last {@code
  *                         batch_norm_relu} of both block kinds)
+ * @param bnPerView BN statistics per view in training mode (official: false; {@code model.py} concatenates the views
+ *                  and runs the network once; the per-view setting is the BN-layout ablation)
  */
 public record SimClrConfig(String name, double temperature, String head, int projLayers, int hiddenDim, int outDim,
                            int queueSize, double momentum, boolean excludeBnBias,
-                           String zeroInitResidual) {
+                           String zeroInitResidual, boolean bnPerView) {
     /** The memory is off unless asked for: the official v2 code has none. */
     static final int NO_MEMORY = 0;
     /** MoCo's key-encoder momentum (He et al. 2020); SimCLR v2 does not state its memory network's. */
@@ -39,6 +41,11 @@ public record SimClrConfig(String name, double temperature, String head, int pro
     static final boolean OFFICIAL_EXCLUDE_BN_BIAS = true;
     /** The official code's residual BN initialisation. */
     static final String OFFICIAL_ZERO_INIT_RESIDUAL = "all";
+    /**
+     * The official code concatenates the views ({@code tf.concat(features_list, 0)}) and runs the network once, BN over
+     * both (and, with {@code global_bn}, over every core's).
+     */
+    static final boolean OFFICIAL_BN_PER_VIEW = false;
 
     public SimClrConfig {
         check(ZeroInitResidual.tokens().contains(zeroInitResidual), "method.zeroInitResidual",
@@ -55,13 +62,13 @@ public record SimClrConfig(String name, double temperature, String head, int pro
     /** SimCLR v1 (Chen et al. 2020a): 2-layer MLP head to 128, τ = 0.5 (CIFAR-10, appendix B.9). */
     public static SimClrConfig v1() {
         return new SimClrConfig("simclr", 0.5, "mlp", 2, 0, 128, NO_MEMORY, MEMORY_MOMENTUM, OFFICIAL_EXCLUDE_BN_BIAS,
-                OFFICIAL_ZERO_INIT_RESIDUAL);
+                OFFICIAL_ZERO_INIT_RESIDUAL, OFFICIAL_BN_PER_VIEW);
     }
 
     /** SimCLR v2 (Chen et al. 2020b): 3-layer projection head; fine-tuning keeps its first layer. */
     public static SimClrConfig v2() {
         return new SimClrConfig("simclr-v2", 0.5, "mlp", 3, 0, 128, NO_MEMORY, MEMORY_MOMENTUM, OFFICIAL_EXCLUDE_BN_BIAS,
-                OFFICIAL_ZERO_INIT_RESIDUAL);
+                OFFICIAL_ZERO_INIT_RESIDUAL, OFFICIAL_BN_PER_VIEW);
     }
 
     /** @return whether the memory of negatives is on ({@code queueSize > 0}) */

@@ -104,12 +104,18 @@ public final class SimSiam implements SslMethod {
     }
 
     @Override
+    public boolean bnPerView() {
+        return cfg.bnPerView();
+    }
+
+    @Override
     public List<String> deviations() {
         List<String> out = new ArrayList<>(List.of(
-                "Both views are one batch through the encoder and heads, so BN statistics are over 2N rows; the official code forwards each view separately (per-view BN).",
+                "BN per view (method.bnPerView, as the official code): the [view1; view2] batch's halves are normalised with their own statistics on one device, and the running statistics take one step towards the average of the two views' statistics where the official code takes one per view.",
                 "CIFAR presets use ResNet-18 with the CIFAR stem and a 2-layer projector, as the paper's CIFAR appendix; quick suites use a smaller backbone and width."));
         out.addAll(SslMethod.trainingChoices(cfg.zeroInitResidual(), SimSiamConfig.OFFICIAL_ZERO_INIT_RESIDUAL,
                 cfg.excludeBnBias(), SimSiamConfig.OFFICIAL_EXCLUDE_BN_BIAS));
+        out.addAll(SslMethod.bnLayoutChoice(cfg.bnPerView(), SimSiamConfig.OFFICIAL_BN_PER_VIEW));
         return out;
     }
 }

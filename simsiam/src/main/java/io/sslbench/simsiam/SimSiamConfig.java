@@ -22,14 +22,19 @@ import static io.sslbench.core.config.ConfigException.check;
  * @param zeroInitResidual which residual blocks start with their last BN gamma at 0: none, all or bottleneck
  *                         (official: all; {@code builder.py} builds {@code base_encoder(num_classes=dim,
  *                         zero_init_residual=True)})
+ * @param bnPerView BN statistics per view in training mode (official: true; {@code builder.py} computes
+ *                  {@code z1 = self.projector(self.encoder(x1))} and {@code z2} in separate calls, and
+ *                  {@code main_simsiam.py} converts every BN to SyncBN, so each view is normalised over its global batch)
  */
 public record SimSiamConfig(String name, boolean stopGradient, boolean predictor, int projLayers, int dim,
                             int predHidden, boolean fixedPredictorLr, boolean excludeBnBias,
-                            String zeroInitResidual) {
+                            String zeroInitResidual, boolean bnPerView) {
     /** facebookresearch/simsiam decays every parameter (plain SGD). */
     static final boolean OFFICIAL_EXCLUDE_BN_BIAS = false;
     /** The official code's residual BN initialisation. */
     static final String OFFICIAL_ZERO_INIT_RESIDUAL = "all";
+    /** The official code forwards the views separately ({@code z1 = f(x1); z2 = f(x2)}). */
+    static final boolean OFFICIAL_BN_PER_VIEW = true;
 
     public SimSiamConfig {
         check(ZeroInitResidual.tokens().contains(zeroInitResidual), "method.zeroInitResidual",
@@ -42,7 +47,7 @@ public record SimSiamConfig(String name, boolean stopGradient, boolean predictor
     /** Chen & He 2021: 3-layer projector with BN on the output, 2048-d; predictor 2048→512→2048. */
     public static SimSiamConfig paper() {
         return new SimSiamConfig("simsiam", true, true, 3, 2048, 512, true, OFFICIAL_EXCLUDE_BN_BIAS,
-                OFFICIAL_ZERO_INIT_RESIDUAL);
+                OFFICIAL_ZERO_INIT_RESIDUAL, OFFICIAL_BN_PER_VIEW);
     }
 
     static SimSiamConfig bind(Map<String, Object> section) {

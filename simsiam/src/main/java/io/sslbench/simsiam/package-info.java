@@ -15,7 +15,10 @@
  *
  * <h2>Method-level deviations (the method class {@link io.sslbench.simsiam.SimSiam}; also reported with every result via {@code deviations()})</h2>
  * <ul>
- *   <li>Both views are one batch through the encoder and heads, so BN statistics are over 2N rows; the official code forwards each view separately (per-view BN).</li>
+ *   <li>BN per view ({@code method.bnPerView}, default true as the official code, which forwards each view
+ *       separately through SyncBN layers): both views are one [view1; view2] batch whose halves every BN layer
+ *       normalises with their own statistics; over one device. The running statistics take one step towards the
+ *       average of the two views' statistics where the official code takes two (one per view).</li>
  *   <li>CIFAR presets use ResNet-18 with the CIFAR stem and a 2-layer projector, as the paper's CIFAR appendix; quick suites use a smaller backbone and width.</li>
  * </ul>
  */

@@ -82,6 +82,9 @@ public final class OnlineNetwork {
                 .build(), enc.output());
         g.setOutputs("loss", "tap");
         ComputationGraphConfiguration conf = g.build();
+        if (method.bnPerView()) {
+            io.sslbench.core.nn.fast.FastBatchNormalization.applyGroups(conf, SslMethod.VIEWS_PER_BATCH);
+        }
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
         return new Built(graph, enc.output(), enc.featureDim(), head);

@@ -107,6 +107,25 @@ public interface SslMethod {
      */
     io.sslbench.core.nn.ZeroInitResidual zeroInitResidual();
 
+    /**
+     * @return whether, in training mode, every BN layer of the online network (and of the networks cloned from it)
+     *         normalises each view's rows with their own statistics, as official code that forwards the views one at a
+     *         time gets them (BYOL, SimSiam), instead of the views stacked into one batch (SimCLR, SwAV's global
+     *         crops); {@code method.bnPerView} where a method offers the choice. False by default.
+     */
+    default boolean bnPerView() {
+        return false;
+    }
+
+    /** The views a method stacks into one batch ([view1; view2]) when it normalises them per view. */
+    int VIEWS_PER_BATCH = 2;
+
+    /** @return the deviation line of {@code method.bnPerView} set away from the official code (empty when it is not) */
+    static List<String> bnLayoutChoice(boolean bnPerView, boolean official) {
+        return bnPerView == official ? List.of() : List.of(overridden("method.bnPerView", bnPerView, official,
+                "BN statistics per view instead of over the views stacked into one batch"));
+    }
+
     /** @return layer-name prefixes trained at the base learning rate without schedule */
     default Set<String> fixedLrPrefixes() {
         return Set.of();

@@ -80,6 +80,7 @@ public record LinearEvalConfig(String optimizer, double lr, double momentum, boo
                     false, 0.001, 0, "SimSiam main_lincls.py --lars");
             case "simclr", "simclr-v2" -> new LinearEvalConfig("sgd", 0.1, 0.9, true, 0, 100, BATCH, "cosine",
                     List.of(), true, true, 0.001, 0, "SimCLR CIFAR linear evaluation (README)");
+            // DEVIATION: BYOL sweeps the lr on a validation split; 0.2 at batch 1024, scaled to 256, without the sweep
             case "byol" -> new LinearEvalConfig("sgd", 0.05, 0.9, true, 0, 80, BATCH, "cosine", List.of(), true, false,
                     0.001, 0, "BYOL App. C.1 (lr 0.2 at batch 1024, not swept)");
             case "swav" -> new LinearEvalConfig("sgd", 0.3, 0.9, false, 1e-6, 100, BATCH, "cosine", List.of(), true,

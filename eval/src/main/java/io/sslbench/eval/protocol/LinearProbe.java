@@ -141,8 +141,8 @@ public final class LinearProbe {
                 std[j] = 1.0;
             }
         }
-        // DEVIATION: MoCo's main_lincls trains the classifier with SGD (lr 30, 100 epochs) on augmented crops; this
-        // is SimCLR's L-BFGS protocol on fixed features, with one fixed l2 instead of SimCLR's validation sweep.
+        // DEVIATION (protocol linear-lbfgs): not a paper's linear evaluation (that is LinearEval, protocol linear) but
+        // SimCLR's L-BFGS transfer protocol on fixed features, with one fixed l2 instead of SimCLR's validation sweep.
         Objective obj = new Objective(standardise(x, mean, std), trainLabels, numClasses, cfg.l2());
         Lbfgs.Result r = Lbfgs.minimize(obj, new double[obj.numParams()], cfg.history(), cfg.maxIterations(),
                 cfg.tolerance());

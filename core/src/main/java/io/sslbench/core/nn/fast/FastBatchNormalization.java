@@ -25,6 +25,15 @@ public class FastBatchNormalization extends BatchNormalization {
      */
     private boolean center = true;
 
+    /**
+     * Training-mode statistics per group: the batch's rows are G contiguous groups (the views stacked as
+     * {@code [view1; view2]}), each normalised with its own batch mean and variance, as the official code that forwards
+     * each view separately gets them (BYOL, SimSiam); 1 = one set of statistics over the whole batch. Inference uses the
+     * running statistics either way; they move towards the average of the groups' statistics (see
+     * {@link FastBatchNormalizationLayer}). Serialised with the configuration.
+     */
+    private int groups = 1;
+
     /** DL4J's defaults (for JSON deserialisation). */
     public FastBatchNormalization() {
         super();
@@ -76,6 +85,38 @@ public class FastBatchNormalization extends BatchNormalization {
     /** For JSON deserialisation. */
     public void setCenter(boolean center) {
         this.center = center;
+    }
+
+    /** @return the number of row groups normalised separately in training mode (1: the whole batch) */
+    public int getGroups() {
+        return groups;
+    }
+
+    /** For JSON deserialisation, and {@link #applyGroups}. */
+    public void setGroups(int groups) {
+        if (groups < 1) {
+            throw new IllegalArgumentException("BN groups must be >= 1, got " + groups);
+        }
+        this.groups = groups;
+    }
+
+    /**
+     * Sets the training-mode BN grouping of every {@link FastBatchNormalization} layer of a graph configuration. An
+     * initialised graph's layers read these very configuration objects, so they change at once; clones and saved
+     * models keep the grouping.
+     *
+     * @return how many BN layers were set
+     */
+    public static int applyGroups(org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf, int groups) {
+        int n = 0;
+        for (org.deeplearning4j.nn.conf.graph.GraphVertex v : conf.getVertices().values()) {
+            if (v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv
+                    && lv.getLayerConf().getLayer() instanceof FastBatchNormalization f) {
+                f.setGroups(groups);
+                n++;
+            }
+        }
+        return n;
     }
 
     @Override

@@ -33,11 +33,15 @@ import java.nio.FloatBuffer;
  */
 public class FastBatchNormalizationLayer extends BatchNormalization implements KernelInfo {
     private final boolean fast;
-    /** Batch statistics of the last fast training forward, and the input they belong to. */
+    /**
+     * Batch statistics of the last fast training forward, and the input they belong to: per row group
+     * ({@link FastBatchNormalization#getGroups()}), and their average, which moves the running statistics.
+     */
     private INDArray statsInput;
+    private double[][] groupMean;
+    private double[][] groupInvStd;
     private double[] batchMean;
     private double[] batchVar;
-    private double[] batchInvStd;
 
     public FastBatchNormalizationLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -64,6 +68,12 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         if (!fastFor(input)) {
+            if (training && layerConf() instanceof FastBatchNormalization f && f.getGroups() > 1) {
+                throw new UnsupportedOperationException("BN layer " + f.getLayerName() + " normalises " + f.getGroups()
+                        + " row groups (views) separately, which only its fast kernels do (FLOAT, NCHW or 2-d input, "
+                        + "DL4J helpers enabled); this input is " + input.dataType() + " rank " + input.rank()
+                        + " with helpers " + (fast ? "on" : "off"));
+            }
             statsInput = null;
             return super.activate(training, workspaceMgr);
         }
@@ -76,12 +86,7 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.shape(), 'c');
         float[] gamma = scale(c), beta = shift(c);
         if (training) {
-            double[] mean = new double[c], var = new double[c], invStd = new double[c];
-            BnKernels.forwardTrain(Buffers.floats(x), Buffers.floats(out), n, c, s, gamma, beta, layerConf().getEps(), mean, var, invStd);
-            statsInput = input;
-            batchMean = mean;
-            batchVar = var;
-            batchInvStd = invStd;
+            forwardTrain(x, out, n, c, s, gamma, beta);
         } else {
             double[] mean = getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).toDoubleVector();
             double[] var = runningVariance();
@@ -106,19 +111,21 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
         int n = (int) x.size(0), c = (int) x.size(1), s = (int) (x.length() / ((long) n * c));
         if (statsInput != input) {
             // no fast training forward of this input (e.g. a forward through DL4J's code in between): statistics again
-            double[] mean = new double[c], var = new double[c], invStd = new double[c];
-            INDArray scratch = x.ulike();
-            BnKernels.forwardTrain(Buffers.floats(x), Buffers.floats(scratch), n, c, s, scale(c), shift(c), layerConf().getEps(),
-                    mean, var, invStd);
-            statsInput = input;
-            batchMean = mean;
-            batchVar = var;
-            batchInvStd = invStd;
+            forwardTrain(x, x.ulike(), n, c, s, scale(c), shift(c));
         }
         INDArray dy = Buffers.dense(epsilon);
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
         float[] dGamma = new float[c], dBeta = new float[c];
-        BnKernels.backward(Buffers.floats(x), Buffers.floats(dy), Buffers.floats(dx), n, c, s, scale(c), batchMean, batchInvStd, dGamma, dBeta);
+        int groups = groupMean.length, rows = n / groups, len = rows * c * s;
+        float[] gGamma = new float[c], gBeta = new float[c];
+        for (int g = 0; g < groups; g++) {
+            BnKernels.backward(slice(x, g * len, len), slice(dy, g * len, len), slice(dx, g * len, len), rows, c, s,
+                    scale(c), groupMean[g], groupInvStd[g], gGamma, gBeta);
+            for (int ch = 0; ch < c; ch++) {
+                dGamma[ch] += gGamma[ch];
+                dBeta[ch] += gBeta[ch];
+            }
+        }
 
         Gradient g = new DefaultGradient();
         if (!layerConf().isLockGammaBeta()) {
@@ -131,6 +138,45 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
         }
         runningStatisticsDelta(g, c);
         return withoutShiftGradient(new Pair<>(g, dx));
+    }
+
+    /**
+     * The training forward: each of the layer's G row groups ({@link FastBatchNormalization#getGroups()}, contiguous
+     * blocks of n/G rows) normalised with its own batch statistics; the running statistics move towards their average
+     * (one step with the mean of the groups' means and biased variances, as {@code SplitBatchNormalization} and, by
+     * linearity, lightly's {@code SplitBatchNorm}).
+     */
+    private void forwardTrain(INDArray x, INDArray out, int n, int c, int s, float[] gamma, float[] beta) {
+        int groups = layerConf() instanceof FastBatchNormalization f ? f.getGroups() : 1;
+        if (n % groups != 0) {
+            throw new IllegalArgumentException("BN layer " + layerConf().getLayerName() + " normalises " + groups
+                    + " groups of rows (one per view) separately, but the batch has " + n + " rows, not a multiple of "
+                    + groups);
+        }
+        int rows = n / groups, len = rows * c * s;
+        groupMean = new double[groups][c];
+        groupInvStd = new double[groups][c];
+        batchMean = new double[c];
+        batchVar = new double[c];
+        double[] var = new double[c];
+        for (int g = 0; g < groups; g++) {
+            BnKernels.forwardTrain(slice(x, g * len, len), slice(out, g * len, len), rows, c, s, gamma, beta,
+                    layerConf().getEps(), groupMean[g], var, groupInvStd[g]);
+            for (int ch = 0; ch < c; ch++) {
+                batchMean[ch] += groupMean[g][ch] / groups;
+                batchVar[ch] += var[ch] / groups;
+            }
+        }
+        statsInput = input;
+    }
+
+    /** @return elements {@code [from, from + len)} of a dense FLOAT array as a buffer indexed from 0 */
+    private static FloatBuffer slice(INDArray a, int from, int len) {
+        FloatBuffer b = Buffers.floats(a);
+        if (from == 0 && len == b.limit()) {
+            return b;
+        }
+        return b.duplicate().position(from).limit(from + len).slice();
     }
 
     /** A BN without shift ({@link FastBatchNormalization#withoutShift()}): beta's gradient is 0, so beta stays 0. */

@@ -346,4 +346,75 @@ class FastLayersTest {
         assertTrue(((FastBatchNormalization) NeuralNetConfiguration.fromJson(
                 new NeuralNetConfiguration.Builder().layer(fastBn(6, false)).build().toJson()).getLayer()).isCenter());
     }
+
+    @Test
+    void batchNormPerViewNormalisesEachHalfOnItsOwnAndAveragesTheRunningStatistics() {
+        assumeTrue(Backend.helpersEnabled(), "the fast path runs where DL4J's helpers are enabled");
+        Nd4j.getRandom().setSeed(9);
+        for (long[] shape : new long[][]{{12, 5}, {8, 3, 4, 4}}) {
+            long c = shape[1];
+            FastBatchNormalization perView = fastBn(c, false);
+            perView.setGroups(2);
+            Layer grouped = standalone(perView, DataType.FLOAT);
+            Layer[] halves = {standalone(fastBn(c, false), DataType.DOUBLE), standalone(fastBn(c, false), DataType.DOUBLE)};
+            INDArray gamma = Nd4j.rand(DataType.DOUBLE, 1, c).addi(0.5), beta = Nd4j.randn(DataType.DOUBLE, 1, c);
+            INDArray rMean = Nd4j.randn(DataType.DOUBLE, 1, c), rVar = Nd4j.rand(DataType.DOUBLE, 1, c).addi(0.5);
+            for (Layer l : new Layer[]{grouped, halves[0], halves[1]}) {
+                l.getParam("gamma").assign(gamma);
+                l.getParam("beta").assign(beta);
+                l.getParam("mean").assign(rMean);
+                l.getParam("var").assign(rVar);
+            }
+            // the two views with different statistics, so one set over both would differ from two sets
+            INDArray x = Nd4j.randn(DataType.FLOAT, shape), dy = Nd4j.randn(DataType.FLOAT, shape);
+            long half = shape[0] / 2;
+            x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(half, shape[0])).muli(3f).addi(2f);
+            grouped.setInput(x, NO_WS);
+            INDArray y = grouped.activate(true, NO_WS).dup();
+            Pair<Gradient, INDArray> g = backward(grouped, dy);
+            INDArray[] yRef = new INDArray[2], dxRef = new INDArray[2];
+            Gradient[] gRef = new Gradient[2];
+            for (int v = 0; v < 2; v++) {
+                var rows = org.nd4j.linalg.indexing.NDArrayIndex.interval(v * half, (v + 1) * half);
+                halves[v].setInput(x.get(rows).castTo(DataType.DOUBLE), NO_WS);
+                yRef[v] = halves[v].activate(true, NO_WS).dup();
+                Pair<Gradient, INDArray> p = backward(halves[v], dy.get(rows).castTo(DataType.DOUBLE));
+                dxRef[v] = p.getSecond();
+                gRef[v] = p.getFirst();
+            }
+            String what = Arrays.toString(shape);
+            assertTrue(relDiff(y, Nd4j.concat(0, yRef)) < TOL, what + " forward per view");
+            assertTrue(relDiff(g.getSecond(), Nd4j.concat(0, dxRef)) < TOL, what + " dL/dx per view");
+            for (String k : new String[]{"gamma", "beta"}) {
+                INDArray sum = gRef[0].getGradientFor(k).add(gRef[1].getGradientFor(k));
+                assertTrue(relDiff(g.getFirst().getGradientFor(k), sum) < TOL, what + " d" + k + " = the views' sum");
+            }
+            for (String k : new String[]{"mean", "var"}) {
+                // one running-statistics step towards the average of the views' statistics: the deltas average
+                INDArray avg = gRef[0].getGradientFor(k).add(gRef[1].getGradientFor(k)).muli(0.5);
+                assertTrue(relDiff(g.getFirst().getGradientFor(k), avg) < TOL, what + " running " + k);
+            }
+            // and it is not the one-set-of-statistics BN over the whole batch
+            Layer whole = standalone(fastBn(c, false), DataType.FLOAT);
+            whole.getParam("gamma").assign(gamma);
+            whole.getParam("beta").assign(beta);
+            whole.setInput(x, NO_WS);
+            assertTrue(relDiff(whole.activate(true, NO_WS), y) > 0.1, what + ": grouping changes the output");
+        }
+        // an odd batch cannot be split into two views; inference ignores the grouping
+        FastBatchNormalization perView = fastBn(4, false);
+        perView.setGroups(2);
+        Layer l = standalone(perView, DataType.FLOAT);
+        l.setInput(Nd4j.randn(DataType.FLOAT, 5, 4), NO_WS);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> l.activate(true, NO_WS));
+        assertTrue(e.getMessage().contains("5 rows"), e.getMessage());
+        assertEquals(5, l.activate(false, NO_WS).size(0));
+        // DL4J's path (DOUBLE) cannot group: refused by name rather than silently normalising the whole batch
+        Layer dbl = standalone(perView, DataType.DOUBLE);
+        dbl.setInput(Nd4j.randn(DataType.DOUBLE, 4, 4), NO_WS);
+        assertThrows(UnsupportedOperationException.class, () -> dbl.activate(true, NO_WS));
+        // the grouping is part of the saved configuration
+        NeuralNetConfiguration conf = new NeuralNetConfiguration.Builder().layer(perView).build();
+        assertEquals(2, ((FastBatchNormalization) NeuralNetConfiguration.fromJson(conf.toJson()).getLayer()).getGroups());
+    }
 }
