@@ -24,61 +24,74 @@ final class BnKernels {
     private BnKernels() {}
 
     /**
-     * Training-mode forward: batch statistics, normalisation, scale and shift.
+     * Training-mode forward: batch statistics, normalisation, scale and shift, per group of rows.
      *
      * @param x      input {@code [N, C, S]}
      * @param y      output, same layout (may not alias {@code x})
+     * @param groups G: rows {@code [g N/G, (g+1) N/G)} are normalised with their own statistics (N a multiple of G)
      * @param gamma  scale per channel
      * @param beta   shift per channel
-     * @param mean   out: batch mean per channel
-     * @param var    out: biased batch variance per channel
-     * @param invStd out: {@code 1 / sqrt(var + eps)} per channel
+     * @param mean   out: batch mean per group and channel, {@code [G][C]}
+     * @param var    out: biased batch variance per group and channel
+     * @param invStd out: {@code 1 / sqrt(var + eps)} per group and channel
      */
-    static void forwardTrain(FloatBuffer x, FloatBuffer y, int n, int c, int s, float[] gamma, float[] beta, double eps,
-                             double[] mean, double[] var, double[] invStd) {
-        double count = (double) n * s;
+    static void forwardTrain(FloatBuffer x, FloatBuffer y, int n, int c, int s, int groups, float[] gamma, float[] beta,
+                             double eps, double[][] mean, double[][] var, double[][] invStd) {
+        int rows = n / groups;
+        double count = (double) rows * s;
         if (s == 1) {
-            double[] sum = new double[c];
-            for (int i = 0; i < n; i++) {
-                int base = i * c;
-                for (int ch = 0; ch < c; ch++) {
-                    sum[ch] += x.get(base + ch);
-                }
-            }
-            for (int ch = 0; ch < c; ch++) {
-                mean[ch] = sum[ch] / count;
-                sum[ch] = 0;
-            }
-            for (int i = 0; i < n; i++) {
-                int base = i * c;
-                for (int ch = 0; ch < c; ch++) {
-                    double d = x.get(base + ch) - mean[ch];
-                    sum[ch] += d * d;
-                }
-            }
             float[] a = new float[c], b = new float[c];
-            for (int ch = 0; ch < c; ch++) {
-                var[ch] = sum[ch] / count;
-                invStd[ch] = 1.0 / Math.sqrt(var[ch] + eps);
-                a[ch] = (float) (gamma[ch] * invStd[ch]);
-                b[ch] = (float) (beta[ch] - mean[ch] * gamma[ch] * invStd[ch]);
+            double[] sum = new double[c];
+            for (int g = 0; g < groups; g++) {
+                java.util.Arrays.fill(sum, 0);
+                for (int i = g * rows; i < (g + 1) * rows; i++) {
+                    int base = i * c;
+                    for (int ch = 0; ch < c; ch++) {
+                        sum[ch] += x.get(base + ch);
+                    }
+                }
+                for (int ch = 0; ch < c; ch++) {
+                    mean[g][ch] = sum[ch] / count;
+                    sum[ch] = 0;
+                }
+                for (int i = g * rows; i < (g + 1) * rows; i++) {
+                    int base = i * c;
+                    for (int ch = 0; ch < c; ch++) {
+                        double d = x.get(base + ch) - mean[g][ch];
+                        sum[ch] += d * d;
+                    }
+                }
+                for (int ch = 0; ch < c; ch++) {
+                    var[g][ch] = sum[ch] / count;
+                    invStd[g][ch] = 1.0 / Math.sqrt(var[g][ch] + eps);
+                    a[ch] = (float) (gamma[ch] * invStd[g][ch]);
+                    b[ch] = (float) (beta[ch] - mean[g][ch] * gamma[ch] * invStd[g][ch]);
+                }
+                for (int i = g * rows; i < (g + 1) * rows; i++) {
+                    int base = i * c;
+                    for (int ch = 0; ch < c; ch++) {
+                        y.put(base + ch, x.get(base + ch) * a[ch] + b[ch]);
+                    }
+                }
             }
-            forwardAffine(x, y, n, c, 1, a, b);
             return;
         }
         channels(c, (long) n * c * s, ch -> {
             float[] v = gather(x, n, c, s, ch, SCRATCH_A.get());
-            int len = n * s;
-            double m = sum(v, len) / count;
-            double var0 = squaredDeviation(v, len, (float) m) / count;
-            double r = 1.0 / Math.sqrt(var0 + eps);
-            mean[ch] = m;
-            var[ch] = var0;
-            invStd[ch] = r;
-            float a = (float) (gamma[ch] * r);
-            float b = (float) (beta[ch] - m * gamma[ch] * r);
-            for (int j = 0; j < len; j++) {
-                v[j] = v[j] * a + b;
+            int len = rows * s;
+            for (int g = 0; g < groups; g++) {
+                int off = g * len;
+                double m = sum(v, off, len) / count;
+                double var0 = squaredDeviation(v, off, len, (float) m) / count;
+                double r = 1.0 / Math.sqrt(var0 + eps);
+                mean[g][ch] = m;
+                var[g][ch] = var0;
+                invStd[g][ch] = r;
+                float a = (float) (gamma[ch] * r);
+                float b = (float) (beta[ch] - m * gamma[ch] * r);
+                for (int j = off; j < off + len; j++) {
+                    v[j] = v[j] * a + b;
+                }
             }
             scatter(v, y, n, c, s, ch);
         });
@@ -108,52 +121,69 @@ final class BnKernels {
     }
 
     /**
-     * Training-mode backward (batch statistics of the forward).
+     * Training-mode backward (batch statistics of the forward, per group of rows as there).
      *
      * @param x      the forward's input {@code [N, C, S]}
      * @param dy     gradient at the output, same layout
      * @param dx     out: gradient at the input, same layout (may alias {@code dy})
-     * @param dGamma out: {@code sum dy * xhat} per channel
-     * @param dBeta  out: {@code sum dy} per channel
+     * @param dGamma out: {@code sum dy * xhat} per channel, summed over the groups
+     * @param dBeta  out: {@code sum dy} per channel, summed over the groups
      */
-    static void backward(FloatBuffer x, FloatBuffer dy, FloatBuffer dx, int n, int c, int s, float[] gamma,
-                         double[] mean, double[] invStd, float[] dGamma, float[] dBeta) {
-        double count = (double) n * s;
+    static void backward(FloatBuffer x, FloatBuffer dy, FloatBuffer dx, int n, int c, int s, int groups, float[] gamma,
+                         double[][] mean, double[][] invStd, float[] dGamma, float[] dBeta) {
+        int rows = n / groups;
+        double count = (double) rows * s;
+        java.util.Arrays.fill(dGamma, 0);
+        java.util.Arrays.fill(dBeta, 0);
+        float[] ka = new float[c], kb = new float[c], kc = new float[c], gGamma = new float[c], gBeta = new float[c];
         if (s == 1) {
             double[] sdy = new double[c], sdyx = new double[c];
-            for (int i = 0; i < n; i++) {
-                int base = i * c;
-                for (int ch = 0; ch < c; ch++) {
-                    double g = dy.get(base + ch);
-                    sdy[ch] += g;
-                    sdyx[ch] += g * (x.get(base + ch) - mean[ch]);
+            for (int g = 0; g < groups; g++) {
+                java.util.Arrays.fill(sdy, 0);
+                java.util.Arrays.fill(sdyx, 0);
+                for (int i = g * rows; i < (g + 1) * rows; i++) {
+                    int base = i * c;
+                    for (int ch = 0; ch < c; ch++) {
+                        double d = dy.get(base + ch);
+                        sdy[ch] += d;
+                        sdyx[ch] += d * (x.get(base + ch) - mean[g][ch]);
+                    }
                 }
-            }
-            float[] ka = new float[c], kb = new float[c], kc = new float[c];
-            for (int ch = 0; ch < c; ch++) {
-                coefficients(ch, gamma, mean, invStd, sdy[ch], sdyx[ch], count, dGamma, dBeta, ka, kb, kc);
-            }
-            for (int i = 0; i < n; i++) {
-                int base = i * c;
                 for (int ch = 0; ch < c; ch++) {
-                    dx.put(base + ch, dy.get(base + ch) * ka[ch] + x.get(base + ch) * kb[ch] + kc[ch]);
+                    coefficients(ch, gamma, mean[g], invStd[g], sdy[ch], sdyx[ch], count, gGamma, gBeta, ka, kb, kc);
+                    dGamma[ch] += gGamma[ch];
+                    dBeta[ch] += gBeta[ch];
+                }
+                for (int i = g * rows; i < (g + 1) * rows; i++) {
+                    int base = i * c;
+                    for (int ch = 0; ch < c; ch++) {
+                        dx.put(base + ch, dy.get(base + ch) * ka[ch] + x.get(base + ch) * kb[ch] + kc[ch]);
+                    }
                 }
             }
             return;
         }
-        float[] ka = new float[c], kb = new float[c], kc = new float[c];
         channels(c, (long) n * c * s, ch -> {
-            int len = n * s;
-            float[] g = gather(dy, n, c, s, ch, SCRATCH_A.get());
+            int len = rows * s;
+            float[] gr = gather(dy, n, c, s, ch, SCRATCH_A.get());
             float[] v = gather(x, n, c, s, ch, SCRATCH_B.get());
-            float m = (float) mean[ch];
-            double sdy = sum(g, len), sdyx = dot(g, v, len, m);
-            coefficients(ch, gamma, mean, invStd, sdy, sdyx, count, dGamma, dBeta, ka, kb, kc);
-            float a = ka[ch], b = kb[ch], k = kc[ch];
-            for (int j = 0; j < len; j++) {
-                g[j] = g[j] * a + v[j] * b + k;
+            float dg = 0, db = 0;
+            float[] k = new float[3];
+            for (int g = 0; g < groups; g++) {
+                int off = g * len;
+                float m = (float) mean[g][ch];
+                double sdy = sum(gr, off, len), sdyx = dot(gr, v, off, len, m);
+                float[] one = coefficients(gamma[ch], mean[g][ch], invStd[g][ch], sdy, sdyx, count, k);
+                dg += one[0];
+                db += one[1];
+                float a = k[0], b = k[1], kk = k[2];
+                for (int j = off; j < off + len; j++) {
+                    gr[j] = gr[j] * a + v[j] * b + kk;
+                }
             }
-            scatter(g, dx, n, c, s, ch);
+            dGamma[ch] = dg;
+            dBeta[ch] = db;
+            scatter(gr, dx, n, c, s, ch);
         });
     }
 
@@ -163,13 +193,24 @@ final class BnKernels {
      */
     private static void coefficients(int ch, float[] gamma, double[] mean, double[] invStd, double sdy, double sdyx,
                                      double count, float[] dGamma, float[] dBeta, float[] ka, float[] kb, float[] kc) {
-        double r = invStd[ch], g = gamma[ch];
-        dBeta[ch] = (float) sdy;
-        dGamma[ch] = (float) (sdyx * r);
+        float[] k = new float[3];
+        float[] d = coefficients(gamma[ch], mean[ch], invStd[ch], sdy, sdyx, count, k);
+        dGamma[ch] = d[0];
+        dBeta[ch] = d[1];
+        ka[ch] = k[0];
+        kb[ch] = k[1];
+        kc[ch] = k[2];
+    }
+
+    /** One channel's {@link #coefficients}: writes {@code a, b, k} into {@code k}; @return {dGamma, dBeta} */
+    private static float[] coefficients(float gamma, double mean, double invStd, double sdy, double sdyx, double count,
+                                        float[] k) {
+        double r = invStd, g = gamma;
         double r3 = r * r * r;
-        ka[ch] = (float) (g * r);
-        kb[ch] = (float) (-g * r3 * sdyx / count);
-        kc[ch] = (float) (-g * r * sdy / count + g * r3 * sdyx * mean[ch] / count);
+        k[0] = (float) (g * r);
+        k[1] = (float) (-g * r3 * sdyx / count);
+        k[2] = (float) (-g * r * sdy / count + g * r3 * sdyx * mean / count);
+        return new float[]{(float) (sdyx * r), (float) sdy};
     }
 
     /** Per-thread scratch holding one channel's values (N planes of S), grown on demand. */
@@ -196,11 +237,11 @@ final class BnKernels {
         }
     }
 
-    /** Sum of {@code v[0..len)}: four float partial sums per block of 256 values, blocks added in double. */
-    private static double sum(float[] v, int len) {
+    /** Sum of {@code v[off..off+len)}: four float partial sums per block of 256 values, blocks added in double. */
+    private static double sum(float[] v, int off, int len) {
         double total = 0;
-        for (int start = 0; start < len; start += 256) {
-            int end = Math.min(len, start + 256), j = start;
+        for (int start = off; start < off + len; start += 256) {
+            int end = Math.min(off + len, start + 256), j = start;
             float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
             for (; j + 3 < end; j += 4) {
                 s0 += v[j];
@@ -217,10 +258,10 @@ final class BnKernels {
     }
 
     /** Sum of {@code (v[j] - m)^2}, blocked as {@link #sum}. */
-    private static double squaredDeviation(float[] v, int len, float m) {
+    private static double squaredDeviation(float[] v, int off, int len, float m) {
         double total = 0;
-        for (int start = 0; start < len; start += 256) {
-            int end = Math.min(len, start + 256), j = start;
+        for (int start = off; start < off + len; start += 256) {
+            int end = Math.min(off + len, start + 256), j = start;
             float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
             for (; j + 3 < end; j += 4) {
                 float d0 = v[j] - m, d1 = v[j + 1] - m, d2 = v[j + 2] - m, d3 = v[j + 3] - m;
@@ -239,10 +280,10 @@ final class BnKernels {
     }
 
     /** Sum of {@code g[j] * (x[j] - m)}, blocked as {@link #sum}. */
-    private static double dot(float[] g, float[] x, int len, float m) {
+    private static double dot(float[] g, float[] x, int off, int len, float m) {
         double total = 0;
-        for (int start = 0; start < len; start += 256) {
-            int end = Math.min(len, start + 256), j = start;
+        for (int start = off; start < off + len; start += 256) {
+            int end = Math.min(off + len, start + 256), j = start;
             float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
             for (; j + 3 < end; j += 4) {
                 s0 += g[j] * (x[j] - m);

@@ -116,16 +116,8 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
         INDArray dy = Buffers.dense(epsilon);
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
         float[] dGamma = new float[c], dBeta = new float[c];
-        int groups = groupMean.length, rows = n / groups, len = rows * c * s;
-        float[] gGamma = new float[c], gBeta = new float[c];
-        for (int g = 0; g < groups; g++) {
-            BnKernels.backward(slice(x, g * len, len), slice(dy, g * len, len), slice(dx, g * len, len), rows, c, s,
-                    scale(c), groupMean[g], groupInvStd[g], gGamma, gBeta);
-            for (int ch = 0; ch < c; ch++) {
-                dGamma[ch] += gGamma[ch];
-                dBeta[ch] += gBeta[ch];
-            }
-        }
+        BnKernels.backward(Buffers.floats(x), Buffers.floats(dy), Buffers.floats(dx), n, c, s, groupMean.length, scale(c),
+                groupMean, groupInvStd, dGamma, dBeta);
 
         Gradient g = new DefaultGradient();
         if (!layerConf().isLockGammaBeta()) {
@@ -153,30 +145,25 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
                     + " groups of rows (one per view) separately, but the batch has " + n + " rows, not a multiple of "
                     + groups);
         }
-        int rows = n / groups, len = rows * c * s;
         groupMean = new double[groups][c];
         groupInvStd = new double[groups][c];
-        batchMean = new double[c];
-        batchVar = new double[c];
-        double[] var = new double[c];
-        for (int g = 0; g < groups; g++) {
-            BnKernels.forwardTrain(slice(x, g * len, len), slice(out, g * len, len), rows, c, s, gamma, beta,
-                    layerConf().getEps(), groupMean[g], var, groupInvStd[g]);
-            for (int ch = 0; ch < c; ch++) {
-                batchMean[ch] += groupMean[g][ch] / groups;
-                batchVar[ch] += var[ch] / groups;
+        double[][] var = new double[groups][c];
+        BnKernels.forwardTrain(Buffers.floats(x), Buffers.floats(out), n, c, s, groups, gamma, beta, layerConf().getEps(),
+                groupMean, var, groupInvStd);
+        if (groups == 1) {
+            batchMean = groupMean[0];
+            batchVar = var[0];
+        } else {
+            batchMean = new double[c];
+            batchVar = new double[c];
+            for (int g = 0; g < groups; g++) {
+                for (int ch = 0; ch < c; ch++) {
+                    batchMean[ch] += groupMean[g][ch] / groups;
+                    batchVar[ch] += var[g][ch] / groups;
+                }
             }
         }
         statsInput = input;
-    }
-
-    /** @return elements {@code [from, from + len)} of a dense FLOAT array as a buffer indexed from 0 */
-    private static FloatBuffer slice(INDArray a, int from, int len) {
-        FloatBuffer b = Buffers.floats(a);
-        if (from == 0 && len == b.limit()) {
-            return b;
-        }
-        return b.duplicate().position(from).limit(from + len).slice();
     }
 
     /** A BN without shift ({@link FastBatchNormalization#withoutShift()}): beta's gradient is 0, so beta stays 0. */
