@@ -46,8 +46,13 @@ public final class Byol implements SslMethod {
      */
     @Override
     public String addHeads(GraphBuilder g, String features, int featureDim) {
-        projection = Heads.add(g, features, List.of(Heads.Block.bnRelu(cfg.projHidden()), Heads.Block.linearNoBias(cfg.projOut())), "proj");
-        return Heads.add(g, projection, List.of(Heads.Block.bnRelu(cfg.predHidden()), Heads.Block.linearNoBias(cfg.projOut())), "pred");
+        projection = Heads.add(g, features, List.of(hidden(cfg.projHidden()), Heads.Block.linearNoBias(cfg.projOut())), "proj");
+        return Heads.add(g, projection, List.of(hidden(cfg.predHidden()), Heads.Block.linearNoBias(cfg.projOut())), "pred");
+    }
+
+    /** The MLPs' hidden layer: linear, BN, ReLU; without {@code method.mlpBn} linear with bias and ReLU. */
+    private Heads.Block hidden(int width) {
+        return cfg.mlpBn() ? Heads.Block.bnRelu(width) : Heads.Block.relu(width);
     }
 
     @Override
@@ -103,6 +108,9 @@ public final class Byol implements SslMethod {
         out.addAll(SslMethod.trainingChoices(cfg.zeroInitResidual(), ByolConfig.OFFICIAL_ZERO_INIT_RESIDUAL,
                 cfg.excludeBnBias(), ByolConfig.OFFICIAL_EXCLUDE_BN_BIAS));
         out.addAll(SslMethod.bnLayoutChoice(cfg.bnPerView(), ByolConfig.OFFICIAL_BN_PER_VIEW));
+        if (!cfg.mlpBn()) {
+            out.add(SslMethod.overridden("method.mlpBn", false, true, "no BN in the projector's and predictor's hidden layer"));
+        }
         return out;
     }
 }

@@ -21,13 +21,16 @@ import static io.sslbench.core.config.ConfigException.check;
  *                         (official: bottleneck; {@code networks.py} uses Haiku's {@code BlockV1}, whose {@code
  *                         scale_init=jnp.zeros} is on the bottleneck's third BN only; the BYOL README notes the
  *                         paper's numbers had gamma 1)
+ * @param mlpBn     BN after the hidden layer of the projector and the predictor (official: true, {@code networks.py}'s
+ *                  MLP); false is the survey's ablation (BN is what keeps BYOL from collapsing in reproductions
+ *                  without it): the hidden layer then has a bias and only the ReLU
  * @param bnPerView BN statistics per view in training mode (official: true; {@code byol_experiment.py} forwards
  *                  {@code view1} and {@code view2} through the online and the target network in separate calls, BN
  *                  over each view's global batch with cross-replica statistics)
  */
 public record ByolConfig(String name, double baseMomentum, int projHidden, int projOut, int predHidden,
                          boolean excludeBnBias,
-                         String zeroInitResidual, boolean bnPerView) {
+                         String zeroInitResidual, boolean mlpBn, boolean bnPerView) {
     /** deepmind-research/byol: biases and norms excluded from decay and adaptation. */
     static final boolean OFFICIAL_EXCLUDE_BN_BIAS = true;
     /** The official code's residual BN initialisation. */
@@ -47,7 +50,7 @@ public record ByolConfig(String name, double baseMomentum, int projHidden, int p
     /** Grill et al. 2020, Sec. 3.3: MLPs 4096 → 256, τ_base = 0.996. */
     public static ByolConfig paper() {
         return new ByolConfig("byol", 0.996, 4096, 256, 4096, OFFICIAL_EXCLUDE_BN_BIAS,
-                OFFICIAL_ZERO_INIT_RESIDUAL, OFFICIAL_BN_PER_VIEW);
+                OFFICIAL_ZERO_INIT_RESIDUAL, true, OFFICIAL_BN_PER_VIEW);
     }
 
     static ByolConfig bind(Map<String, Object> section) {

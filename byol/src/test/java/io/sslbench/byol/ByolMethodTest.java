@@ -69,4 +69,20 @@ class ByolMethodTest {
         double a = perView.step(0).loss().value(), b = together.step(0).loss().value();
         assertTrue(Double.isFinite(a) && Double.isFinite(b) && Math.abs(a - b) > 1e-4, a + " vs " + b);
     }
+
+    /** Issue 18: the survey's ablation of BN inside the MLPs. */
+    @Test
+    void withoutMlpBnTheHiddenLayersHaveABiasAndNoBatchNorm() {
+        MethodHarness h = MethodHarness.of("byol-cifar10", "batchSize=8", "method.projHidden=16", "method.projOut=8",
+                "method.predHidden=16", "method.mlpBn=false");
+        var g = h.trainer.context().online();
+        for (String mlp : new String[]{"proj", "pred"}) {
+            assertNotNull(g.getLayer(mlp + "0_fc").getParam("b"), mlp + ": hidden layer with bias");
+            assertNull(g.getLayer(mlp + "1_fc").getParam("b"), mlp + ": last layer still without bias");
+            assertTrue(java.util.Arrays.stream(g.getLayers()).noneMatch(l -> l.conf().getLayer().getLayerName().startsWith(mlp)
+                    && l.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization), mlp + ": no BN");
+        }
+        assertTrue(h.method.deviations().stream().anyMatch(d -> d.startsWith("method.mlpBn=false")));
+        assertTrue(Double.isFinite(h.step(0).loss().value()));
+    }
 }
