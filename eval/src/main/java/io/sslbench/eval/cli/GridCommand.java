@@ -23,7 +23,8 @@ final class GridCommand implements Main.Command {
                 usage: sslbench grid (--grid FILE|NAME | --suite quick|short|paper) [--scale SUITE] [--seeds 0,1,2]
                                      [--results FILE] [--runs DIR] [--data-root DIR] [--dry-run]
                   --grid G     one grid (bundled: methods, simsiam-ablation, moco-momentum, simclr-head,
-                               simclr-temperature, swav-multicrop, swav-epsilon, byol-decay) at the scale of --scale (default quick)
+                               simclr-temperature, swav-multicrop, swav-epsilon, byol-decay, simsiam-stopgrad,
+                               bn-per-view, byol-bn) at the scale of --scale (default quick)
                   --suite S    every grid of a suite
                   --dry-run    list the runs and which are already done, run nothing""";
     }
