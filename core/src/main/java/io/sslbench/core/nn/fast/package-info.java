@@ -8,7 +8,9 @@
  *   <li>{@link io.sslbench.core.nn.fast.FastBatchNormalization}: DL4J's oneDNN BN helper computes the batch mean and
  *       variance with two strided ND4J reductions before the normalisation op, and its backward adds several
  *       elementwise ops; here forward and backward are fused Java passes over per-channel copies
- *       ({@code BnKernels}), channels in parallel. Forward + backward 128.6 -> 32.0 ms per step.</li>
+ *       ({@code BnKernels}), channels in parallel. Forward + backward 128.6 -> 32.0 ms per step. With
+ *       {@code groups} &gt; 1 (BN per view: {@code SslMethod#bnPerView}) each contiguous block of N/G rows is normalised
+ *       with its own statistics in the same pass; only these kernels group (DL4J's path refuses it by name).</li>
  *   <li>{@link io.sslbench.core.nn.fast.FastConvolution}: DL4J's convolution recomputes its forward pass inside
  *       backprop; this one hands the incoming gradient to the same oneDNN {@code conv2d_bp}. A convolution that reads
  *       the network's images ({@code withoutInputGradient()}, the stem) computes only its weight gradient, as one BLAS
