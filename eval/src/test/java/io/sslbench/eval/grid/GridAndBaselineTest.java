@@ -54,7 +54,8 @@ class GridAndBaselineTest {
             // per-method steps: the slow learners train longer, in the methods grid and in their ablations alike
             int epochs = switch (j.config().methodName()) {
                 case "moco-v1", "moco-v2", "byol" -> 9;
-                case "simsiam", "swav" -> 6;
+                case "simsiam" -> 6;
+                case "swav" -> 12;
                 default -> 3;
             };
             assertEquals(epochs, j.config().epochs(), j.grid() + " " + j.config().methodName());
