@@ -257,9 +257,8 @@ public final class Baselines {
      * key encoder a copy of the query encoder) fails to train (MoCo Sec. 4.1, Table: "training loss oscillates and
      * fails to converge"), while 0.99 and above must not be flagged.
      *
-     * <p>MoCo with momentum 0 in the quick suite: its output collapses completely within the first epoch (std 0.0034 =
-     * 0.04/sqrt(d), the loss at chance, ln 1025) and then partly recovers (final std 0.049, kNN 1.5 points over its
-     * floor), so it is the trajectory rule ({@code Collapse.Verdict#withTrajectory}, complete collapse at any epoch
+     * <p>MoCo with momentum 0 in the quick suite: its output collapses completely early on (the loss at chance, ln 1025)
+     * and then partly recovers (README, "The regression gate", has the measured stds), so it is the trajectory rule ({@code Collapse.Verdict#withTrajectory}, complete collapse at any epoch
      * end) that flags it. Momentum 0.9 is outside the gate: it learns less than 0.99 but is not expected to collapse.
      */
     static final List<CollapseGate> COLLAPSE_GATES = List.of(

@@ -123,8 +123,8 @@ public record LinearEvalConfig(String optimizer, double lr, double momentum, boo
 
     /** @return one line naming the protocol's settings */
     public String describe() {
-        return String.format(Locale.ROOT, "%s %s lr %s%s momentum %s wd %s, %d epochs, %s%s, batch %d, %s (%s)",
-                optimizer.toUpperCase(Locale.ROOT), nesterov ? "Nesterov" : "", lr,
+        return String.format(Locale.ROOT, "%s%s lr %s%s momentum %s wd %s, %d epochs, %s%s, batch %d, %s (%s)",
+                optimizer.toUpperCase(Locale.ROOT), nesterov ? " Nesterov" : "", lr,
                 optimizer.equals("lars") ? " eta " + larsEta : "", momentum, weightDecay, epochs, schedule,
                 milestones.isEmpty() ? "" : " at " + milestones, batchSize,
                 augment ? "crop+flip" : "unaugmented features", source);

@@ -214,9 +214,9 @@ public final class Evaluate {
         }
         String key = java.util.HexFormat.of().formatHex(md.digest()) + "|" + features + "|" + tr.sha256() + "|"
                 + te.sha256();
-        LinearEvalConfig lc = linear.apply(cfg.methodName());
-        String linearKey = key + "|random-init-linear|" + lc; // its settings differ between methods and budgets
-        String cacheKey = protocol.equals("random-init-linear") ? linearKey : key + "|" + protocol;
+        // the linear protocol's settings differ between methods and budgets, so they are part of its key
+        LinearEvalConfig lc = protocol.equals("random-init-linear") ? linear.apply(cfg.methodName()) : null;
+        String cacheKey = key + "|" + protocol + (lc == null ? "" : "|" + lc);
         Map<String, Double> hit = FLOORS.get(cacheKey);
         if (hit != null) {
             return hit;
@@ -232,10 +232,10 @@ public final class Evaluate {
                     LinearProbeConfig.defaults());
             FLOORS.put(key + "|random-init-linear-lbfgs", Map.of("top1", r.top1(), "top5", r.top5()));
         }
-        if (protocol.equals("random-init-linear")) {
+        if (lc != null) {
             Map<String, Double> m = new LinkedHashMap<>();
             putLinearEval(m, LinearEval.run(fresh, features, tr, a, b, te.labels(), data.target(), data.norm(), lc));
-            FLOORS.put(linearKey, Map.copyOf(m));
+            FLOORS.put(cacheKey, Map.copyOf(m));
         }
         return FLOORS.get(cacheKey);
     }

@@ -241,6 +241,7 @@ class GridAndBaselineTest {
         mocoHealthyFlagged.set(moco.size() - 3, row("moco-momentum", "moco-v2", "knn", 0.40, Map.of("method.momentum", "0.99"), true));
         assertTrue(Baselines.check(b, mocoHealthyFlagged).get(0).startsWith("moco-v2 with momentum >= 0.99"),
                 Baselines.check(b, mocoHealthyFlagged).toString());
+        // exact: with no spread the tolerance is MIN_TOLERANCE itself, the constant Math.max returns (no arithmetic)
         assertEquals(0.02, Baselines.tolerance(new Baselines.Entry(0.5, 0, 2), new Baselines.Entry(0.5, 0, 2), 0), 0);
         assertEquals(3 * Math.sqrt(0.02 * 0.02 / 2 * 2), Baselines.tolerance(new Baselines.Entry(0.5, 0.02, 2),
                 new Baselines.Entry(0.5, 0.02, 2), 0), 1e-12);

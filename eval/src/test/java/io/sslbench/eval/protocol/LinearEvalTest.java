@@ -161,7 +161,7 @@ class LinearEvalTest {
         assertEquals(0.1, simsiam.lrAt(0), 1e-12);
         assertEquals(0.05, simsiam.lrAt(45), 1e-12);
         assertTrue(LinearEvalConfig.forMethod("simclr").nesterov() && LinearEvalConfig.forMethod("simclr").zeroInit());
-        assertEquals(1e-6, LinearEvalConfig.forMethod("swav").weightDecay(), 0);
+        assertEquals(1e-6, LinearEvalConfig.forMethod("swav").weightDecay(), 0); // exact: the literal stored, no arithmetic
         assertEquals(80, LinearEvalConfig.forMethod("byol").epochs());
         for (String m : List.of("moco-v1", "moco-v2", "simsiam", "simclr", "simclr-v2", "byol", "swav")) {
             assertTrue(LinearEvalConfig.forMethod(m).augment(), m + ": the official protocol augments");
@@ -215,7 +215,8 @@ class LinearEvalTest {
         SanityCheck.assertUnchanged(before, net.graph());
         assertEquals(3L * 2, a.steps(), "300 images at batch 256: 2 steps an epoch");
         assertTrue(Double.isFinite(a.finalLoss()) && a.top1() > 0 && a.top1() <= a.top5(), a.describe());
-        // exact: same seeds, same kernels, same thread count in one process
+        // exact: both sides run the same code (augmentation, encoder kernels, the classifier's Java) on the same shapes
+        // with the same threads in one process, so they cannot differ even in the last digit on any CPU
         assertEquals(a.top1(), b.top1(), 0.0);
         assertEquals(a.finalLoss(), b.finalLoss(), 0.0);
         // the unaugmented variant trains on the given features: different numbers from the same encoder

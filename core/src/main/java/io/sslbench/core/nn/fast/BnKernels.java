@@ -168,17 +168,16 @@ final class BnKernels {
             float[] gr = gather(dy, n, c, s, ch, SCRATCH_A.get());
             float[] v = gather(x, n, c, s, ch, SCRATCH_B.get());
             float dg = 0, db = 0;
-            float[] k = new float[3];
             for (int g = 0; g < groups; g++) {
                 int off = g * len;
-                float m = (float) mean[g][ch];
-                double sdy = sum(gr, off, len), sdyx = dot(gr, v, off, len, m);
-                float[] one = coefficients(gamma[ch], mean[g][ch], invStd[g][ch], sdy, sdyx, count, k);
-                dg += one[0];
-                db += one[1];
-                float a = k[0], b = k[1], kk = k[2];
+                double sdy = sum(gr, off, len), sdyx = dot(gr, v, off, len, (float) mean[g][ch]);
+                // each channel's slots of the shared arrays belong to the one thread that runs it
+                coefficients(ch, gamma, mean[g], invStd[g], sdy, sdyx, count, gGamma, gBeta, ka, kb, kc);
+                dg += gGamma[ch];
+                db += gBeta[ch];
+                float a = ka[ch], b = kb[ch], k = kc[ch];
                 for (int j = off; j < off + len; j++) {
-                    gr[j] = gr[j] * a + v[j] * b + kk;
+                    gr[j] = gr[j] * a + v[j] * b + k;
                 }
             }
             dGamma[ch] = dg;
@@ -193,24 +192,13 @@ final class BnKernels {
      */
     private static void coefficients(int ch, float[] gamma, double[] mean, double[] invStd, double sdy, double sdyx,
                                      double count, float[] dGamma, float[] dBeta, float[] ka, float[] kb, float[] kc) {
-        float[] k = new float[3];
-        float[] d = coefficients(gamma[ch], mean[ch], invStd[ch], sdy, sdyx, count, k);
-        dGamma[ch] = d[0];
-        dBeta[ch] = d[1];
-        ka[ch] = k[0];
-        kb[ch] = k[1];
-        kc[ch] = k[2];
-    }
-
-    /** One channel's {@link #coefficients}: writes {@code a, b, k} into {@code k}; @return {dGamma, dBeta} */
-    private static float[] coefficients(float gamma, double mean, double invStd, double sdy, double sdyx, double count,
-                                        float[] k) {
-        double r = invStd, g = gamma;
+        double r = invStd[ch], g = gamma[ch];
+        dBeta[ch] = (float) sdy;
+        dGamma[ch] = (float) (sdyx * r);
         double r3 = r * r * r;
-        k[0] = (float) (g * r);
-        k[1] = (float) (-g * r3 * sdyx / count);
-        k[2] = (float) (-g * r * sdy / count + g * r3 * sdyx * mean / count);
-        return new float[]{(float) (sdyx * r), (float) sdy};
+        ka[ch] = (float) (g * r);
+        kb[ch] = (float) (-g * r3 * sdyx / count);
+        kc[ch] = (float) (-g * r * sdy / count + g * r3 * sdyx * mean[ch] / count);
     }
 
     /** Per-thread scratch holding one channel's values (N planes of S), grown on demand. */

@@ -104,19 +104,14 @@ public class FastBatchNormalization extends BatchNormalization {
      * Sets the training-mode BN grouping of every {@link FastBatchNormalization} layer of a graph configuration. An
      * initialised graph's layers read these very configuration objects, so they change at once; clones and saved
      * models keep the grouping.
-     *
-     * @return how many BN layers were set
      */
-    public static int applyGroups(org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf, int groups) {
-        int n = 0;
+    public static void applyGroups(org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf, int groups) {
         for (org.deeplearning4j.nn.conf.graph.GraphVertex v : conf.getVertices().values()) {
             if (v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv
                     && lv.getLayerConf().getLayer() instanceof FastBatchNormalization f) {
                 f.setGroups(groups);
-                n++;
             }
         }
-        return n;
     }
 
     @Override
