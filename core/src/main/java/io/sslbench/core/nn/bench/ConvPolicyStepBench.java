@@ -25,7 +25,7 @@ import java.util.Locale;
  * policy {@code onednn} (oneDNN's {@code conv2d_bp} everywhere but the stem) and {@code java} (the Java kernels of
  * {@link ConvKernels} wherever they apply), alternating step by step in one process (A B, B A, A B, ...), so that
  * the load of other jobs on the machine hits both alike. Prints the median step time of each and the median over
- * pairs of onednn / java. Usage (classpath as for {@link BackboneBench}):
+ * pairs of two policies (default dnnl / onednn). Usage (classpath as for {@link BackboneBench}):
  * <pre>
  *   java -Dorg.eclipse.deeplearning4j.helpers.disable=false -cp core/target/classes:$(cat /tmp/cp.txt) \
  *        io.sslbench.core.nn.bench.ConvPolicyStepBench small-cifar 128 20
@@ -53,9 +53,12 @@ public final class ConvPolicyStepBench {
         INDArray[] in = {Nd4j.randn(DataType.FLOAT, rows, spec.inputChannels(), 32, 32)};
         INDArray[] labels = {Nd4j.randn(DataType.FLOAT, rows, 10)};
         System.out.println("# " + Backend.describe() + "; " + backbone + ", " + rows + " rows per step");
-        // "gemm" as 5th argument: oneDNN policy, alternating the stem's product between OpenBLAS (chunked) and ND4J
+        // 5th argument: two policies "a,b" (default dnnl,onednn), or "gemm": the onednn policy, alternating the stem's
+        // product between OpenBLAS (chunked) and ND4J
         boolean gemm = args.length > 4 && args[4].equals("gemm");
-        String[] policies = gemm ? new String[]{"nd4jgemm", "cblas"} : new String[]{"onednn", "java"};
+        String before = ConvKernels.policy();
+        String[] policies = gemm ? new String[]{"nd4jgemm", "cblas"}
+                : (args.length > 4 ? args[4] : "dnnl,onednn").split(",");
         double[][] ms = new double[2][pairs];
         double[] ratio = new double[pairs];
         for (int pair = -warmup; pair < pairs; pair++) {
@@ -63,6 +66,7 @@ public final class ConvPolicyStepBench {
             for (int j = 0; j < 2; j++) {
                 int which = (pair & 1) == 0 ? j : 1 - j; // alternate the order
                 if (gemm) {
+                    ConvKernels.setPolicy("onednn");
                     ConvKernels.setNd4jGemm(which == 0 ? Boolean.TRUE : Boolean.FALSE);
                 } else {
                     ConvKernels.setPolicy(policies[which]);
@@ -78,7 +82,7 @@ public final class ConvPolicyStepBench {
                 System.out.printf(Locale.ROOT, "pair %d: %s %.1f ms, %s %.1f ms%n", pair, policies[0], t[0], policies[1], t[1]);
             }
         }
-        ConvKernels.setPolicy("onednn");
+        ConvKernels.setPolicy(before);
         ConvKernels.setNd4jGemm(null);
         System.out.printf(Locale.ROOT, "%s %d rows: median step %s %.1f ms, %s %.1f ms; median ratio %.2f "
                 + "(pairs %d, ratios %.2f..%.2f)%n", backbone, rows, policies[0], median(ms[0]), policies[1], median(ms[1]),

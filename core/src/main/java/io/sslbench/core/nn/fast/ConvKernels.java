@@ -18,7 +18,7 @@ import java.util.stream.IntStream;
  * Backward pass of a convolution (square kernel {@code k}, stride {@code s}, no dilation, symmetric zero padding
  * {@code p <= k - 1}, DL4J's Truncate output size, NCHW FLOAT) as BLAS products over shifted planes, a few images at a
  * time. {@link FastConvolutionLayer} uses it for a stem's weight gradient, and for full backward passes when
- * {@link #setPolicy policy} says so (by default not: oneDNN's {@code conv2d_bp} measured faster).
+ * {@link #setPolicy policy} says so (by default not: oneDNN measured faster).
  *
  * <p><b>Weight gradient, stride 1.</b>
  * <pre>
@@ -59,7 +59,12 @@ public final class ConvKernels {
 
     /** Reusable operands (grown on demand, outside any workspace); one per thread, shared by every layer. */
     static final class Scratch {
-        private final INDArray[] flat = new INDArray[4];
+        private final INDArray[] flat;
+
+        /** @param slots how many independent buffers */
+        Scratch(int slots) {
+            flat = new INDArray[slots];
+        }
 
         /** A dense c-order {@code [rows, columns]} matrix over the start of slot {@code slot}'s buffer. */
         INDArray matrix(int slot, long rows, long columns) {
@@ -120,7 +125,7 @@ public final class ConvKernels {
      */
     static boolean nd4jGemm() {
         Boolean forced = nd4jGemm;
-        return forced != null ? forced : policy.equals("onednn");
+        return forced != null ? forced : !policy.equals("java");
     }
 
     /** For benchmarks: forces {@link #nd4jGemm()} ({@code null} = follow the policy). */
@@ -132,7 +137,7 @@ public final class ConvKernels {
         return new FloatPointer(a.data().addressPointer()); // already at the array's first element (see Buffers)
     }
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(() -> new Scratch(4));
 
     static Scratch scratch() {
         return SCRATCH.get();
@@ -146,31 +151,35 @@ public final class ConvKernels {
     }
 
     /**
-     * Whether layers run their full backward pass (both gradients) on these kernels instead of oneDNN's
-     * {@code conv2d_bp}: {@code -Dsslbench.conv.backward=onednn} (the default) or {@code java}. Measured on the 2-core
-     * build machine (package-info): with OpenMP threads waiting passively the kernels were slower than
-     * {@code conv2d_bp} on every CIFAR shape, so oneDNN stays the default; they won only while oneDNN's spinning
-     * OpenMP threads fought other jobs for the cores. A stem's weight-gradient-only pass uses them regardless (its
-     * product through ND4J's gemm under {@code onednn}, see {@link #nd4jGemm()}).
+     * Which code runs the layers' convolutions, {@code -Dsslbench.conv=dnnl|onednn|java}:
+     * <ul>
+     *   <li>{@code dnnl} (the default): forward and both gradients through oneDNN's primitives called directly
+     *       ({@link DnnlConv}), where the preset loads; elsewhere as {@code onednn}.</li>
+     *   <li>{@code onednn}: libnd4j's {@code conv2d}/{@code conv2d_bp} through DL4J's helper (the default before issue
+     *       13's second round; a stem's weight gradient on these kernels, its product through ND4J's gemm).</li>
+     *   <li>{@code java}: the helper's forward, both gradients on these kernels. Measured on the 2-core build machine
+     *       (package-info): with OpenMP threads waiting passively slower than {@code conv2d_bp} on every CIFAR shape;
+     *       they won only while oneDNN's spinning OpenMP threads fought other jobs for the cores.</li>
+     * </ul>
      */
-    private static volatile String policy = policy(System.getProperty("sslbench.conv.backward", "onednn"));
+    private static volatile String policy = policy(System.getProperty("sslbench.conv", "dnnl"));
 
     private static String policy(String p) {
-        if (!p.equals("java") && !p.equals("onednn")) {
-            throw new IllegalArgumentException("sslbench.conv.backward must be onednn or java, not " + p);
+        if (!p.equals("dnnl") && !p.equals("java") && !p.equals("onednn")) {
+            throw new IllegalArgumentException("sslbench.conv must be dnnl, onednn or java, not " + p);
         }
         return p;
     }
 
-    /** @return the current policy: onednn or java */
+    /** @return the current policy: dnnl, onednn or java */
     public static String policy() {
         return policy;
     }
 
     /**
-     * Switches the policy for the layers' next backward passes (benchmarks and tests compare both in one process).
+     * Switches the policy for the layers' next passes (benchmarks and tests compare them in one process).
      *
-     * @param p onednn or java
+     * @param p dnnl, onednn or java
      */
     public static void setPolicy(String p) {
         policy = policy(p);
@@ -179,6 +188,11 @@ public final class ConvKernels {
     /** Whether a convolution the kernels handle runs its full backward pass on them (see {@link #policy()}). */
     static boolean fullBackward() {
         return policy.equals("java");
+    }
+
+    /** Whether convolutions go through {@link DnnlConv} where it is available (see {@link #policy()}). */
+    static boolean direct() {
+        return policy.equals("dnnl");
     }
 
     /**

@@ -140,6 +140,17 @@ class FastConvolutionBackwardTest {
             assertEquals(FastConvolutionLayer.Backward.JAVA, compare(conv(4, 6, 5, 1, 2, false), 2, 4, 7, 7, "5x5 s1"));
             assertEquals(FastConvolutionLayer.Backward.JAVA, compare(conv(4, 6, 3, 3, 1, false), 2, 4, 9, 10, "3x3 s3"));
         });
+        if (DnnlConv.available()) { // the same shapes through oneDNN called directly (a bias keeps the helper)
+            withPolicy("dnnl", () -> {
+                for (int[] cv : convs) {
+                    for (int[] s : shapes) {
+                        String what = "dnnl " + Arrays.toString(cv) + " " + Arrays.toString(s);
+                        assertEquals(FastConvolutionLayer.Backward.DNNL,
+                                compare(conv(s[1], s[2], cv[0], cv[1], cv[2], false), s[0], s[1], s[3], s[4], what), what);
+                    }
+                }
+            });
+        }
     }
 
     @Test
@@ -193,8 +204,52 @@ class FastConvolutionBackwardTest {
         }
     }
 
+    /**
+     * The default policy: forward and backward through oneDNN's primitives called directly, for every bias-free,
+     * undilated Truncate convolution (other kernel shapes and strides too), a stem with its weight gradient only;
+     * results as DL4J's in DOUBLE. A bias, a dilation or Same mode keep the older paths.
+     */
     @Test
-    void byDefaultFullBackwardPassesStayOnOneDnnAndAStemOnTheKernels() {
+    void byDefaultConvolutionsRunThroughOneDnnCalledDirectly() {
+        assumeTrue(Backend.helpersEnabled(), "the fast path needs DL4J's oneDNN helper");
+        assumeTrue(DnnlConv.available(), "the oneDNN preset loads on this platform");
+        Nd4j.getRandom().setSeed(12);
+        withPolicy("dnnl", () -> {
+            for (int[] c : new int[][]{{3, 1, 1}, {1, 2, 0}, {3, 2, 1}, {1, 1, 0}, {5, 1, 2}, {3, 3, 1}}) {
+                FastConvolutionLayer.Backward path = compare(conv(4, 6, c[0], c[1], c[2], false), 3, 4, 9, 8,
+                        c[0] + "x" + c[0] + " s" + c[1] + " p" + c[2]);
+                assertEquals(FastConvolutionLayer.Backward.DNNL, path, Arrays.toString(c));
+            }
+            assertEquals(FastConvolutionLayer.Backward.DNNL,
+                    compare(new ConvolutionLayer.Builder(3, 1).stride(2, 1).padding(1, 0).nIn(4).nOut(6)
+                            .convolutionMode(ConvolutionMode.Truncate).hasBias(false).activation(Activation.IDENTITY),
+                            2, 4, 7, 5, "3x1 stride 2x1"));
+            FastConvolutionLayer stem = (FastConvolutionLayer) standalone(
+                    new FastConvolution(conv(3, 5, 3, 1, 1, false)).withoutInputGradient(), DataType.FLOAT);
+            Layer ref = standalone(conv(3, 5, 3, 1, 1, false).build(), DataType.DOUBLE);
+            ref.getParam("W").assign(stem.getParam("W"));
+            INDArray x = Nd4j.randn(DataType.FLOAT, 2, 3, 6, 6);
+            stem.setInput(x, NO_WS);
+            ref.setInput(x.castTo(DataType.DOUBLE), NO_WS);
+            INDArray y = stem.activate(true, NO_WS).dup();
+            assertTrue(rel(y, ref.activate(true, NO_WS)) < TOL, "stem forward");
+            assertTrue(stem.directForward());
+            assertEquals(FastConvolutionLayer.Backward.DNNL, stem.backwardPath());
+            Pair<Map<String, INDArray>, INDArray> g = backward(stem, y.dup());
+            assertNull(g.getSecond(), "no gradient at the images");
+            assertTrue(rel(g.getFirst().get("W"), backward(ref, y.castTo(DataType.DOUBLE)).getFirst().get("W")) < TOL);
+            assertEquals(FastConvolutionLayer.Backward.DNNL, stem.lastBackward());
+            // a bias: the helper; dilation and Same mode: DL4J's own code
+            assertEquals(FastConvolutionLayer.Backward.ONEDNN, compare(conv(4, 6, 3, 1, 1, true), 2, 4, 8, 8, "bias"));
+            assertEquals(FastConvolutionLayer.Backward.DL4J,
+                    compare(conv(3, 5, 3, 1, 2, false).dilation(2, 2), 2, 3, 7, 7, "3x3 dilation 2"));
+            assertEquals(FastConvolutionLayer.Backward.DL4J,
+                    compare(conv(3, 5, 3, 1, 0, false).convolutionMode(ConvolutionMode.Same), 2, 3, 6, 6, "Same mode"));
+        });
+    }
+
+    @Test
+    void underTheOneDnnPolicyFullBackwardPassesStayOnTheHelperAndAStemOnTheKernels() {
         assumeTrue(Backend.helpersEnabled(), "the fast path needs DL4J's oneDNN helper");
         Nd4j.getRandom().setSeed(13);
         withPolicy("onednn", () -> {
@@ -251,7 +306,7 @@ class FastConvolutionBackwardTest {
         Nd4j.getRandom().setSeed(15);
         INDArray x = Nd4j.randn(DataType.FLOAT, 6, 3, 12, 12), y = Nd4j.randn(DataType.FLOAT, 6, 5);
         Map<String, Map<String, INDArray>> grads = new TreeMap<>();
-        for (String policy : new String[]{"onednn", "java"}) {
+        for (String policy : new String[]{"dnnl", "onednn", "java"}) {
             withPolicy(policy, () -> {
                 net.setInputs(x);
                 net.setLabels(y);
@@ -261,22 +316,25 @@ class FastConvolutionBackwardTest {
                 grads.put(policy, g);
                 FastConvolutionLayer c = (FastConvolutionLayer) net.getLayer("layer2_0_conv1");
                 assertEquals(policy.equals("java") ? FastConvolutionLayer.Backward.JAVA
-                        : FastConvolutionLayer.Backward.ONEDNN, c.lastBackward());
+                        : policy.equals("onednn") || !DnnlConv.available() ? FastConvolutionLayer.Backward.ONEDNN
+                        : FastConvolutionLayer.Backward.DNNL, c.lastBackward());
             });
         }
-        assertEquals(grads.get("onednn").keySet(), grads.get("java").keySet());
-        for (String k : grads.get("onednn").keySet()) {
-            double r = rel(grads.get("java").get(k), grads.get("onednn").get(k));
-            assertTrue(r < TOL, k + " " + r);
+        for (String policy : new String[]{"dnnl", "java"}) {
+            assertEquals(grads.get("onednn").keySet(), grads.get(policy).keySet());
+            for (String k : grads.get("onednn").keySet()) {
+                double r = rel(grads.get(policy).get(k), grads.get("onednn").get(k));
+                assertTrue(r < TOL, policy + " " + k + " " + r);
+            }
         }
     }
 
     @Test
-    void thePolicyIsOneDnnByDefaultAndRefusesUnknownValues() {
-        assumeTrue(System.getProperty("sslbench.conv.backward") == null, "set on the command line");
-        assertEquals("onednn", ConvKernels.policy());
+    void thePolicyIsDnnlByDefaultAndRefusesUnknownValues() {
+        assumeTrue(System.getProperty("sslbench.conv") == null, "set on the command line");
+        assertEquals("dnnl", ConvKernels.policy());
         assertThrows(IllegalArgumentException.class, () -> ConvKernels.setPolicy("auto"));
-        assertEquals("onednn", ConvKernels.policy());
+        assertEquals("dnnl", ConvKernels.policy());
     }
 
     @Test

@@ -1,0 +1,408 @@
+package io.sslbench.core.nn.fast;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_backward_data;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_backward_weights;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_backward_data_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_backward_weights_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_forward_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_engine_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_equal;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_oihw;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_dst_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_src_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_weights_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_dst_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_impl_info_str;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_src_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_weights_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_reorder_primitive_desc_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_default_flags;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_wait;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
+
+import org.bytedeco.dnnl.const_dnnl_op_desc_t;
+import org.bytedeco.dnnl.dnnl_convolution_desc_t;
+import org.bytedeco.dnnl.dnnl_engine;
+import org.bytedeco.dnnl.dnnl_exec_arg_t;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.dnnl.dnnl_stream;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A 2d convolution (NCHW FLOAT, no bias, no dilation, DL4J's Truncate/Strict output size) computed by oneDNN called
+ * directly through JavaCPP's {@code org.bytedeco} oneDNN preset, in the memory layout oneDNN chooses for the shape.
+ *
+ * <p>Why: libnd4j's {@code conv2d}/{@code conv2d_bp} (what DL4J's oneDNN helper calls) measured 1.3-3.4x slower than
+ * the same library's primitives asked for {@code format_tag_any} (oneDNN then picks its blocked layout, e.g.
+ * {@code nChw16c} and the {@code jit:avx512} kernels here) with reorders from and to NCHW around each call: on the
+ * small CIFAR ResNet's shapes (128 views) the backward of a 3x3 16-&gt;16 layer at 32x32 took 30.2 ms there and
+ * 8.8 ms here (package-info has the table). The layer's arrays stay NCHW, so nothing else in the graph changes.
+ *
+ * <p>How: one {@link Plan} per shape and thread (primitive descriptors, primitives, reorders, memory objects whose
+ * data handles are set per call: the layer's arrays for the NCHW side, per-thread scratch buffers for oneDNN's
+ * layouts). The forward is the training forward ({@code forward_training}, also used in inference: same kernel);
+ * the backward primitives are created with it as their hint, as oneDNN requires. Results equal libnd4j's to float
+ * rounding (same library, other kernels for some shapes).
+ *
+ * <p>Used under {@link ConvKernels#policy()} {@code dnnl} (the default); unavailable (and the layer then uses DL4J's helper) where the preset does
+ * not load, e.g. a platform without its native build. A shape oneDNN rejects falls back the same way, once logged.
+ */
+final class DnnlConv {
+    private static final Logger LOG = LoggerFactory.getLogger(DnnlConv.class);
+
+    private DnnlConv() {}
+
+    /** Why oneDNN cannot be called directly here, or null when it can. */
+    private static final String UNAVAILABLE;
+    private static final dnnl_engine ENGINE;
+
+    static {
+        String why = null;
+        dnnl_engine engine = null;
+        try {
+            engine = new dnnl_engine();
+            check(dnnl_engine_create(engine, dnnl_cpu, 0), "engine");
+        } catch (Throwable t) { // a missing native build or preset class: the layer keeps DL4J's helper
+            why = "oneDNN preset does not load: " + t;
+            engine = null;
+        }
+        UNAVAILABLE = why;
+        ENGINE = engine;
+        if (why != null) {
+            LOG.warn("convolutions through DL4J's oneDNN helper: {}", why);
+        }
+    }
+
+    /** @return whether convolutions can run through this class */
+    static boolean available() {
+        return UNAVAILABLE == null;
+    }
+
+    /** @return why not {@link #available()}, or null */
+    static String unavailableReason() {
+        return UNAVAILABLE;
+    }
+
+    /** The geometry of one convolution: input {@code [n, ci, h, w]}, weights {@code [co, ci, kh, kw]}. */
+    record Shape(long n, long ci, long h, long w, long co, int kh, int kw, int sh, int sw, int ph, int pw,
+                 boolean inputGradient) {
+        long ho() {
+            return (h + 2L * ph - kh) / sh + 1;
+        }
+
+        long wo() {
+            return (w + 2L * pw - kw) / sw + 1;
+        }
+    }
+
+    private static final ThreadLocal<Map<Shape, Plan>> PLANS = ThreadLocal.withInitial(HashMap::new);
+    /** Shapes oneDNN refused (logged once); the layer falls back for them. */
+    private static final Set<Shape> REFUSED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final ThreadLocal<dnnl_stream> STREAMS = ThreadLocal.withInitial(() -> {
+        dnnl_stream s = new dnnl_stream();
+        check(dnnl_stream_create(s, ENGINE, dnnl_stream_default_flags), "stream");
+        return s;
+    });
+    /** Scratch for oneDNN's layouts: the six operands a backward pass can need at once. */
+    private static final ThreadLocal<ConvKernels.Scratch> SCRATCH =
+            ThreadLocal.withInitial(() -> new ConvKernels.Scratch(6));
+
+    /** @return the plan for {@code s}, or null when oneDNN refuses the shape (then use another path) */
+    static Plan plan(Shape s) {
+        if (!available() || REFUSED.contains(s)) {
+            return null;
+        }
+        Map<Shape, Plan> plans = PLANS.get();
+        Plan p = plans.get(s);
+        if (p == null) {
+            try {
+                p = new Plan(s);
+            } catch (IllegalStateException e) {
+                if (REFUSED.add(s)) {
+                    LOG.warn("oneDNN refused convolution {}: {}; DL4J's helper runs it", s, e.getMessage());
+                }
+                return null;
+            }
+            plans.put(s, p);
+        }
+        return p;
+    }
+
+    private static void check(int status, String what) {
+        if (status != dnnl_success) {
+            throw new IllegalStateException("oneDNN " + what + " failed with status " + status);
+        }
+    }
+
+    private static dnnl_memory_desc_t desc(long[] dims, int tag) {
+        dnnl_memory_desc_t d = new dnnl_memory_desc_t();
+        check(dnnl_memory_desc_init_by_tag(d, dims.length, dims, dnnl_f32, tag), "memory descriptor");
+        return d;
+    }
+
+    /** A memory object without data; its handle is set before each use. */
+    private static dnnl_memory memory(dnnl_memory_desc_t d) {
+        dnnl_memory m = new dnnl_memory();
+        check(dnnl_memory_create(m, d, ENGINE, (Pointer) null), "memory");
+        return m;
+    }
+
+    private static void point(dnnl_memory m, INDArray a) {
+        // addressPointer() is at the array's first element (ND4J views carry their offset); arrays here are dense
+        check(dnnl_memory_set_data_handle(m, a.data().addressPointer()), "data handle");
+    }
+
+    /** A primitive with its argument list (memory objects fixed, their handles set per call). */
+    private static final class Call {
+        private final dnnl_primitive primitive = new dnnl_primitive();
+        private final dnnl_exec_arg_t args;
+        private final int count;
+
+        Call(dnnl_primitive_desc pd, int[] ids, dnnl_memory... mems) {
+            check(dnnl_primitive_create(primitive, pd), "primitive");
+            count = ids.length;
+            args = new dnnl_exec_arg_t(count);
+            for (int i = 0; i < count; i++) {
+                args.position(i).arg(ids[i]).memory(mems[i]);
+            }
+            args.position(0);
+        }
+
+        void run(dnnl_stream stream) {
+            check(dnnl_primitive_execute(primitive, stream, count, args), "execute");
+        }
+    }
+
+    /**
+     * One operand as the layer holds it (NCHW / OIHW, {@code user}) and as a primitive wants it ({@code inner}); when
+     * the two layouts differ, a reorder between them and a scratch slot for the inner copy.
+     */
+    private static final class Operand {
+        final dnnl_memory user;
+        final dnnl_memory inner;
+        final Call reorder;
+        final int slot;
+        final long innerFloats;
+
+        /** @param toInner reorder user -&gt; inner (an input of the primitive), else inner -&gt; user (an output) */
+        Operand(dnnl_memory_desc_t userDesc, dnnl_memory_desc_t innerDesc, boolean toInner, int slot) {
+            this.user = memory(userDesc);
+            this.slot = slot;
+            if (dnnl_memory_desc_equal(userDesc, innerDesc) != 0) {
+                inner = user;
+                reorder = null;
+                innerFloats = 0;
+            } else {
+                inner = memory(innerDesc);
+                innerFloats = (dnnl_memory_desc_get_size(innerDesc) + Float.BYTES - 1) / Float.BYTES;
+                dnnl_primitive_desc pd = new dnnl_primitive_desc();
+                check(toInner ? dnnl_reorder_primitive_desc_create(pd, userDesc, ENGINE, innerDesc, ENGINE, null)
+                        : dnnl_reorder_primitive_desc_create(pd, innerDesc, ENGINE, userDesc, ENGINE, null), "reorder");
+                reorder = new Call(pd, new int[]{DNNL_ARG_FROM, DNNL_ARG_TO}, toInner ? user : inner,
+                        toInner ? inner : user);
+            }
+        }
+
+        /** Points the user side at {@code a} and the inner side at its scratch slot; reorders an input in. */
+        void bindInput(INDArray a, ConvKernels.Scratch scratch, dnnl_stream stream) {
+            point(user, a);
+            if (reorder != null) {
+                point(inner, scratch.matrix(slot, 1, innerFloats));
+                reorder.run(stream);
+            }
+        }
+
+        /** Points the user side at {@code a} and the inner side at its scratch slot (filled by the primitive). */
+        void bindOutput(INDArray a, ConvKernels.Scratch scratch) {
+            point(user, a);
+            if (reorder != null) {
+                point(inner, scratch.matrix(slot, 1, innerFloats));
+            }
+        }
+
+        /** Copies an output from oneDNN's layout to the layer's array. */
+        void finishOutput(dnnl_stream stream) {
+            if (reorder != null) {
+                reorder.run(stream);
+            }
+        }
+    }
+
+    /** Everything one shape needs, created once per thread. */
+    static final class Plan {
+        final Shape shape;
+        /** Implementations oneDNN chose (forward, backward data or null, backward weights), for logs and tests. */
+        final String forwardImpl;
+        final String backwardDataImpl;
+        final String backwardWeightsImpl;
+        private final Operand fSrc, fWeights, fDst, bDiffDst, bWeights, bDiffSrc, wSrc, wDiffDst, wDiffWeights;
+        private final Call forward, backwardData, backwardWeights;
+        /** Whether both backward primitives read the output gradient in one layout (then it is reordered once). */
+        private final boolean sharedDiffDst;
+
+        Plan(Shape s) {
+            this.shape = s;
+            long[] src = {s.n(), s.ci(), s.h(), s.w()}, wei = {s.co(), s.ci(), s.kh(), s.kw()},
+                    dst = {s.n(), s.co(), s.ho(), s.wo()};
+            long[] strides = {s.sh(), s.sw()}, padL = {s.ph(), s.pw()};
+            // Truncate: the last window may stop short of the padded edge, i.e. a negative right padding
+            long[] padR = {(s.ho() - 1) * s.sh() + s.kh() - s.h() - s.ph(), (s.wo() - 1) * s.sw() + s.kw() - s.w() - s.pw()};
+            dnnl_memory_desc_t uSrc = desc(src, dnnl_nchw), uWei = desc(wei, dnnl_oihw), uDst = desc(dst, dnnl_nchw);
+            dnnl_memory_desc_t aSrc = desc(src, dnnl_format_tag_any), aWei = desc(wei, dnnl_format_tag_any),
+                    aDst = desc(dst, dnnl_format_tag_any);
+
+            dnnl_convolution_desc_t fd = new dnnl_convolution_desc_t();
+            check(dnnl_convolution_forward_desc_init(fd, dnnl_forward_training, dnnl_convolution_direct, aSrc, aWei,
+                    null, aDst, strides, padL, padR), "forward descriptor");
+            dnnl_primitive_desc fpd = primitiveDesc(fd, null);
+            fSrc = new Operand(uSrc, dnnl_primitive_desc_query_md(fpd, dnnl_query_src_md, 0), true, 0);
+            fWeights = new Operand(uWei, dnnl_primitive_desc_query_md(fpd, dnnl_query_weights_md, 0), true, 1);
+            fDst = new Operand(uDst, dnnl_primitive_desc_query_md(fpd, dnnl_query_dst_md, 0), false, 2);
+            forward = new Call(fpd, new int[]{DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST}, fSrc.inner, fWeights.inner,
+                    fDst.inner);
+            forwardImpl = impl(fpd);
+
+            dnnl_primitive_desc bpdOrNull = null;
+            if (s.inputGradient()) {
+                dnnl_convolution_desc_t bd = new dnnl_convolution_desc_t();
+                check(dnnl_convolution_backward_data_desc_init(bd, dnnl_convolution_direct, aSrc, aWei, aDst, strides,
+                        padL, padR), "backward-data descriptor");
+                dnnl_primitive_desc bpd = primitiveDesc(bd, fpd);
+                bpdOrNull = bpd;
+                bDiffDst = new Operand(uDst, dnnl_primitive_desc_query_md(bpd, dnnl_query_diff_dst_md, 0), true, 0);
+                bWeights = new Operand(uWei, dnnl_primitive_desc_query_md(bpd, dnnl_query_weights_md, 0), true, 1);
+                bDiffSrc = new Operand(uSrc, dnnl_primitive_desc_query_md(bpd, dnnl_query_diff_src_md, 0), false, 2);
+                backwardData = new Call(bpd, new int[]{DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC},
+                        bDiffDst.inner, bWeights.inner, bDiffSrc.inner);
+                backwardDataImpl = impl(bpd);
+            } else {
+                bDiffDst = bWeights = bDiffSrc = null;
+                backwardData = null;
+                backwardDataImpl = null;
+            }
+
+            dnnl_convolution_desc_t wd = new dnnl_convolution_desc_t();
+            check(dnnl_convolution_backward_weights_desc_init(wd, dnnl_convolution_direct, aSrc, aWei, null, aDst,
+                    strides, padL, padR), "backward-weights descriptor");
+            dnnl_primitive_desc wpd = primitiveDesc(wd, fpd);
+            wSrc = new Operand(uSrc, dnnl_primitive_desc_query_md(wpd, dnnl_query_src_md, 0), true, 3);
+            dnnl_memory_desc_t wDiffDstDesc = dnnl_primitive_desc_query_md(wpd, dnnl_query_diff_dst_md, 0);
+            sharedDiffDst = bDiffDst != null && bDiffDst.reorder != null
+                    && dnnl_memory_desc_equal(wDiffDstDesc, dnnl_primitive_desc_query_md(bpdOrNull, dnnl_query_diff_dst_md, 0)) != 0;
+            wDiffDst = sharedDiffDst ? bDiffDst : new Operand(uDst, wDiffDstDesc, true, 4);
+            wDiffWeights = new Operand(uWei, dnnl_primitive_desc_query_md(wpd, dnnl_query_diff_weights_md, 0), false, 5);
+            backwardWeights = new Call(wpd, new int[]{DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS},
+                    wSrc.inner, wDiffDst.inner, wDiffWeights.inner);
+            backwardWeightsImpl = impl(wpd);
+        }
+
+        private static dnnl_primitive_desc primitiveDesc(dnnl_convolution_desc_t d, dnnl_primitive_desc hint) {
+            dnnl_primitive_desc pd = new dnnl_primitive_desc();
+            check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(d), null, ENGINE, hint), "primitive descriptor");
+            return pd;
+        }
+
+        private static String impl(dnnl_primitive_desc pd) {
+            try (PointerPointer<BytePointer> out = new PointerPointer<>(1)) {
+                check(dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, out), "implementation query");
+                return out.getString(0);
+            }
+        }
+
+        private static void requireDense(INDArray a, long[] shape, String name) {
+            if (a.dataType() != DataType.FLOAT || !java.util.Arrays.equals(a.shape(), shape)
+                    || !io.sslbench.core.util.Buffers.denseRowMajor(a)) {
+                throw new IllegalArgumentException(name + ": expected a dense c-order FLOAT array of shape "
+                        + java.util.Arrays.toString(shape) + ", got " + a.shapeInfoToString());
+            }
+        }
+
+        /** {@code y = conv(x, weights)}; all dense c-order FLOAT of this plan's shape. */
+        void forward(INDArray x, INDArray weights, INDArray y) {
+            Shape s = shape;
+            requireDense(x, new long[]{s.n(), s.ci(), s.h(), s.w()}, "input");
+            requireDense(weights, new long[]{s.co(), s.ci(), s.kh(), s.kw()}, "weights");
+            requireDense(y, new long[]{s.n(), s.co(), s.ho(), s.wo()}, "output");
+            dnnl_stream stream = STREAMS.get();
+            ConvKernels.Scratch scratch = SCRATCH.get();
+            fSrc.bindInput(x, scratch, stream);
+            fWeights.bindInput(weights, scratch, stream);
+            fDst.bindOutput(y, scratch);
+            forward.run(stream);
+            fDst.finishOutput(stream);
+            check(dnnl_stream_wait(stream), "stream wait");
+        }
+
+        /**
+         * The weight gradient into {@code dWeights} and, when the plan has one and {@code dx} is not null, the input
+         * gradient into {@code dx}.
+         */
+        void backward(INDArray x, INDArray weights, INDArray dy, INDArray dWeights, INDArray dx) {
+            Shape s = shape;
+            long[] src = {s.n(), s.ci(), s.h(), s.w()}, wei = {s.co(), s.ci(), s.kh(), s.kw()};
+            requireDense(x, src, "input");
+            requireDense(dy, new long[]{s.n(), s.co(), s.ho(), s.wo()}, "output gradient");
+            requireDense(dWeights, wei, "weight gradient");
+            dnnl_stream stream = STREAMS.get();
+            ConvKernels.Scratch scratch = SCRATCH.get();
+            if (dx != null) {
+                if (backwardData == null) {
+                    throw new IllegalStateException("plan " + s + " has no input gradient");
+                }
+                requireDense(weights, wei, "weights");
+                requireDense(dx, src, "input gradient");
+                bDiffDst.bindInput(dy, scratch, stream);
+                bWeights.bindInput(weights, scratch, stream);
+                bDiffSrc.bindOutput(dx, scratch);
+                backwardData.run(stream);
+                bDiffSrc.finishOutput(stream);
+            }
+            wSrc.bindInput(x, scratch, stream);
+            if (!(sharedDiffDst && dx != null)) { // else already in the shared layout, from the input gradient's pass
+                wDiffDst.bindInput(dy, scratch, stream);
+            }
+            wDiffWeights.bindOutput(dWeights, scratch);
+            backwardWeights.run(stream);
+            wDiffWeights.finishOutput(stream);
+            check(dnnl_stream_wait(stream), "stream wait");
+        }
+    }
+}
