@@ -1,5 +1,6 @@
 package io.sslbench.moco;
 
+import io.sslbench.core.util.Gemm;
 import io.sslbench.core.loss.CosineLogits;
 import io.sslbench.core.loss.L2Normalize;
 import io.sslbench.core.loss.LossResult;
@@ -98,7 +99,7 @@ public final class InfoNceLoss {
         long n = unitQ.rows();
         INDArray lPos = unitQ.mul(unitK).sum(1).muli(invTau);                      // [N]
         INDArray e = Nd4j.createUninitialized(unitQ.dataType(), new long[]{n, queue.rows()}, 'c');
-        Nd4j.gemm(unitQ, queue, e, false, true, invTau, 0.0);                    // l_neg / tau [N, K]
+        Gemm.gemm(unitQ, queue, e, false, true, invTau, 0.0);                    // l_neg / tau [N, K]
         // DEVIATION: exp of the raw logits, without the row-max shift of torch's cross entropy;
         // safe here by CosineLogits (|logit| <= 1/tau), same result up to rounding.
         Transforms.exp(e, false);
@@ -108,7 +109,7 @@ public final class InfoNceLoss {
         double value = Transforms.log(rowSum, true).subi(lPos).sumNumber().doubleValue() / n;
 
         // dL/dq^ = ((p_n0 - 1) k^ + (E queue) / rowSum) / (N tau)
-        INDArray gradUnit = Nd4j.gemm(e, queue, false, false).diviColumnVector(rowSum);
+        INDArray gradUnit = Gemm.gemm(e, queue, false, false).diviColumnVector(rowSum);
         gradUnit.addi(unitK.mulColumnVector(expPos.divi(rowSum).subi(1)));
         return new Partial(value, gradUnit.muli(invTau / n));
     }
@@ -118,7 +119,7 @@ public final class InfoNceLoss {
         long n = unitQ.rows();
         INDArray lPos = unitQ.mul(unitK).sum(1).muli(invTau);
         INDArray lNeg = Nd4j.createUninitialized(unitQ.dataType(), new long[]{n, queue.rows()}, 'c');
-        Nd4j.gemm(unitQ, queue, lNeg, false, true, invTau, 0.0);
+        Gemm.gemm(unitQ, queue, lNeg, false, true, invTau, 0.0);
 
         INDArray rowMax = Transforms.max(lNeg.max(1), lPos, false);
         lNeg.subiColumnVector(rowMax);
@@ -127,7 +128,7 @@ public final class InfoNceLoss {
         INDArray rowSum = lNeg.sum(1).addi(expPos);
         double value = Transforms.log(rowSum, true).addi(rowMax).subi(lPos).sumNumber().doubleValue() / n;
 
-        INDArray gradUnit = Nd4j.gemm(lNeg, queue, false, false).diviColumnVector(rowSum);
+        INDArray gradUnit = Gemm.gemm(lNeg, queue, false, false).diviColumnVector(rowSum);
         gradUnit.addi(unitK.mulColumnVector(expPos.divi(rowSum).subi(1)));
         return new Partial(value, gradUnit.muli(invTau / n));
     }

@@ -1,5 +1,6 @@
 package io.sslbench.simclr;
 
+import io.sslbench.core.util.Gemm;
 import io.sslbench.core.loss.CosineLogits;
 import io.sslbench.core.loss.L2Normalize;
 import io.sslbench.core.loss.LossResult;
@@ -148,7 +149,7 @@ public final class NtXentLoss {
     private static Partial symmetric(INDArray u, INDArray mem, double invTau) {
         long m = u.rows(), n = m / 2;
         INDArray e = Nd4j.createUninitialized(u.dataType(), new long[]{m, m}, 'c');
-        Nd4j.gemm(u, u, e, false, true, invTau, 0.0);                    // S / tau
+        Gemm.gemm(u, u, e, false, true, invTau, 0.0);                    // S / tau
         double positives = diagonal(e, n, n).sumNumber().doubleValue()   // (i, i + N)
                 + diagonal(e, n * m, n).sumNumber().doubleValue();       // (N + i, i)
         // DEVIATION: exp of the raw logits without the row-max shift a softmax cross entropy applies;
@@ -161,7 +162,7 @@ public final class NtXentLoss {
         INDArray f = null;
         if (mem != null) {                                               // F = exp(U C^T / tau) [2N, K]
             f = Nd4j.createUninitialized(u.dataType(), new long[]{m, mem.rows()}, 'c');
-            Nd4j.gemm(u, mem, f, false, true, invTau, 0.0);
+            Gemm.gemm(u, mem, f, false, true, invTau, 0.0);
             Transforms.exp(f, false);
             rowSum.addi(f.sum(1));
         }
@@ -169,12 +170,12 @@ public final class NtXentLoss {
         double value = (Transforms.log(rowSum, true).sumNumber().doubleValue() - positives) / n;
 
         // diag(1/r) (E u + F C) + E diag(1/r) u: gemms accumulating into one [2N, D] array
-        INDArray gradUnit = Nd4j.gemm(e, u, false, false);
+        INDArray gradUnit = Gemm.gemm(e, u, false, false);
         if (f != null) {
-            Nd4j.gemm(f, mem, gradUnit, false, false, 1.0, 1.0);
+            Gemm.gemm(f, mem, gradUnit, false, false, 1.0, 1.0);
         }
         gradUnit.diviColumnVector(rowSum);
-        Nd4j.gemm(e, u.divColumnVector(rowSum), gradUnit, false, false, 1.0, 1.0);
+        Gemm.gemm(e, u.divColumnVector(rowSum), gradUnit, false, false, 1.0, 1.0);
         // - 2 u_{p(i)}: subtract the other view's rows block by block (halved first, doubled below)
         gradUnit.muli(0.5);
         gradUnit.get(NDArrayIndex.interval(0, n), NDArrayIndex.all())
@@ -188,7 +189,7 @@ public final class NtXentLoss {
     private static Partial rowMaxShifted(INDArray u, INDArray mem, double invTau) {
         long m = u.rows(), n = m / 2;
         INDArray logits = Nd4j.createUninitialized(u.dataType(), new long[]{m, m}, 'c');
-        Nd4j.gemm(u, u, logits, false, true, invTau, 0.0);
+        Gemm.gemm(u, u, logits, false, true, invTau, 0.0);
         INDArray self = diagonal(logits, 0, m);
         INDArray pos12 = diagonal(logits, n, n);
         INDArray pos21 = diagonal(logits, n * m, n);
@@ -201,7 +202,7 @@ public final class NtXentLoss {
         INDArray memLogits = null;
         if (mem != null) {                                               // U C^T / tau [2N, K]
             memLogits = Nd4j.createUninitialized(u.dataType(), new long[]{m, mem.rows()}, 'c');
-            Nd4j.gemm(u, mem, memLogits, false, true, invTau, 0.0);
+            Gemm.gemm(u, mem, memLogits, false, true, invTau, 0.0);
             rowMax = Transforms.max(rowMax, memLogits.max(1), false);
         }
         logits.subiColumnVector(rowMax);
@@ -220,11 +221,11 @@ public final class NtXentLoss {
         pos12.subi(1.0 / n);
         pos21.subi(1.0 / n);
         INDArray gradUnit = Nd4j.createUninitialized(u.dataType(), new long[]{m, u.columns()}, 'c');
-        Nd4j.gemm(logits, u, gradUnit, false, false, invTau, 0.0);
-        Nd4j.gemm(logits, u, gradUnit, true, false, invTau, 1.0);
+        Gemm.gemm(logits, u, gradUnit, false, false, invTau, 0.0);
+        Gemm.gemm(logits, u, gradUnit, true, false, invTau, 1.0);
         if (memLogits != null) {
             memLogits.diviColumnVector(rowSum);                           // rowSum already times N
-            Nd4j.gemm(memLogits, mem, gradUnit, false, false, invTau, 1.0);
+            Gemm.gemm(memLogits, mem, gradUnit, false, false, invTau, 1.0);
         }
         return new Partial(value, gradUnit);
     }

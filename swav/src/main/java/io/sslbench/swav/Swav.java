@@ -1,5 +1,6 @@
 package io.sslbench.swav;
 
+import io.sslbench.core.util.Gemm;
 import io.sslbench.core.aug.Presets;
 import io.sslbench.core.aug.ViewPipeline;
 import io.sslbench.core.engine.FeatureQueue;
@@ -103,7 +104,7 @@ public final class Swav implements SslMethod {
             INDArray w = ctx.online().getParam(PROTOTYPES + "_W");
             queueScores = new ArrayList<>();
             for (FeatureQueue q : queues) {
-                queueScores.add(q.snapshot().castTo(w.dataType()).mmul(w));
+                queueScores.add(Gemm.gemm(q.snapshot().castTo(w.dataType()), w, false, false));
             }
         }
         INDArray[] codes = SwavLoss.codes(scores, (int) b, lossCfg, queueScores);

@@ -1,5 +1,6 @@
 package io.sslbench.core.engine;
 
+import io.sslbench.core.util.Gemm;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -43,7 +44,7 @@ public final class OnlineProbe {
         INDArray mu = x.mean(true, 1);
         INDArray sd = x.std(true, 1).addi(1e-6);
         x = x.subColumnVector(mu).diviColumnVector(sd);
-        INDArray logits = x.mmul(w).addiRowVector(b);
+        INDArray logits = Gemm.gemm(x, w, false, false).addiRowVector(b);
         INDArray p = Transforms.softmax(logits, true);
         INDArray argmax = logits.argMax(1);
         INDArray y = Nd4j.zeros(w.dataType(), keep.length, w.size(1));
@@ -59,7 +60,7 @@ public final class OnlineProbe {
         }
         seen += keep.length;
         INDArray d = p.subi(y).divi(keep.length);
-        w.subi(x.transpose().mmul(d).muli(lr));
+        w.subi(Gemm.gemm(x, d, true, false).muli(lr));
         b.subi(d.sum(true, 0).muli(lr));
     }
 

@@ -1,5 +1,6 @@
 package io.sslbench.eval.protocol;
 
+import io.sslbench.core.util.Gemm;
 import io.sslbench.core.data.ImageDataset;
 import io.sslbench.core.loss.L2Normalize;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -120,7 +121,6 @@ public final class Knn {
             throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
         }
         INDArray bank = L2Normalize.forward(trainFeat.castTo(DataType.FLOAT), "train features").unit();
-        INDArray bankT = bank.transpose();
         int m = (int) testFeat.size(0);
         int chunk = (int) Math.max(1, Math.min(m, chunkElements / n));
         double[][] out = new double[m][];
@@ -129,7 +129,7 @@ public final class Knn {
             INDArray q = L2Normalize.forward(testFeat.get(NDArrayIndex.interval(start, start + b), NDArrayIndex.all())
                     .castTo(DataType.FLOAT), "test features").unit();
             INDArray sim = Nd4j.createUninitialized(DataType.FLOAT, new long[]{b, n}, 'c');
-            q.mmuli(bankT, sim);
+            Gemm.gemm(q, bank, sim, false, true, 1.0, 0.0); // oneDNN's sgemm (see Gemm)
             // read the similarities in place (no 64 MB copy per chunk); sim stays reachable until the fence
             FloatBuffer s = sim.data().asNioFloat();
             int offset = start;
