@@ -138,11 +138,12 @@ public final class Trainer {
 
     /**
      * Forward/backward of one step. One chunk and no gradient caching: a single fused pass with the
-     * loss inside the graph. Otherwise (multi-crop, {@code engine.gradCacheChunk}): every chunk is
-     * forwarded without keeping activations, the loss is evaluated once on all outputs, then each
-     * chunk is re-forwarded and back-propagated with its slice of dL/d(output) and the gradients are
-     * summed (GradCache, Gao et al. 2021): the same gradient as the full batch for networks whose rows
-     * do not interact (BN uses per-chunk statistics, as per-GPU BN does).
+     * loss inside the graph. Otherwise (multi-crop, {@code engine.gradCacheChunk}): every chunk but the
+     * largest is forwarded without keeping activations; the largest chunk's backward pass evaluates the
+     * loss once on all outputs (its own live); then each other chunk is re-forwarded and back-propagated
+     * with its slice of dL/d(output) and the gradients are summed in chunk order (GradCache, Gao et al.
+     * 2021): the same gradient as the full batch for networks whose rows do not interact (BN uses
+     * per-chunk statistics, as per-GPU BN does).
      */
     public StepGradients gradients(StepInputs in) {
         ComputationGraph g = net.graph();
@@ -158,28 +159,58 @@ public final class Trainer {
             g.computeGradientAndScore();
             return new StepGradients(ext.last(), ext.lastOutput(), tap.features(), g.gradient().gradientForVariable());
         }
-        List<INDArray> outs = new ArrayList<>(), feats = new ArrayList<>();
-        for (INDArray c : chunks) {
-            INDArray[] o = g.output(List.of(net.headVertex(), net.featuresVertex()), true, new INDArray[]{c}, null);
-            outs.add(o[0]);
-            feats.add(o[1]);
+        // The largest chunk is forwarded once, inside its own backward pass: the loss is evaluated there, on its live
+        // output and the other chunks' outputs from plain forward passes (which their backward passes repeat). Same
+        // values as forwarding every chunk first: the forward is deterministic and the loss sees the same rows.
+        int first = 0;
+        for (int i = 1; i < chunks.length; i++) {
+            if (chunks[i].length() > chunks[first].length()) {
+                first = i;
+            }
         }
-        INDArray all = Nd4j.concat(0, outs.toArray(INDArray[]::new));
-        LossResult loss = method.loss(all, in.targets(), ctx);
+        INDArray[] outs = new INDArray[chunks.length], feats = new INDArray[chunks.length];
+        for (int i = 0; i < chunks.length; i++) {
+            if (i != first) {
+                INDArray[] o = g.output(List.of(net.headVertex(), net.featuresVertex()), true, new INDArray[]{chunks[i]},
+                        null);
+                outs[i] = o[0];
+                feats[i] = o[1];
+            }
+        }
+        long[] start = new long[chunks.length];
+        for (int i = 1; i < chunks.length; i++) {
+            start[i] = start[i - 1] + chunks[i - 1].size(0);
+        }
+        LossResult[] full = new LossResult[1];
+        int fused = first;
+        ext.bind((out, labels) -> {
+            outs[fused] = out;
+            full[0] = method.loss(Nd4j.concat(0, outs), in.targets(), ctx);
+            return new LossResult(full[0].value(), rows(full[0].gradient(0), start[fused], chunks[fused].size(0)));
+        });
+        tap.reset();
+        g.setInputs(chunks[first]);
+        g.setLabels(placeholder(chunks[first]), placeholder(chunks[first]));
+        g.computeGradientAndScore();
+        feats[first] = tap.features();
+        INDArray firstGrad = g.getFlattenedGradients().dup();
+        LossResult loss = full[0];
+        INDArray all = Nd4j.concat(0, outs);
         INDArray dAll = loss.gradient(0);
         INDArray acc = null;
-        long row = 0;
-        for (INDArray c : chunks) {
-            long n = c.size(0);
-            INDArray slice = dAll.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(row, row + n),
-                    org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
-            row += n;
-            ext.bind((out, labels) -> new LossResult(0.0, slice));
-            tap.reset();
-            g.setInputs(c);
-            g.setLabels(placeholder(c), placeholder(c));
-            g.computeGradientAndScore();
-            INDArray flat = g.getFlattenedGradients();
+        for (int i = 0; i < chunks.length; i++) { // summed in chunk order, as before the fusion
+            INDArray flat;
+            if (i == first) {
+                flat = firstGrad;
+            } else {
+                INDArray slice = rows(dAll, start[i], chunks[i].size(0));
+                ext.bind((out, labels) -> new LossResult(0.0, slice));
+                tap.reset();
+                g.setInputs(chunks[i]);
+                g.setLabels(placeholder(chunks[i]), placeholder(chunks[i]));
+                g.computeGradientAndScore();
+                flat = g.getFlattenedGradients();
+            }
             if (acc == null) {
                 acc = flat.dup();
             } else {
@@ -194,7 +225,13 @@ public final class Trainer {
                 e.getValue().divi(chunks.length);
             }
         }
-        return new StepGradients(loss, all, Nd4j.concat(0, feats.toArray(INDArray[]::new)), grads);
+        return new StepGradients(loss, all, Nd4j.concat(0, feats), grads);
+    }
+
+    /** A detached copy of rows {@code [from, from + n)} of a matrix. */
+    private static INDArray rows(INDArray m, long from, long n) {
+        return m.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, from + n),
+                org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
     }
 
     private static INDArray placeholder(INDArray x) {

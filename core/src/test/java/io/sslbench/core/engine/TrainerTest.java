@@ -87,6 +87,30 @@ class TrainerTest {
     }
 
     @Test
+    void gradientCachingFusesTheLargestChunkWhereverItSits() {
+        // chunks of 3 and 13 rows (the larger second, as small crops before global ones would be): the largest is
+        // forwarded inside its own backward pass, the other twice; same loss and gradient as one 16-row pass
+        ToyMethod m = new ToyMethod();
+        Trainer t = trainer(config(), m, false, null, DataType.DOUBLE);
+        INDArray[] views = TinyNets.source(1, 8, 8, 3, 5, DataType.DOUBLE).epoch(0, 0).next().views();
+        INDArray x = m.prepare(t.context(), views).chunks()[0];
+        long n = x.size(0);
+        StepInputs whole = new StepInputs(new INDArray[]{x}, null);
+        StepInputs split = new StepInputs(new INDArray[]{
+                x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 3)).dup(),
+                x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(3, n)).dup()}, null);
+        Trainer.StepGradients a = t.gradients(whole);
+        INDArray ga = t.context().online().getFlattenedGradients().dup();
+        Trainer.StepGradients b = t.gradients(split);
+        INDArray gb = t.context().online().getFlattenedGradients().dup();
+        assertEquals(a.loss().value(), b.loss().value(), 1e-12);
+        assertEquals(0.0, a.onlineOutput().sub(b.onlineOutput()).amaxNumber().doubleValue(), 1e-12, "outputs in row order");
+        assertEquals(0.0, a.features().sub(b.features()).amaxNumber().doubleValue(), 1e-12, "features in row order");
+        double rel = ga.sub(gb).norm2Number().doubleValue() / ga.norm2Number().doubleValue();
+        assertTrue(rel < 1e-10, "relative gradient difference " + rel);
+    }
+
+    @Test
     void trainingLowersTheLossAndLogsMetrics(@TempDir Path dir) {
         ToyMethod m = new ToyMethod();
         Trainer t = trainer(config("epochs=3", "optim.lr=0.2"), m, true, dir, DataType.FLOAT);
