@@ -66,6 +66,22 @@ public final class ConvKernels {
             flat = new INDArray[slots];
         }
 
+        /**
+         * {@code length} floats of slot {@code slot}'s buffer starting at an address that is a multiple of
+         * {@code alignBytes} (a power of two, at least 4): oneDNN's Winograd kernels read their operands with aligned
+         * vector loads, which fault on other addresses.
+         */
+        INDArray aligned(int slot, long length, int alignBytes) {
+            long pad = alignBytes / Float.BYTES;
+            INDArray flatView = matrix(slot, 1, length + pad); // grows the slot; a dense prefix of it
+            long address = flatView.data().addressPointer().address();
+            if (address % Float.BYTES != 0) {
+                throw new IllegalStateException("float buffer at an odd address " + address);
+            }
+            long skip = ((alignBytes - address % alignBytes) % alignBytes) / Float.BYTES;
+            return flat[slot].get(NDArrayIndex.interval(skip, skip + length));
+        }
+
         /** A dense c-order {@code [rows, columns]} matrix over the start of slot {@code slot}'s buffer. */
         INDArray matrix(int slot, long rows, long columns) {
             long length = rows * columns;

@@ -220,6 +220,12 @@ class FastConvolutionBackwardTest {
                         c[0] + "x" + c[0] + " s" + c[1] + " p" + c[2]);
                 assertEquals(FastConvolutionLayer.Backward.DNNL, path, Arrays.toString(c));
             }
+            // 3x3 stride 1 with many channels: where oneDNN picks Winograd (F(4x4, 3x3)) on AVX-512 (measured: the
+            // forward and input gradient of the first, the weight gradient of the second); direct elsewhere
+            assertEquals(FastConvolutionLayer.Backward.DNNL, compare(conv(64, 64, 3, 1, 1, false), 32, 64, 16, 16,
+                    "64->64 3x3 s1"));
+            assertEquals(FastConvolutionLayer.Backward.DNNL, compare(conv(256, 256, 3, 1, 1, false), 8, 256, 8, 8,
+                    "256->256 3x3 s1"));
             assertEquals(FastConvolutionLayer.Backward.DNNL,
                     compare(new ConvolutionLayer.Builder(3, 1).stride(2, 1).padding(1, 0).nIn(4).nOut(6)
                             .convolutionMode(ConvolutionMode.Truncate).hasBias(false).activation(Activation.IDENTITY),
