@@ -13,6 +13,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_backward_weights;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_backward_data_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_backward_weights_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_auto;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_forward_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_engine_create;
@@ -96,7 +97,8 @@ final class DnnlConv {
      * Winograd measured 2-3x faster than direct (512 -&gt; 512 at 4x4, 256 images: forward 33 vs 73 ms, backward 68
      * vs 207 ms), outputs within 3e-6 of direct's (relative to the largest).
      */
-    private static final int ALGORITHM = dnnl_convolution_auto;
+    private static final int ALGORITHM = "direct".equals(System.getProperty("sslbench.conv.algorithm"))
+            ? dnnl_convolution_direct : dnnl_convolution_auto;
 
     /** Why oneDNN cannot be called directly here, or null when it can. */
     private static final String UNAVAILABLE;
