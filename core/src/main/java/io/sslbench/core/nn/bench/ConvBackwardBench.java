@@ -1,6 +1,7 @@
 package io.sslbench.core.nn.bench;
 
 import io.sslbench.core.nn.fast.ConvKernels;
+import io.sslbench.core.nn.fast.DnnlConv;
 import io.sslbench.core.runtime.Backend;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,8 +16,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Per-shape timing of a convolution's backward pass: oneDNN's {@code conv2d_bp} (input and weight gradient) against
- * the Java/BLAS kernels of {@link ConvKernels}, with oneDNN's forward for scale. The variants of one shape run
+ * Per-shape timing of a convolution's backward pass: libnd4j's oneDNN {@code conv2d_bp} (input and weight gradient)
+ * against oneDNN's primitives called directly ({@link DnnlConv}, forward and backward) and the Java/BLAS kernels of
+ * {@link ConvKernels}, with libnd4j's forward for scale. The variants of one shape run
  * interleaved in one process (A B C A B C ...), each repeat timed separately; prints medians in ms of wall time and
  * of the process's CPU time (all threads: robust to other jobs on the machine, unlike wall time, but counting
  * spin-waiting), and the median over repeats of oneDNN's time over the variant's in the same repeat. Usage (after
@@ -73,6 +75,18 @@ public final class ConvBackwardBench {
                 .addIntegerArguments(iargs(k, s, p)).build()));
         variants.put("onednn_bp", () -> Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(x, wt, dy)
                 .addOutputs(dx, dw).addIntegerArguments(iargs(k, s, p)).build()));
+        // oneDNN's primitives called directly (the layers' default path), with their reorders from and to NCHW
+        DnnlConv.Plan plan = DnnlConv.available()
+                ? DnnlConv.plan(new DnnlConv.Shape(n, ci, h, w, co, k, k, s, s, p, p, true)) : null;
+        INDArray yD = y.dup(), dxD = dx.dup(), dwD = dw.dup();
+        if (plan != null) {
+            System.out.println("# dnnl kernels: " + plan.forwardImpl + " / " + plan.backwardDataImpl + " / "
+                    + plan.backwardWeightsImpl);
+            variants.put("dnnl_fwd", () -> plan.forward(x, wt, yD));
+            variants.put("dnnl_bp", () -> plan.backward(x, wt, dy, dwD, dxD));
+            checks.add(() -> String.format(Locale.ROOT, " dnnl: y %.1e dx %.1e dW %.1e", rel(yD, y), rel(dxD, dx),
+                    rel(dwD, dw)));
+        }
         if (s == 1) {
             variants.put("java_dw+onednn_fwd_dx", () -> {
                 ConvKernels.weightGradientStride1(x, dy, dw2, k, p);

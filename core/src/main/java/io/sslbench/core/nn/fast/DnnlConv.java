@@ -86,19 +86,24 @@ import java.util.Set;
  * <p>Used under {@link ConvKernels#policy()} {@code dnnl} (the default); unavailable (and the layer then uses DL4J's helper) where the preset does
  * not load, e.g. a platform without its native build. A shape oneDNN rejects falls back the same way, once logged.
  */
-final class DnnlConv {
+public final class DnnlConv {
     private static final Logger LOG = LoggerFactory.getLogger(DnnlConv.class);
 
     private DnnlConv() {}
 
     /**
-     * {@code convolution_auto}: oneDNN picks direct or Winograd (F(4x4, 3x3), AVX-512 only) per shape, as libnd4j's
-     * {@code conv2d_bp} asks for (its gradients equal these exactly); on ResNet-18's 3x3 stride-1 layers at batch 128
-     * Winograd measured 2-3x faster than direct (512 -&gt; 512 at 4x4, 256 images: forward 33 vs 73 ms, backward 68
-     * vs 207 ms), outputs within 3e-6 of direct's (relative to the largest).
+     * The algorithm for a shape: {@code convolution_auto} (oneDNN picks direct or Winograd F(4x4, 3x3), the latter
+     * on AVX-512 only, as libnd4j's {@code conv2d_bp} asks; its gradients equal these exactly) when both channel
+     * counts are at least 32, else direct. Measured (ConvBackwardBench, 2 cores, AVX-512, ms): ResNet-18's 3x3 layers,
+     * 256 views, Winograd against direct: 512 -&gt; 512 at 4x4 forward 33 vs 73, backward 68 vs 207; 32 -&gt; 32 at
+     * 16x16, 128 views: 2.3-2.6 vs 3.2 and 5.1-5.9 vs 6.7; but 16 -&gt; 16 at 32x32: 4.2-6.0 vs 5.5 and 9.6-11.6 vs
+     * 8.8, and the 3 -&gt; 16 stem 4.3 vs 1.4 forward. Outputs within 3e-6 of direct's (relative to the largest).
+     * {@code -Dsslbench.conv.algorithm=direct} forces direct everywhere.
      */
-    private static final int ALGORITHM = "direct".equals(System.getProperty("sslbench.conv.algorithm"))
-            ? dnnl_convolution_direct : dnnl_convolution_auto;
+    private static int algorithm(Shape s) {
+        return !"direct".equals(System.getProperty("sslbench.conv.algorithm")) && Math.min(s.ci(), s.co()) >= 32
+                ? dnnl_convolution_auto : dnnl_convolution_direct;
+    }
 
     /** Why oneDNN cannot be called directly here, or null when it can. */
     private static final String UNAVAILABLE;
@@ -122,7 +127,7 @@ final class DnnlConv {
     }
 
     /** @return whether convolutions can run through this class */
-    static boolean available() {
+    public static boolean available() {
         return UNAVAILABLE == null;
     }
 
@@ -132,7 +137,7 @@ final class DnnlConv {
     }
 
     /** The geometry of one convolution: input {@code [n, ci, h, w]}, weights {@code [co, ci, kh, kw]}. */
-    record Shape(long n, long ci, long h, long w, long co, int kh, int kw, int sh, int sw, int ph, int pw,
+    public record Shape(long n, long ci, long h, long w, long co, int kh, int kw, int sh, int sw, int ph, int pw,
                  boolean inputGradient) {
         long ho() {
             return (h + 2L * ph - kh) / sh + 1;
@@ -156,7 +161,7 @@ final class DnnlConv {
             ThreadLocal.withInitial(() -> new ConvKernels.Scratch(6));
 
     /** @return the plan for {@code s}, or null when oneDNN refuses the shape (then use another path) */
-    static Plan plan(Shape s) {
+    public static Plan plan(Shape s) {
         if (!available() || REFUSED.contains(s)) {
             return null;
         }
@@ -287,12 +292,12 @@ final class DnnlConv {
     }
 
     /** Everything one shape needs, created once per thread. */
-    static final class Plan {
+    public static final class Plan {
         final Shape shape;
         /** Implementations oneDNN chose (forward, backward data or null, backward weights), for logs and tests. */
-        final String forwardImpl;
-        final String backwardDataImpl;
-        final String backwardWeightsImpl;
+        public final String forwardImpl;
+        public final String backwardDataImpl;
+        public final String backwardWeightsImpl;
         private final Operand fSrc, fWeights, fDst, bDiffDst, bWeights, bDiffSrc, wSrc, wDiffDst, wDiffWeights;
         private final Call forward, backwardData, backwardWeights;
         /** Whether both backward primitives read the output gradient in one layout (then it is reordered once). */
@@ -310,7 +315,7 @@ final class DnnlConv {
                     aDst = desc(dst, dnnl_format_tag_any);
 
             dnnl_convolution_desc_t fd = new dnnl_convolution_desc_t();
-            check(dnnl_convolution_forward_desc_init(fd, dnnl_forward_training, ALGORITHM, aSrc, aWei,
+            check(dnnl_convolution_forward_desc_init(fd, dnnl_forward_training, algorithm(s), aSrc, aWei,
                     null, aDst, strides, padL, padR), "forward descriptor");
             dnnl_primitive_desc fpd = primitiveDesc(fd, null);
             fSrc = new Operand(uSrc, dnnl_primitive_desc_query_md(fpd, dnnl_query_src_md, 0), true, 0);
@@ -323,7 +328,7 @@ final class DnnlConv {
             dnnl_primitive_desc bpdOrNull = null;
             if (s.inputGradient()) {
                 dnnl_convolution_desc_t bd = new dnnl_convolution_desc_t();
-                check(dnnl_convolution_backward_data_desc_init(bd, ALGORITHM, aSrc, aWei, aDst, strides,
+                check(dnnl_convolution_backward_data_desc_init(bd, algorithm(s), aSrc, aWei, aDst, strides,
                         padL, padR), "backward-data descriptor");
                 dnnl_primitive_desc bpd = primitiveDesc(bd, fpd);
                 bpdOrNull = bpd;
@@ -340,7 +345,7 @@ final class DnnlConv {
             }
 
             dnnl_convolution_desc_t wd = new dnnl_convolution_desc_t();
-            check(dnnl_convolution_backward_weights_desc_init(wd, ALGORITHM, aSrc, aWei, null, aDst,
+            check(dnnl_convolution_backward_weights_desc_init(wd, algorithm(s), aSrc, aWei, null, aDst,
                     strides, padL, padR), "backward-weights descriptor");
             dnnl_primitive_desc wpd = primitiveDesc(wd, fpd);
             wSrc = new Operand(uSrc, dnnl_primitive_desc_query_md(wpd, dnnl_query_src_md, 0), true, 3);
@@ -376,7 +381,7 @@ final class DnnlConv {
         }
 
         /** {@code y = conv(x, weights)}; all dense c-order FLOAT of this plan's shape. */
-        void forward(INDArray x, INDArray weights, INDArray y) {
+        public void forward(INDArray x, INDArray weights, INDArray y) {
             Shape s = shape;
             requireDense(x, new long[]{s.n(), s.ci(), s.h(), s.w()}, "input");
             requireDense(weights, new long[]{s.co(), s.ci(), s.kh(), s.kw()}, "weights");
@@ -395,7 +400,7 @@ final class DnnlConv {
          * The weight gradient into {@code dWeights} and, when the plan has one and {@code dx} is not null, the input
          * gradient into {@code dx}.
          */
-        void backward(INDArray x, INDArray weights, INDArray dy, INDArray dWeights, INDArray dx) {
+        public void backward(INDArray x, INDArray weights, INDArray dy, INDArray dWeights, INDArray dx) {
             Shape s = shape;
             long[] src = {s.n(), s.ci(), s.h(), s.w()}, wei = {s.co(), s.ci(), s.kh(), s.kw()};
             requireDense(x, src, "input");

@@ -16,13 +16,20 @@
  *       the network's images ({@code withoutInputGradient()}, the stem) computes only its weight gradient, as one BLAS
  *       product ({@code ConvKernels}): the stem's backward, where oneDNN's {@code conv2d_bp} also computes the unused
  *       image gradient, went from 25.5 to 10 ms per step.</li>
+ *   <li>{@link io.sslbench.core.nn.fast.DnnlConv} (the default since issue 13's second round): every bias-free
+ *       convolution's forward and both gradients as oneDNN primitives called directly (JavaCPP's oneDNN preset), in
+ *       the blocked layout oneDNN picks, with reorders from and to NCHW around each call; Winograd where both channel
+ *       counts are at least 32. libnd4j's {@code conv2d_bp} measured 1.1-5x slower per shape (ConvBackwardBench,
+ *       README table); SimCLR small-cifar batch 64 step 296 -&gt; 409 img/s in one profiling window, ResNet-18 batch
+ *       128 19.1 -&gt; 30.3 img/s. The Java/BLAS kernels below and libnd4j's route stay behind
+ *       {@code -Dsslbench.conv=java|onednn}.</li>
  *   <li>Issue 13, the other convolutions' backward pass. {@code ConvKernels} computes both gradients of any square,
  *       undilated, symmetrically padded NCHW FLOAT convolution (the CIFAR ResNets' 3x3 stride 1 and 2 and 1x1
  *       stride-2 projections) as BLAS products on chunks of images: the weight gradient over shifted copies of the
  *       padded input planes (for stride {@code s}, of its {@code s x s} polyphase planes), the input gradient as the
  *       stride-1 convolution of the output gradient with the flipped kernel, or by col2im into the phase planes.
  *       Exact to float rounding (tests against DL4J's layer in DOUBLE, and a whole backbone's gradients), but
- *       <b>off by default</b>: {@code -Dsslbench.conv.backward=java} switches it on. Measured on the 2-core build
+ *       <b>off by default</b>: {@code -Dsslbench.conv=java} switches it on. Measured on the 2-core build
  *       machine while other jobs loaded it (load average 4-7):
  *       <ul>
  *         <li>Per shape ({@code ConvBackwardBench}, 128 views, OpenMP threads waiting passively, medians of 11, ms,
@@ -54,7 +61,7 @@
  *       relu forward, {@code dy * step(x)} backward. Forward + backward 14.7 -> 8.1 ms per step; the workspace copies
        (the ReLU layers' and the add vertices') 17.0 -> 7.6 ms.</li>
  *   <li>{@link io.sslbench.core.nn.fast.FastDense}: DL4J's dense layer also recomputes its forward product in
- *       backprop.</li>
+ *       backprop; forward and backward products go through {@link io.sslbench.core.util.Gemm} (oneDNN's sgemm).</li>
  * </ul>
  *
  * <p>Semantics are DL4J's (parameters, their names and initialisation, BN's running-statistics convention, JSON
