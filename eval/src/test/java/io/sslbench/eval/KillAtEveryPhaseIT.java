@@ -81,7 +81,7 @@ class KillAtEveryPhaseIT {
     void killedAtRandomPointsAndResumedEqualsTheUninterruptedRun() throws Exception {
         long seed = Long.getLong("sslbench.killtest.seed", 16);
         int wantKills = Integer.getInteger("sslbench.killtest.kills", 12);
-        deleteTree(base);
+        io.sslbench.core.util.AtomicFiles.deleteTree(base);
         Files.createDirectories(base);
         long t0 = System.nanoTime();
 
@@ -505,17 +505,6 @@ class KillAtEveryPhaseIT {
             Files.write(base.resolve("kills.txt"), killLog, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

@@ -80,4 +80,29 @@ public final class AtomicFiles {
         }
         return deleted;
     }
+
+    /**
+     * Deletes a directory tree, best effort (links are deleted, not followed; files that cannot be deleted stay).
+     *
+     * @param dir the tree's root (nothing happens when it does not exist)
+     */
+    public static void deleteTree(java.nio.file.Path dir) {
+        if (dir == null || !java.nio.file.Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        java.util.List<java.nio.file.Path> all = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(dir)) { // does not follow links
+            s.forEach(all::add);
+        } catch (java.io.IOException ignored) {
+            return;
+        }
+        all.sort(java.util.Comparator.comparingInt(java.nio.file.Path::getNameCount).reversed());
+        for (java.nio.file.Path p : all) {
+            try {
+                java.nio.file.Files.deleteIfExists(p);
+            } catch (java.io.IOException ignored) {
+                // best effort
+            }
+        }
+    }
 }

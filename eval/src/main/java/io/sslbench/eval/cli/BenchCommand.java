@@ -1,5 +1,6 @@
 package io.sslbench.eval.cli;
 
+import io.sslbench.core.util.AtomicFiles;
 import io.sslbench.core.aug.Presets;
 import io.sslbench.core.aug.ViewPipeline;
 import io.sslbench.core.config.RunConfig;
@@ -81,6 +82,16 @@ final class BenchCommand implements Main.Command {
                 cfg.seed(), DataType.FLOAT);
         SyntheticBatches data = new SyntheticBatches(warmup + steps, cfg.batchSize(), 3, sizes, 10, cfg.seed(), DataType.FLOAT);
         Path tmp = Files.createTempDirectory("sslbench-bench");
+        try {
+            return timeSteps(a, out, cfg, method, spec, sizes, net, data, tmp, warmup, steps);
+        } finally {
+            AtomicFiles.deleteTree(tmp); // the trainer's run folder: metrics of synthetic steps, nothing to keep
+        }
+    }
+
+    private static int timeSteps(Args a, PrintStream out, RunConfig cfg, SslMethod method, BackboneSpec spec,
+                                 int[] sizes, OnlineNetwork.Built net, SyntheticBatches data, Path tmp, int warmup,
+                                 int steps) {
         Trainer t = new Trainer(cfg, method, net, data, tmp, 10, null, null);
         out.printf(Locale.ROOT, "bench %s on %s, batch %d, views %s, helpers %s%n", method.id(), cfg.backbone(),
                 cfg.batchSize(), java.util.Arrays.toString(sizes), Backend.helpersActive(net.graph()) ? "on" : "OFF");

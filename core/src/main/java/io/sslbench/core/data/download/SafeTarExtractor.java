@@ -1,5 +1,6 @@
 package io.sslbench.core.data.download;
 
+import io.sslbench.core.util.AtomicFiles;
 import io.sslbench.core.util.Hashing;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -85,7 +86,7 @@ public final class SafeTarExtractor {
         } catch (IOException e) {
             throw new DownloadException(archive, "extraction into " + target + " failed: " + e.getMessage(), e);
         } finally {
-            deleteTree(tmp);
+            AtomicFiles.deleteTree(tmp); // best effort: a leftover .extract-* directory is never read as data
         }
     }
 
@@ -239,23 +240,4 @@ public final class SafeTarExtractor {
                 + "; nothing was extracted");
     }
 
-    static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        List<Path> all = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(dir)) { // does not follow links
-            s.forEach(all::add);
-        } catch (IOException ignored) {
-            return;
-        }
-        all.sort(Comparator.comparingInt(Path::getNameCount).reversed());
-        for (Path p : all) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException ignored) {
-                // best effort: a leftover .extract-* directory is never read as data
-            }
-        }
-    }
 }
