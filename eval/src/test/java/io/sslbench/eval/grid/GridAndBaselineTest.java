@@ -53,9 +53,9 @@ class GridAndBaselineTest {
             assertEquals(List.of("knn", "linear-lbfgs", "random-init-knn", "random-init-linear-lbfgs"), j.protocols());
             // per-method steps: the slow learners train longer, in the methods grid and in their ablations alike
             int epochs = switch (j.config().methodName()) {
-                case "moco-v1", "moco-v2", "byol" -> 9;
+                case "moco-v1", "moco-v2" -> 9;
                 case "simsiam" -> 6;
-                case "swav" -> 12;
+                case "byol", "swav" -> 18;
                 default -> 3;
             };
             assertEquals(epochs, j.config().epochs(), j.grid() + " " + j.config().methodName());
