@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Matrix products {@code c = alpha op(a) op(b) + beta c} (same contract as {@code Nd4j.gemm}) through oneDNN's
  * {@code dnnl_sgemm} (JavaCPP's oneDNN preset; it shares nd4j-native's OpenMP threads) for dense FLOAT matrices in
- * c or f order, and through {@code Nd4j.gemm} for everything else (DOUBLE, strided views, no preset).
+ * c or f order on the CPU backend, and through {@code Nd4j.gemm} for everything else (DOUBLE, strided views, no
+ * preset, CUDA).
  *
  * <p>Why: on this harness's shapes ND4J's product (OpenBLAS here) measured 2-10x slower, e.g. a projector's
  * {@code [128, 64] x [64, 4096]} 5.3 ms against 0.49 ms, {@code [128, 4096] x [4096, 256]} 10.1 against 5.5 ms
@@ -33,7 +34,9 @@ public final class Gemm {
                     t.toString());
             ok = false;
         }
-        DNNL = ok && !"nd4j".equals(System.getProperty("sslbench.gemm"));
+        // host pointers of ND4J's buffers are the data only on the CPU backend (CUDA keeps it on the device)
+        DNNL = ok && !"nd4j".equals(System.getProperty("sslbench.gemm"))
+                && "CPU".equalsIgnoreCase(io.sslbench.core.runtime.Backend.backendName());
     }
 
     /** @return whether products of dense FLOAT matrices go through oneDNN ({@code -Dsslbench.gemm=nd4j}: never) */

@@ -102,4 +102,18 @@ class GemmTest {
             assertTrue(e.getMessage().contains("[3, 4] x [5, 2]"), e.getMessage());
         }
     }
+
+    /**
+     * On linux-x86_64 with the CPU backend (this project's default build, and CI) the oneDNN preset must load: a
+     * missing native jar would otherwise silently send every product and convolution back to the slower routes.
+     */
+    @Test
+    void onLinuxX8664TheOneDnnRoutesAreOn() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name", "").toLowerCase().contains("linux")
+                && "amd64".equals(System.getProperty("os.arch"))
+                && "CPU".equalsIgnoreCase(io.sslbench.core.runtime.Backend.backendName())
+                && System.getProperty("sslbench.gemm") == null, "linux-x86_64, CPU backend, no override");
+        assertTrue(Gemm.direct(), "oneDNN's sgemm");
+        assertTrue(io.sslbench.core.nn.fast.DnnlConv.available(), io.sslbench.core.nn.fast.DnnlConv.unavailableReason());
+    }
 }

@@ -132,7 +132,7 @@ public final class DnnlConv {
     }
 
     /** @return why not {@link #available()}, or null */
-    static String unavailableReason() {
+    public static String unavailableReason() {
         return UNAVAILABLE;
     }
 
