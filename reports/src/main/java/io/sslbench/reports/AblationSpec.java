@@ -22,10 +22,21 @@ import java.util.Set;
  * @param valueOrder  axis key to the preferred order of raw values (values not listed follow, sorted)
  * @param horizontal  lay a one-axis ablation out with the axis values as columns (MoCo's momentum table)
  * @param showOutputStd add the output-std column and the 1/sqrt(d) reference (SimSiam's collapse study)
+ * @param lineChart   chart a one-axis ablation with numeric values as accuracy against the value (the papers' line
+ *                    charts over batch size or queue length), log2 x axis; otherwise as bars
  */
 public record AblationSpec(String id, String title, String caption, Set<String> methods, List<String> axes,
                            Map<String, String> axisTitles, Map<String, Map<String, String>> valueLabels,
-                           Map<String, List<String>> valueOrder, boolean horizontal, boolean showOutputStd) {
+                           Map<String, List<String>> valueOrder, boolean horizontal, boolean showOutputStd,
+                           boolean lineChart) {
+
+    /** A spec charted as bars (see {@link #lineChart}). */
+    public AblationSpec(String id, String title, String caption, Set<String> methods, List<String> axes,
+                        Map<String, String> axisTitles, Map<String, Map<String, String>> valueLabels,
+                        Map<String, List<String>> valueOrder, boolean horizontal, boolean showOutputStd) {
+        this(id, title, caption, methods, axes, axisTitles, valueLabels, valueOrder, horizontal, showOutputStd, false);
+    }
+
     public AblationSpec {
         Objects.requireNonNull(id, "AblationSpec.id");
         Objects.requireNonNull(title, "AblationSpec.title");

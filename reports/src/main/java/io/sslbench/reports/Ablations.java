@@ -37,6 +37,8 @@ public final class Ablations {
     public static final String TARGET_DECAY = "method.baseMomentum";
     public static final String BN_PER_VIEW = "method.bnPerView";
     public static final String MLP_BN = "method.mlpBn";
+    public static final String BATCH_SIZE = "batchSize";
+    public static final String QUEUE_SIZE = "method.queueSize";
 
     /** The paper layouts, in priority order. */
     public static final List<AblationSpec> SPECS = List.of(
@@ -103,7 +105,19 @@ public final class Ablations {
                     Set.of("byol"), List.of(MLP_BN, TARGET_DECAY), Map.of(MLP_BN, "BN in the MLPs", TARGET_DECAY, "τ_base"),
                     Map.of(MLP_BN, Map.of("true", "with BN", "false", "without BN"),
                             TARGET_DECAY, Map.of("0.99", "EMA target (0.99)", "1.0", "frozen random target (1.0)")),
-                    Map.of(MLP_BN, List.of("true", "false"), TARGET_DECAY, List.of("0.99", "1.0")), false, true));
+                    Map.of(MLP_BN, List.of("true", "false"), TARGET_DECAY, List.of("0.99", "1.0")), false, true),
+            new AblationSpec("simclr-batch", "SimCLR: batch size (negatives per positive)",
+                    "Shape of Chen et al. (ICML 2020), Fig. 9: linear evaluation of models trained with batch sizes "
+                            + "from 256 to 8192 for 100 to 800 epochs. The paper finds that larger batches (more "
+                            + "negatives) help, most when training is short, the gap closing as training gets longer.",
+                    Set.of("simclr", "simclr-v2"), List.of(BATCH_SIZE), Map.of(BATCH_SIZE, "batch size"), Map.of(),
+                    Map.of(), false, false, true),
+            new AblationSpec("moco-queue", "MoCo: number of negatives K (queue length)",
+                    "Shape of He et al. (CVPR 2020), Fig. 3: ImageNet linear accuracy against the number of negatives K "
+                            + "(256 to 65536) for end-to-end, memory bank and MoCo. The paper finds MoCo's accuracy "
+                            + "growing with K, the largest K best, with a queue decoupled from the batch size.",
+                    Set.of("moco-v1", "moco-v2"), List.of(QUEUE_SIZE), Map.of(QUEUE_SIZE, "negatives K"), Map.of(),
+                    Map.of(), false, false, true));
 
     /**
      * @param rows all rows of the results store; rows outside grids are ignored

@@ -96,6 +96,9 @@ public final class Charts {
      * Error bars: sample std over seeds (0 for a single seed).
      */
     public static ChartSpec ablationBars(AblationTable t) {
+        if (t.spec().lineChart() && t.colAxis() == null && t.rowAxes().size() == 1 && numeric(t)) {
+            return ablationLine(t);
+        }
         List<String> categories = t.rowLabels();
         List<ChartSpec.Series> series = new ArrayList<>();
         if (t.colAxis() == null) {
@@ -118,6 +121,51 @@ public final class Charts {
         }
         return new ChartSpec(t.id(), t.spec().title(), String.join(", ", t.rowAxes().stream()
                 .map(t.spec()::axisTitle).toList()), m.header, ChartSpec.Kind.BAR, categories, series);
+    }
+
+    /** Whether every row's value of the table's one axis is a positive number. */
+    private static boolean numeric(AblationTable t) {
+        String axis = t.rowAxes().get(0);
+        return !t.rows().isEmpty() && t.rows().stream().allMatch(r -> {
+            try {
+                return Double.parseDouble(r.axes().getOrDefault(axis, "")) > 0;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        });
+    }
+
+    /**
+     * Accuracy against a one-axis ablation's numeric value (batch size, queue length): x = log2 of the value, one line
+     * per accuracy metric through the rows in value order, error bars the sample std over seeds. Rows of several
+     * methods (SimCLR and SimCLR v2 in one grid) get one line per method and metric.
+     */
+    static ChartSpec ablationLine(AblationTable t) {
+        String axis = t.rowAxes().get(0);
+        List<AblationTable.AblationRow> rows = t.rows().stream()
+                .sorted(java.util.Comparator.comparingDouble(r -> Double.parseDouble(r.axes().get(axis)))).toList();
+        boolean severalMethods = rows.stream().map(AblationTable.AblationRow::method).distinct().count() > 1;
+        List<ChartSpec.Series> series = new ArrayList<>();
+        for (String method : rows.stream().map(AblationTable.AblationRow::method).distinct().toList()) {
+            List<AblationTable.AblationRow> mine = rows.stream().filter(r -> r.method().equals(method)).toList();
+            for (MainTable.Metric m : t.metricsPresent()) {
+                List<Double> x = new ArrayList<>(), y = new ArrayList<>(), e = new ArrayList<>();
+                for (AblationTable.AblationRow r : mine) {
+                    MeanStd a = r.accuracy(m);
+                    if (!a.isEmpty()) {
+                        x.add(Math.log(Double.parseDouble(r.axes().get(axis))) / Math.log(2));
+                        y.add(a.mean() * 100);
+                        e.add(a.hasSpread() ? a.std() * 100 : 0.0);
+                    }
+                }
+                if (!x.isEmpty()) {
+                    series.add(new ChartSpec.Series(severalMethods ? method + " " + m.header : m.header, x, y, e,
+                            ChartSpec.Style.LINE_MARKERS));
+                }
+            }
+        }
+        return new ChartSpec(t.id(), t.spec().title(), "log2 " + t.spec().axisTitle(axis), "top-1 (%)",
+                ChartSpec.Kind.XY, List.of(), series);
     }
 
     private static ChartSpec.Series barSeries(String name, List<MeanStd> values) {

@@ -24,7 +24,8 @@ final class GridCommand implements Main.Command {
                                      [--results FILE] [--runs DIR] [--data-root DIR] [--dry-run]
                   --grid G     one grid (bundled: methods, simsiam-ablation, moco-momentum, simclr-head,
                                simclr-temperature, swav-multicrop, swav-epsilon, byol-decay, simsiam-stopgrad,
-                               bn-per-view, byol-bn) at the scale of --scale (default quick)
+                               bn-per-view, byol-bn, simclr-batch, moco-queue) at the scale of --scale
+                               (default quick)
                   --suite S    every grid of a suite
                   --dry-run    list the runs and which are already done, run nothing""";
     }
