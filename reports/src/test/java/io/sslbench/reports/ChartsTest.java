@@ -1,5 +1,6 @@
 package io.sslbench.reports;
 
+import io.sslbench.core.results.ResultRow;
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
@@ -101,6 +102,41 @@ class ChartsTest {
         assertEquals(List.of("temperature τ 0.1", "temperature τ 0.5"), p.series().stream().map(ChartSpec.Series::name).toList());
         assertListEquals(list(62, 72, 82), p.series("temperature τ 0.1").y(), 1e-9);
         assertEquals("Linear top-1 (%)", p.yLabel());
+    }
+
+    /**
+     * A numeric one-axis ablation with a line-chart spec (SimCLR's batch size, MoCo's K) is drawn as accuracy against
+     * log2 of the value, points in value order whatever the rows' order, error bars over seeds; the MoCo momentum
+     * sweep (numeric too, but a bar spec) stays bars.
+     */
+    @Test
+    void numericAblationsOfLineSpecsAreLinesOverLog2OfTheValue() {
+        List<ResultRow> rows = new ArrayList<>();
+        String[] batches = {"512", "64", "256", "128"};
+        double[] knn = {0.70, 0.61, 0.68, 0.65};
+        for (int i = 0; i < batches.length; i++) {
+            for (int s = 0; s < 2; s++) {
+                Fixtures.Run r = Fixtures.run("b" + batches[i] + "-s" + s, "simclr-batch", "simclr",
+                        Map.of("batchSize", batches[i]), s, 100, 60, 0.08, false);
+                rows.add(r.row("knn", knn[i] + Fixtures.D2[s], Double.NaN));
+            }
+        }
+        AblationTable t = Ablations.build(rows).get(0);
+        assertEquals("simclr-batch", t.spec().id());
+        ChartSpec c = Charts.ablationBars(t);
+        assertEquals(ChartSpec.Kind.XY, c.kind());
+        assertEquals("log2 batch size", c.xLabel());
+        ChartSpec.Series knnLine = c.series("kNN top-1 (%)");
+        assertEquals(ChartSpec.Style.LINE_MARKERS, knnLine.style());
+        assertListEquals(list(6, 7, 8, 9), knnLine.x(), 1e-12);
+        assertListEquals(list(61, 65, 68, 70), knnLine.y(), 1e-9);
+        assertListEquals(list(100 * 0.01 * Math.sqrt(2), 100 * 0.01 * Math.sqrt(2), 100 * 0.01 * Math.sqrt(2),
+                100 * 0.01 * Math.sqrt(2)), knnLine.errors(), 1e-9);
+        XCharts.toXYChart(c); // drawable
+
+        AblationTable momentum = Ablations.build(Fixtures.allRows()).stream()
+                .filter(a -> a.spec().id().equals("moco-momentum")).findFirst().orElseThrow();
+        assertEquals(ChartSpec.Kind.BAR, Charts.ablationBars(momentum).kind());
     }
 
     @Test
