@@ -91,11 +91,12 @@ public final class Charts {
     }
 
     /**
-     * Bar chart of an ablation table: categories are the table's row labels; one-axis tables get one
-     * series per accuracy metric, pivot tables one series per value of the pivot axis (primary metric).
-     * Error bars: sample std over seeds (0 for a single seed).
+     * Chart of an ablation table. A numeric one-axis table whose spec asks for a line chart: {@link #ablationLine}.
+     * Otherwise bars: categories are the table's row labels; one-axis tables get one series per accuracy metric,
+     * pivot tables one series per value of the pivot axis (primary metric). Error bars: sample std over seeds (0 for
+     * a single seed).
      */
-    public static ChartSpec ablationBars(AblationTable t) {
+    public static ChartSpec ablationChart(AblationTable t) {
         if (t.spec().lineChart() && t.colAxis() == null && t.rowAxes().size() == 1 && numeric(t)) {
             return ablationLine(t);
         }
@@ -140,7 +141,7 @@ public final class Charts {
      * per accuracy metric through the rows in value order, error bars the sample std over seeds. Rows of several
      * methods (SimCLR and SimCLR v2 in one grid) get one line per method and metric.
      */
-    static ChartSpec ablationLine(AblationTable t) {
+    private static ChartSpec ablationLine(AblationTable t) {
         String axis = t.rowAxes().get(0);
         List<AblationTable.AblationRow> rows = t.rows().stream()
                 .sorted(java.util.Comparator.comparingDouble(r -> Double.parseDouble(r.axes().get(axis)))).toList();

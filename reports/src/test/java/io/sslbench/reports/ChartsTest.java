@@ -88,7 +88,7 @@ class ChartsTest {
     void ablationBarsComeFromTheAblationTable() {
         List<AblationTable> ts = Ablations.build(Fixtures.allRows());
         AblationTable ss = ts.stream().filter(t -> t.grid().equals("simsiam-ablation")).findFirst().orElseThrow();
-        ChartSpec c = Charts.ablationBars(ss);
+        ChartSpec c = Charts.ablationChart(ss);
         assertEquals(ChartSpec.Kind.BAR, c.kind());
         assertEquals(List.of("w/ stop-grad", "w/o stop-grad"), c.categories());
         assertEquals(List.of("kNN top-1 (%)", "Linear top-1 (%)", "Linear top-5 (%)"),
@@ -97,7 +97,7 @@ class ChartsTest {
         assertListEquals(list(100 * 0.01 * Math.sqrt(2), 0), c.series("kNN top-1 (%)").errors(), 1e-9);
 
         AblationTable pivot = ts.stream().filter(t -> t.grid().equals("simclr-head-x-tau")).findFirst().orElseThrow();
-        ChartSpec p = Charts.ablationBars(pivot);
+        ChartSpec p = Charts.ablationChart(pivot);
         assertEquals(List.of("none", "linear", "non-linear (MLP)"), p.categories());
         assertEquals(List.of("temperature τ 0.1", "temperature τ 0.5"), p.series().stream().map(ChartSpec.Series::name).toList());
         assertListEquals(list(62, 72, 82), p.series("temperature τ 0.1").y(), 1e-9);
@@ -123,7 +123,7 @@ class ChartsTest {
         }
         AblationTable t = Ablations.build(rows).get(0);
         assertEquals("simclr-batch", t.spec().id());
-        ChartSpec c = Charts.ablationBars(t);
+        ChartSpec c = Charts.ablationChart(t);
         assertEquals(ChartSpec.Kind.XY, c.kind());
         assertEquals("log2 batch size", c.xLabel());
         ChartSpec.Series knnLine = c.series("kNN top-1 (%)");
@@ -136,7 +136,7 @@ class ChartsTest {
 
         AblationTable momentum = Ablations.build(Fixtures.allRows()).stream()
                 .filter(a -> a.spec().id().equals("moco-momentum")).findFirst().orElseThrow();
-        assertEquals(ChartSpec.Kind.BAR, Charts.ablationBars(momentum).kind());
+        assertEquals(ChartSpec.Kind.BAR, Charts.ablationChart(momentum).kind());
     }
 
     @Test
@@ -171,7 +171,7 @@ class ChartsTest {
         }
         assertEquals(java.util.Locale.ROOT, x.getStyler().getLocale());
 
-        ChartSpec b = Charts.ablationBars(Ablations.build(Fixtures.allRows()).get(0));
+        ChartSpec b = Charts.ablationChart(Ablations.build(Fixtures.allRows()).get(0));
         CategoryChart cc = XCharts.toCategoryChart(b);
         assertEquals(b.categories(), new ArrayList<>(cc.getSeriesMap().values().iterator().next().getXData()));
         assertThrows(IllegalArgumentException.class, () -> XCharts.toXYChart(b));

@@ -7,11 +7,14 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Whole-file writes that a crash cannot tear: the content goes to a temporary file beside the target
@@ -86,21 +89,21 @@ public final class AtomicFiles {
      *
      * @param dir the tree's root (nothing happens when it does not exist)
      */
-    public static void deleteTree(java.nio.file.Path dir) {
-        if (dir == null || !java.nio.file.Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    public static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        java.util.List<java.nio.file.Path> all = new java.util.ArrayList<>();
-        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(dir)) { // does not follow links
+        List<Path> all = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(dir)) { // does not follow links
             s.forEach(all::add);
-        } catch (java.io.IOException ignored) {
+        } catch (IOException ignored) {
             return;
         }
-        all.sort(java.util.Comparator.comparingInt(java.nio.file.Path::getNameCount).reversed());
-        for (java.nio.file.Path p : all) {
+        all.sort(Comparator.comparingInt(Path::getNameCount).reversed());
+        for (Path p : all) {
             try {
-                java.nio.file.Files.deleteIfExists(p);
-            } catch (java.io.IOException ignored) {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
                 // best effort
             }
         }

@@ -71,9 +71,16 @@ public final class Buffers {
             throw new IllegalArgumentException("expected a dense array, got strides "
                     + Arrays.toString(a.stride()) + " for shape " + Arrays.toString(a.shape()));
         }
-        // addressPointer() already points at the array's first element (ND4J views carry their offset in the buffer)
-        FloatPointer p = new FloatPointer(a.data().addressPointer());
+        FloatPointer p = pointer(a);
         p.position(0).capacity(a.length()).limit(a.length());
         return p.asBuffer();
+    }
+
+    /**
+     * A native pointer at the first element of a FLOAT array (for BLAS and oneDNN calls on dense arrays): ND4J views
+     * carry their offset in {@code addressPointer()}, so it already points there.
+     */
+    public static FloatPointer pointer(INDArray a) {
+        return new FloatPointer(a.data().addressPointer());
     }
 }

@@ -1,7 +1,6 @@
 package io.sslbench.core.util;
 
 import org.bytedeco.dnnl.global.dnnl;
-import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -13,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * c or f order on the CPU backend, and through {@code Nd4j.gemm} for everything else (DOUBLE, strided views, no
  * preset, CUDA).
  *
- * <p>Why: on this harness's shapes ND4J's product (OpenBLAS here) measured 2-10x slower, e.g. a projector's
+ * <p>Why: on this harness's shapes ND4J's product (OpenBLAS here) measured 1.8-11x slower, e.g. a projector's
  * {@code [128, 64] x [64, 4096]} 5.3 ms against 0.49 ms, {@code [128, 4096] x [4096, 256]} 10.1 against 5.5 ms
  * (2 cores, AVX-512; both within float rounding of each other: relative differences of order 1e-6). A model's
  * results therefore change in the last digits, as with any other BLAS.
@@ -87,15 +86,11 @@ public final class Gemm {
         boolean storedX = xr ? tx : !tx, storedY = yr ? ty : !ty; // whether the stored (row-major) matrix is transposed
         long ldx = xr ? x.size(1) : x.size(0), ldy = yr ? y.size(1) : y.size(0);
         int status = dnnl.dnnl_sgemm((byte) (storedX ? 'T' : 'N'), (byte) (storedY ? 'T' : 'N'), rows, cols, inner,
-                (float) alpha, pointer(x), Math.max(1, ldx), pointer(y), Math.max(1, ldy), (float) beta, pointer(c),
+                (float) alpha, Buffers.pointer(x), Math.max(1, ldx), Buffers.pointer(y), Math.max(1, ldy), (float) beta, Buffers.pointer(c),
                 Math.max(1, cols));
         if (status != dnnl.dnnl_success) {
             throw new IllegalStateException("dnnl_sgemm failed with status " + status);
         }
-    }
-
-    private static FloatPointer pointer(INDArray a) {
-        return new FloatPointer(a.data().addressPointer()); // at the array's first element (see Buffers)
     }
 
     /** A 2d matrix whose elements are contiguous in c or f order. */

@@ -2,7 +2,6 @@ package io.sslbench.core.nn.fast;
 
 import io.sslbench.core.util.Buffers;
 
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -72,24 +71,29 @@ public final class ConvKernels {
          * vector loads, which fault on other addresses.
          */
         INDArray aligned(int slot, long length, int alignBytes) {
-            long pad = alignBytes / Float.BYTES;
-            INDArray flatView = matrix(slot, 1, length + pad); // grows the slot; a dense prefix of it
-            long address = flatView.data().addressPointer().address();
+            INDArray buffer = ensure(slot, length + alignBytes / Float.BYTES);
+            long address = buffer.data().addressPointer().address();
             if (address % Float.BYTES != 0) {
                 throw new IllegalStateException("float buffer at an odd address " + address);
             }
             long skip = ((alignBytes - address % alignBytes) % alignBytes) / Float.BYTES;
-            return flat[slot].get(NDArrayIndex.interval(skip, skip + length));
+            return buffer.get(NDArrayIndex.interval(skip, skip + length));
         }
 
-        /** A dense c-order {@code [rows, columns]} matrix over the start of slot {@code slot}'s buffer. */
-        INDArray matrix(int slot, long rows, long columns) {
-            long length = rows * columns;
+        /** Slot {@code slot}'s whole buffer, grown (outside any workspace) to at least {@code length} floats. */
+        private INDArray ensure(int slot, long length) {
             if (flat[slot] == null || flat[slot].length() < length) {
                 try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
                     flat[slot] = Nd4j.create(DataType.FLOAT, length);
                 }
             }
+            return flat[slot];
+        }
+
+        /** A dense c-order {@code [rows, columns]} matrix over the start of slot {@code slot}'s buffer. */
+        INDArray matrix(int slot, long rows, long columns) {
+            long length = rows * columns;
+            ensure(slot, length);
             INDArray m = (flat[slot].length() == length ? flat[slot] : flat[slot].get(NDArrayIndex.interval(0, length)))
                     .reshape('c', rows, columns);
             if (!Buffers.denseRowMajor(m) || !sameStart(m, flat[slot])) {
@@ -127,7 +131,7 @@ public final class ConvKernels {
         openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
                 transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
                 transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans, m, n, k, 1f,
-                pointer(a), (int) a.size(1), pointer(b), (int) b.size(1), beta, pointer(c), n);
+                Buffers.pointer(a), (int) a.size(1), Buffers.pointer(b), (int) b.size(1), beta, Buffers.pointer(c), n);
     }
 
     private static volatile Boolean nd4jGemm;
@@ -147,10 +151,6 @@ public final class ConvKernels {
     /** For benchmarks: forces {@link #nd4jGemm()} ({@code null} = follow the policy). */
     public static void setNd4jGemm(Boolean on) {
         nd4jGemm = on;
-    }
-
-    private static FloatPointer pointer(INDArray a) {
-        return new FloatPointer(a.data().addressPointer()); // already at the array's first element (see Buffers)
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(() -> new Scratch(4));

