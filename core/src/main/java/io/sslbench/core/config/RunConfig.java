@@ -19,9 +19,10 @@ import static io.sslbench.core.config.ConfigException.check;
  * @param data      data set section
  * @param optim     optimiser and schedule section
  * @param engine    engine section (checkpoints, monitors, gradient caching)
+ * @param aug       the augmentation studies' edits of the method's views (default: none)
  */
 public record RunConfig(Map<String, Object> method, long seed, int epochs, int batchSize, String backbone,
-                        Data data, Optim optim, Engine engine) {
+                        Data data, Optim optim, Engine engine, Aug aug) {
 
     public RunConfig {
         method = method == null ? Map.of() : Map.copyOf(method);
@@ -44,7 +45,7 @@ public record RunConfig(Map<String, Object> method, long seed, int epochs, int b
     /** @return the neutral defaults every config is bound over */
     public static RunConfig defaults() {
         return new RunConfig(Map.of("name", "simclr"), 0, 1, 256, "small-cifar", Data.defaults(), Optim.defaults(),
-                Engine.defaults());
+                Engine.defaults(), Aug.defaults());
     }
 
     /**
@@ -65,6 +66,9 @@ public record RunConfig(Map<String, Object> method, long seed, int epochs, int b
             Map<String, Object> o = new java.util.LinkedHashMap<>((Map<String, Object>) t.get("optim"));
             o.remove("lrSteps");
             t.put("optim", o);
+        }
+        if (aug.isDefault()) {
+            t.remove("aug"); // the default is left out of the identity, so configs from before the key existed keep their hashes
         }
         if (!data.separatePretrainSplit()) {
             // the default is left out of the identity, so configs from before the key existed keep their hashes
@@ -246,6 +250,42 @@ public record RunConfig(Map<String, Object> method, long seed, int epochs, int b
 
         public static Engine defaults() {
             return new Engine(0, 0, true, 1, 5000, 1000, 10, false, 0);
+        }
+    }
+
+    /**
+     * The augmentation studies' edits of a method's own views ({@link io.sslbench.core.aug.AugmentationStudy}).
+     *
+     * @param keep   {@code all} (default) or the op kinds every view keeps, '+'-joined (crop, flip, color, grayscale,
+     *               blur, solarize), e.g. {@code crop} (BYOL Fig. 3b's "crop only")
+     * @param first  "" (default: the method's own views) or the first transformation of SimCLR's composition protocol
+     *               (Fig. 5: applied to one branch, the other the identity)
+     * @param second "" or the second transformation, applied after the first ("" or equal to it: the first alone)
+     */
+    public record Aug(String keep, String first, String second) {
+        /** The op kinds the studies name ({@code io.sslbench.core.aug.AugmentationStudy.Kind}, same names). */
+        public static final List<String> KINDS = List.of("crop", "flip", "color", "grayscale", "blur", "solarize");
+        /** {@code keep}'s default: every op of the method's views. */
+        public static final String ALL = "all";
+
+        public Aug {
+            check(keep != null && (keep.strip().equals(ALL) || java.util.Arrays.stream(keep.split("\\+"))
+                    .allMatch(k -> KINDS.contains(k.strip()))), "aug.keep", ALL + ", or kinds of " + KINDS
+                    + " joined by '+'", keep);
+            first = first == null ? "" : first.strip();
+            second = second == null ? "" : second.strip();
+            check(first.isEmpty() || KINDS.contains(first), "aug.first", "empty or one of " + KINDS, first);
+            check(second.isEmpty() || KINDS.contains(second), "aug.second", "empty or one of " + KINDS, second);
+            check(!first.isEmpty() || second.isEmpty(), "aug.second", "empty unless aug.first is set", second);
+        }
+
+        public static Aug defaults() {
+            return new Aug(ALL, "", "");
+        }
+
+        /** @return whether the method's views are used as they are */
+        public boolean isDefault() {
+            return equals(defaults());
         }
     }
 }

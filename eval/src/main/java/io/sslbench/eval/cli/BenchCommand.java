@@ -1,6 +1,7 @@
 package io.sslbench.eval.cli;
 
 import io.sslbench.core.util.AtomicFiles;
+import io.sslbench.core.aug.AugmentationStudy;
 import io.sslbench.core.aug.Presets;
 import io.sslbench.core.aug.ViewPipeline;
 import io.sslbench.core.config.RunConfig;
@@ -76,7 +77,7 @@ final class BenchCommand implements Main.Command {
         Backend.init();
         SslMethod method = MethodProvider.forConfig(cfg);
         BackboneSpec spec = BackboneSpec.parse(cfg.backbone());
-        List<ViewPipeline> views = method.views(Presets.Target.CIFAR);
+        List<ViewPipeline> views = AugmentationStudy.apply(cfg.aug(), method.views(Presets.Target.CIFAR), Presets.Target.CIFAR);
         int[] sizes = views.stream().mapToInt(ViewPipeline::outputSize).toArray();
         OnlineNetwork.Built net = OnlineNetwork.build(OnlineNetwork.EncoderFactory.of(spec, method.zeroInitResidual()), method, 3, sizes[0],
                 cfg.seed(), DataType.FLOAT);

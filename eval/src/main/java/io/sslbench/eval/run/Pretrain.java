@@ -1,6 +1,7 @@
 package io.sslbench.eval.run;
 
 import com.google.gson.GsonBuilder;
+import io.sslbench.core.aug.AugmentationStudy;
 import io.sslbench.core.aug.MultiViewLoader;
 import io.sslbench.core.aug.Normalization;
 import io.sslbench.core.aug.Presets;
@@ -151,7 +152,7 @@ public final class Pretrain {
         Backend.init();
         SslMethod method = MethodProvider.forConfig(cfg);
         BackboneSpec spec = BackboneSpec.parse(cfg.backbone());
-        List<ViewPipeline> views = method.views(data.target());
+        List<ViewPipeline> views = AugmentationStudy.apply(cfg.aug(), method.views(data.target()), data.target());
         OnlineNetwork.Built net = OnlineNetwork.build(OnlineNetwork.EncoderFactory.of(spec, method.zeroInitResidual()), method, data.pretrain().channels(),
                 data.target().size(), cfg.seed(), DataType.FLOAT);
         Trainer.prepareRunFolder(runDir, cfg.hash()); // check first (refuses another config's folder), write after
