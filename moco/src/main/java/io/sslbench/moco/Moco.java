@@ -9,6 +9,7 @@ import io.sslbench.core.engine.SslMethod;
 import io.sslbench.core.engine.TrainContext;
 import io.sslbench.core.loss.L2Normalize;
 import io.sslbench.core.loss.LossResult;
+import io.sslbench.core.loss.PretextAccuracy;
 import io.sslbench.core.nn.Heads;
 import io.sslbench.core.nn.bn.ShuffleBn;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
@@ -29,6 +30,8 @@ public final class Moco implements SslMethod {
     private final String id;
     private final MocoConfig cfg;
     private FeatureQueue queue;
+    /** The last step's pretext top-1 ({@link PretextAccuracy#infoNce}); NaN before the first step. */
+    private double pretextTop1 = Double.NaN;
 
     public Moco(String id, MocoConfig cfg) {
         this.id = id;
@@ -64,14 +67,34 @@ public final class Moco implements SslMethod {
     public StepInputs prepare(TrainContext ctx, INDArray[] views) {
         EmaTarget key = ctx.emaTarget("key");
         key.update(cfg.momentum()); // _momentum_update_key_encoder() before the keys, as the official forward()
-        INDArray k = ShuffleBn.forward(x -> key.forward(ctx.headVertex(), x), views[1], cfg.shuffleGroups(),
+        // with per-device BN layers (queries per device) the encoder splits the batch itself: one forward of the keys
+        int splits = perDeviceBn() ? 1 : cfg.shuffleGroups();
+        INDArray k = ShuffleBn.forward(x -> key.forward(ctx.headVertex(), x), views[1], splits, cfg.shuffleBn(),
                 ctx.rng("shufflebn"));
         return new StepInputs(new INDArray[]{views[0]}, k);
     }
 
     @Override
     public LossResult loss(INDArray q, INDArray k, TrainContext ctx) {
-        return InfoNceLoss.compute(q, k, queue.snapshot(), cfg.temperature());
+        INDArray negatives = queue.snapshot();
+        pretextTop1 = PretextAccuracy.infoNce(q, k, negatives);
+        return InfoNceLoss.compute(q, k, negatives, cfg.temperature());
+    }
+
+    /** {@code pretextTop1}: the last step's InfoNCE top-1 (positive key above every queued key; MoCo Sec. 3.3). */
+    @Override
+    public Map<String, Double> diagnostics() {
+        return Double.isNaN(pretextTop1) ? Map.of() : Map.of(PretextAccuracy.DIAGNOSTIC, pretextTop1);
+    }
+
+    private boolean perDeviceBn() {
+        return cfg.queryBnPerDevice() && cfg.shuffleGroups() > 1;
+    }
+
+    /** The queries' BN per simulated device when {@code method.queryBnPerDevice} (the encoder copy's too). */
+    @Override
+    public BnLayout bnLayout() {
+        return perDeviceBn() ? BnLayout.perDevice(1, cfg.shuffleGroups()) : BnLayout.WHOLE;
     }
 
     @Override
@@ -107,9 +130,17 @@ public final class Moco implements SslMethod {
     @Override
     public List<String> deviations() {
         List<String> out = new ArrayList<>(List.of(
-                "Queries use BN statistics over the whole batch; the official code's per-GPU BN (8 GPUs x 32) is simulated only on the key encoder, by ShuffleBN with method.shuffleGroups groups.",
+                "Per-GPU BN on one device: the queries' BN layers normalise method.shuffleGroups contiguous groups of the batch (the simulated GPUs) with their own statistics (method.queryBnPerDevice, official), and the shuffled keys pass through the key encoder's same per-device layers in one forward (ShuffleBN, method.shuffleBn). The running statistics take one step towards the average of the devices' statistics; the official DDP model keeps GPU 0's (broadcast buffers).",
                 "The key encoder's BN running statistics are momentum-averaged with its weights (DL4J keeps them among the parameters); the official key encoder keeps its own buffers. Only training-mode (batch) statistics of the key encoder are ever used.",
                 "CIFAR presets: queue 4096 (ImageNet 65536) and ResNet-18 with the CIFAR stem."));
+        if (!cfg.queryBnPerDevice()) {
+            out.add(SslMethod.overridden("method.queryBnPerDevice", false, MocoConfig.OFFICIAL_QUERY_BN_PER_DEVICE,
+                    "queries with BN statistics over the whole batch instead of per simulated device"));
+        }
+        if (!cfg.shuffleBn()) {
+            out.add(SslMethod.overridden("method.shuffleBn", false, MocoConfig.OFFICIAL_SHUFFLE_BN,
+                    "keys normalised per device without Shuffling BN (the devices hold the queries' images)"));
+        }
         out.addAll(SslMethod.trainingChoices(cfg.zeroInitResidual(), MocoConfig.OFFICIAL_ZERO_INIT_RESIDUAL,
                 cfg.excludeBnBias(), MocoConfig.OFFICIAL_EXCLUDE_BN_BIAS));
         return out;

@@ -23,14 +23,25 @@ import static io.sslbench.core.config.ConfigException.check;
  * @param zeroInitResidual which residual blocks start with their last BN gamma at 0: none, all or bottleneck
  *                         (official: none; {@code builder.py} builds {@code base_encoder(num_classes=dim)}:
  *                         torchvision's default, no zero init)
+ * @param shuffleBn     Shuffling BN for the keys (official: true, {@code _batch_shuffle_ddp}); false splits the key
+ *                      batch into the same devices as the queries', unshuffled, so a query and its positive key are
+ *                      normalised with statistics of the same images (the BN-leakage study, MoCo Sec. 3.3)
+ * @param queryBnPerDevice the queries' BN statistics per simulated device, {@code shuffleGroups} devices of N/G images
+ *                      (official: true, the per-GPU BN of DDP training on 8 GPUs); false: one set of statistics over
+ *                      the whole query batch. When true the encoder's BN layers split the batch themselves, queries and
+ *                      keys alike (the key encoder is the online network's copy), and the keys go through in one forward
  */
 public record MocoConfig(String name, double momentum, double temperature, int queueSize, String head, int outDim,
                          int shuffleGroups, boolean excludeBnBias,
-                         String zeroInitResidual) {
+                         String zeroInitResidual, boolean shuffleBn, boolean queryBnPerDevice) {
     /** facebookresearch/moco decays every parameter (plain SGD over {@code model.parameters()}). */
     static final boolean OFFICIAL_EXCLUDE_BN_BIAS = false;
     /** The official code's residual BN initialisation. */
     static final String OFFICIAL_ZERO_INIT_RESIDUAL = "none";
+    /** The official key forward shuffles the batch across GPUs. */
+    static final boolean OFFICIAL_SHUFFLE_BN = true;
+    /** The official queries are normalised per GPU (DDP without SyncBN). */
+    static final boolean OFFICIAL_QUERY_BN_PER_DEVICE = true;
 
     public MocoConfig {
         check(ZeroInitResidual.tokens().contains(zeroInitResidual), "method.zeroInitResidual",
@@ -46,13 +57,13 @@ public record MocoConfig(String name, double momentum, double temperature, int q
     /** MoCo v1 (He et al. 2020): linear head, τ 0.07, m 0.999. */
     public static MocoConfig v1() {
         return new MocoConfig("moco-v1", 0.999, 0.07, 4096, "linear", 128, 8, OFFICIAL_EXCLUDE_BN_BIAS,
-                OFFICIAL_ZERO_INIT_RESIDUAL);
+                OFFICIAL_ZERO_INIT_RESIDUAL, OFFICIAL_SHUFFLE_BN, OFFICIAL_QUERY_BN_PER_DEVICE);
     }
 
     /** MoCo v2 (Chen et al. 2020): MLP head, τ 0.2 (blur + cosine LR live in the views and the optimiser). */
     public static MocoConfig v2() {
         return new MocoConfig("moco-v2", 0.999, 0.2, 4096, "mlp", 128, 8, OFFICIAL_EXCLUDE_BN_BIAS,
-                OFFICIAL_ZERO_INIT_RESIDUAL);
+                OFFICIAL_ZERO_INIT_RESIDUAL, OFFICIAL_SHUFFLE_BN, OFFICIAL_QUERY_BN_PER_DEVICE);
     }
 
     /** Binds and checks the parts that involve the batch size. */

@@ -37,7 +37,7 @@
  *
  * <h2>Method-level deviations (the method class {@link io.sslbench.moco.Moco}; also reported with every result via {@code deviations()})</h2>
  * <ul>
- *   <li>Queries use BN statistics over the whole batch; the official code's per-GPU BN (8 GPUs x 32) is simulated only on the key encoder, by ShuffleBN with method.shuffleGroups groups.</li>
+ *   <li>Per-GPU BN on one device: the queries' BN layers normalise method.shuffleGroups contiguous groups of the batch (the simulated GPUs) with their own statistics (method.queryBnPerDevice, official), and the shuffled keys pass through the key encoder's same per-device layers in one forward (ShuffleBN, method.shuffleBn). The running statistics take one step towards the average of the devices' statistics; the official DDP model keeps GPU 0's (broadcast buffers).</li>
  *   <li>The key encoder's BN running statistics are momentum-averaged with its weights (DL4J keeps them among the parameters); the official key encoder keeps its own buffers. Only training-mode (batch) statistics of the key encoder are ever used.</li>
  *   <li>CIFAR presets: queue 4096 (ImageNet 65536) and ResNet-18 with the CIFAR stem.</li>
  * </ul>

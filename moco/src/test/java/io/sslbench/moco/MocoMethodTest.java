@@ -77,4 +77,39 @@ class MocoMethodTest {
         assertTrue(v2.config.optim().lrSteps().isEmpty());
         assertEquals(0.5 * base * 8 / 8, v2.trainer.learningRate(100L * perEpoch), 1e-9, "v2: cosine, half at mid-run");
     }
+
+    /**
+     * Issue 15 / 18 item 2: the official per-GPU BN of the queries (G simulated devices: device 0's query outputs do
+     * not depend on device 1's images), the keys through the same per-device layers in one forward, unshuffled with
+     * method.shuffleBn=false (then exactly the key encoder's forward of the batch as it is) and shuffled by default.
+     */
+    @Test
+    void queriesPerDeviceAndKeysWithAndWithoutShufflingBn() {
+        for (boolean perDevice : new boolean[]{true, false}) {
+            MethodHarness h = MethodHarness.withBackbone("small-cifar", "moco-v2-cifar10", "batchSize=8",
+                    "method.queueSize=16", "method.shuffleGroups=2", "method.queryBnPerDevice=" + perDevice);
+            INDArray x = h.data.batch(0, 0).views()[0];
+            var online = h.trainer.context().online();
+            String head = h.trainer.context().headVertex();
+            INDArray before = online.feedForward(new INDArray[]{x}, true).get(head).dup();
+            INDArray changed = x.dup();
+            changed.get(NDArrayIndex.interval(4, 8)).muli(3).addi(1);
+            INDArray after = online.feedForward(new INDArray[]{changed}, true).get(head).dup();
+            assertEquals(perDevice, before.get(NDArrayIndex.interval(0, 4)).equals(after.get(NDArrayIndex.interval(0, 4))),
+                    "queries per device: " + perDevice);
+        }
+        for (boolean shuffle : new boolean[]{false, true}) {
+            MethodHarness h = MethodHarness.withBackbone("small-cifar", "moco-v2-cifar10", "batchSize=8",
+                    "method.queueSize=16", "method.shuffleGroups=2", "method.shuffleBn=" + shuffle, "method.momentum=0.5");
+            var batch = h.data.batch(0, 0);
+            h.step(0);
+            EmaTarget key = h.trainer.context().emaTarget("key");
+            INDArray unshuffled = L2Normalize.forward(key.forward(h.trainer.context().headVertex(), batch.views()[1]),
+                    "k").unit();
+            INDArray queued = ((Moco) h.method).queueSnapshot().get(NDArrayIndex.interval(0, 8), NDArrayIndex.all());
+            assertEquals(!shuffle, unshuffled.equalsWithEps(queued, 1e-5), "keys = the unshuffled per-device forward: "
+                    + !shuffle);
+            assertTrue(h.method.diagnostics().get(io.sslbench.core.loss.PretextAccuracy.DIAGNOSTIC) >= 0);
+        }
+    }
 }

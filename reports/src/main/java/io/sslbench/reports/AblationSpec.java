@@ -22,25 +22,48 @@ import java.util.Set;
  * @param valueOrder  axis key to the preferred order of raw values (values not listed follow, sorted)
  * @param horizontal  lay a one-axis ablation out with the axis values as columns (MoCo's momentum table)
  * @param showOutputStd add the output-std column and the 1/sqrt(d) reference (SimSiam's collapse study)
- * @param lineChart   chart a one-axis ablation with numeric values as accuracy against the value (the papers' line
- *                    charts over batch size or queue length), log2 x axis; otherwise as bars
+ * @param chart       how the ablation is charted (see {@link Chart})
+ * @param reference   a value of the primary axis the other rows are compared with: the vertical layout adds the
+ *                    difference of the primary metric to the same method's row with this value (BYOL Fig. 3b's drop
+ *                    from the full augmentation); null for none
  */
 public record AblationSpec(String id, String title, String caption, Set<String> methods, List<String> axes,
                            Map<String, String> axisTitles, Map<String, Map<String, String>> valueLabels,
                            Map<String, List<String>> valueOrder, boolean horizontal, boolean showOutputStd,
-                           boolean lineChart) {
+                           Chart chart, String reference) {
 
-    /** A spec charted as bars (see {@link #lineChart}). */
+    /** How an ablation is charted. */
+    public enum Chart {
+        /** bars: one bar group per row, a series per metric (or per pivot column) */
+        BARS,
+        /**
+         * a one-axis ablation with numeric values as accuracy against the value, log2 x axis (the papers' line charts over
+         * batch size or queue length); bars when the values are not numbers
+         */
+        LINE,
+        /** a pivot as a heat map, rows by columns, the primary metric in each cell (SimCLR Fig. 5); bars without a pivot */
+        HEAT_MAP
+    }
+
+    /** A spec without a reference row. */
+    public AblationSpec(String id, String title, String caption, Set<String> methods, List<String> axes,
+                        Map<String, String> axisTitles, Map<String, Map<String, String>> valueLabels,
+                        Map<String, List<String>> valueOrder, boolean horizontal, boolean showOutputStd, Chart chart) {
+        this(id, title, caption, methods, axes, axisTitles, valueLabels, valueOrder, horizontal, showOutputStd, chart, null);
+    }
+
+    /** A spec charted as bars. */
     public AblationSpec(String id, String title, String caption, Set<String> methods, List<String> axes,
                         Map<String, String> axisTitles, Map<String, Map<String, String>> valueLabels,
                         Map<String, List<String>> valueOrder, boolean horizontal, boolean showOutputStd) {
-        this(id, title, caption, methods, axes, axisTitles, valueLabels, valueOrder, horizontal, showOutputStd, false);
+        this(id, title, caption, methods, axes, axisTitles, valueLabels, valueOrder, horizontal, showOutputStd, Chart.BARS);
     }
 
     public AblationSpec {
         Objects.requireNonNull(id, "AblationSpec.id");
         Objects.requireNonNull(title, "AblationSpec.title");
         Objects.requireNonNull(caption, "AblationSpec.caption");
+        Objects.requireNonNull(chart, "AblationSpec.chart");
         methods = Set.copyOf(methods);
         axes = List.copyOf(axes);
         if (axes.isEmpty()) {

@@ -37,10 +37,12 @@ public record AblationTable(AblationSpec spec, String grid, List<String> methods
      * @param outputStd     std of the l2-normalised embeddings at the end of pretraining
      * @param collapsedRuns runs judged collapsed
      * @param embeddingDim  d of the embeddings
+     * @param pretextTop1   the contrastive pretext task's top-1 over the last pretraining epoch (a fraction; empty for
+     *                      methods without one): BN that leaks the positive shows up as a high pretext accuracy
      */
     public record AblationRow(String method, Map<String, String> axes, String label, List<String> runIds, int seeds,
                               Map<MainTable.Metric, MeanStd> accuracy, MeanStd outputStd, int collapsedRuns,
-                              int embeddingDim) {
+                              int embeddingDim, MeanStd pretextTop1) {
         public AblationRow {
             axes = Map.copyOf(axes);
             runIds = List.copyOf(runIds);
@@ -62,6 +64,14 @@ public record AblationTable(AblationSpec spec, String grid, List<String> methods
         return java.util.Arrays.stream(MainTable.Metric.values())
                 .filter(m -> rows.stream().anyMatch(r -> !r.accuracy(m).isEmpty())).toList();
     }
+
+    /** @return whether any row has a pretext accuracy (then the vertical and horizontal layouts show it) */
+    public boolean hasPretext() {
+        return rows.stream().anyMatch(r -> !r.pretextTop1().isEmpty());
+    }
+
+    /** Header of the pretext-accuracy column. */
+    static final String PRETEXT_HEADER = "Pretext top-1 (%)";
 
     /** @return the metric a pivot shows: linear top-1 when present, else the L-BFGS probe's, else kNN top-1, else the first present */
     public MainTable.Metric primaryMetric() {
@@ -123,6 +133,16 @@ public record AblationTable(AblationSpec spec, String grid, List<String> methods
         List<MainTable.Metric> metrics = metricsPresent();
         List<String> header = new ArrayList<>(List.of(rowHeader(), "Seeds"));
         metrics.forEach(m -> header.add(m.header));
+        MainTable.Metric primary = primaryMetric();
+        String axis = rowAxes.get(0);
+        boolean delta = spec.reference() != null && rows.stream().anyMatch(r -> spec.reference().equals(r.axes().get(axis)));
+        if (delta) {
+            header.add("Δ " + primary.header.replace(" (%)", "") + " vs " + spec.valueLabel(axis, spec.reference())
+                    + " (points)");
+        }
+        if (hasPretext()) {
+            header.add(PRETEXT_HEADER);
+        }
         if (spec.showOutputStd()) {
             header.add(outputStdHeader());
         }
@@ -131,6 +151,12 @@ public record AblationTable(AblationSpec spec, String grid, List<String> methods
         for (AblationRow r : rows) {
             List<Cell> row = new ArrayList<>(List.of(Cell.text(r.label()), Cell.text(Integer.toString(r.seeds()))));
             metrics.forEach(m -> row.add(Cell.stat(r.accuracy(m).scaled(100), 1)));
+            if (delta) {
+                row.add(deltaToReference(r, primary, axis));
+            }
+            if (hasPretext()) {
+                row.add(Cell.stat(r.pretextTop1().scaled(100), 1));
+            }
             if (spec.showOutputStd()) {
                 row.add(Cell.stat(r.outputStd(), 4));
             }
@@ -140,6 +166,17 @@ public record AblationTable(AblationSpec spec, String grid, List<String> methods
         return new ReportTable(id(), title, spec.caption(), header, out, notes);
     }
 
+    /** The row's primary metric minus that of the same method's reference row with the same other axis values. */
+    private Cell deltaToReference(AblationRow r, MainTable.Metric m, String axis) {
+        Map<String, String> want = new LinkedHashMap<>(r.axes());
+        want.put(axis, spec.reference());
+        return rows.stream().filter(o -> o.method().equals(r.method()) && o.axes().equals(want)).findFirst()
+                .filter(o -> !o.accuracy(m).isEmpty() && !r.accuracy(m).isEmpty())
+                .map(o -> Cell.text(String.format(java.util.Locale.ROOT, "%+.1f",
+                        100 * (r.accuracy(m).mean() - o.accuracy(m).mean()))))
+                .orElse(Cell.MISSING);
+    }
+
     private ReportTable horizontal(String title, List<String> notes) {
         List<String> header = new ArrayList<>(List.of(rowHeader()));
         rows.forEach(r -> header.add(r.label()));
@@ -147,6 +184,11 @@ public record AblationTable(AblationSpec spec, String grid, List<String> methods
         for (MainTable.Metric m : metricsPresent()) {
             List<Cell> row = new ArrayList<>(List.of(Cell.text(m.header)));
             rows.forEach(r -> row.add(Cell.stat(r.accuracy(m).scaled(100), 1)));
+            out.add(row);
+        }
+        if (hasPretext()) {
+            List<Cell> row = new ArrayList<>(List.of(Cell.text(PRETEXT_HEADER)));
+            rows.forEach(r -> row.add(Cell.stat(r.pretextTop1().scaled(100), 1)));
             out.add(row);
         }
         if (spec.showOutputStd()) {

@@ -39,6 +39,14 @@ public final class Ablations {
     public static final String MLP_BN = "method.mlpBn";
     public static final String BATCH_SIZE = "batchSize";
     public static final String QUEUE_SIZE = "method.queueSize";
+    public static final String AUG_FIRST = "aug.first";
+    public static final String AUG_SECOND = "aug.second";
+    public static final String AUG_KEEP = "aug.keep";
+    public static final String SHUFFLE_BN = "method.shuffleBn";
+    public static final String BN_DEVICES = "method.bnDevices";
+    private static final Map<String, String> TRANSFORMS = Map.of("crop", "crop", "color", "colour jitter",
+            "grayscale", "grayscale", "blur", "blur", "flip", "flip");
+    private static final List<String> TRANSFORM_ORDER = List.of("crop", "color", "grayscale", "blur", "flip");
 
     /** The paper layouts, in priority order. */
     public static final List<AblationSpec> SPECS = List.of(
@@ -111,13 +119,53 @@ public final class Ablations {
                             + "from 256 to 8192 for 100 to 800 epochs. The paper finds that larger batches (more "
                             + "negatives) help, most when training is short, the gap closing as training gets longer.",
                     Set.of("simclr", "simclr-v2"), List.of(BATCH_SIZE), Map.of(BATCH_SIZE, "batch size"), Map.of(),
-                    Map.of(), false, false, true),
+                    Map.of(), false, false, AblationSpec.Chart.LINE),
             new AblationSpec("moco-queue", "MoCo: number of negatives K (queue length)",
                     "Shape of He et al. (CVPR 2020), Fig. 3: ImageNet linear accuracy against the number of negatives K "
                             + "(256 to 65536) for end-to-end, memory bank and MoCo. The paper finds MoCo's accuracy "
                             + "growing with K, the largest K best, with a queue decoupled from the batch size.",
                     Set.of("moco-v1", "moco-v2"), List.of(QUEUE_SIZE), Map.of(QUEUE_SIZE, "negatives K"), Map.of(),
-                    Map.of(), false, false, true));
+                    Map.of(), false, false, AblationSpec.Chart.LINE),
+            new AblationSpec("simclr-augment", "SimCLR: composition of data augmentations",
+                    "Shape of Chen et al. (ICML 2020), Fig. 5: the targeted transformation(s) applied to one branch "
+                            + "only, the other branch the identity; rows the first transformation, columns the second, the "
+                            + "diagonal a single one. The paper finds that no single transformation suffices to learn "
+                            + "good representations, and that random cropping composed with colour distortion stands "
+                            + "out (crop and colour are the best pair: crops of one image share its colour histogram).",
+                    Set.of("simclr", "simclr-v2"), List.of(AUG_FIRST, AUG_SECOND),
+                    Map.of(AUG_FIRST, "1st transformation", AUG_SECOND, "2nd transformation"),
+                    Map.of(AUG_FIRST, TRANSFORMS, AUG_SECOND, TRANSFORMS),
+                    Map.of(AUG_FIRST, TRANSFORM_ORDER, AUG_SECOND, TRANSFORM_ORDER), false, false,
+                    AblationSpec.Chart.HEAT_MAP),
+            new AblationSpec("augment-reduction", "Augmentations removed: SimCLR against BYOL",
+                    "Shape of Grill et al. (NeurIPS 2020), Fig. 3b: every view keeps only some of its method's "
+                            + "transformations. The paper finds BYOL far more robust: without colour distortion BYOL "
+                            + "loses 9.1 ImageNet linear points where SimCLR loses 22.2, and with crops only BYOL again "
+                            + "loses far less than SimCLR.",
+                    Set.of("simclr", "simclr-v2", "byol"), List.of(AUG_KEEP), Map.of(AUG_KEEP, "augmentations"),
+                    Map.of(AUG_KEEP, Map.of("all", "full", "crop+flip+blur+solarize", "colour distortion removed",
+                            "crop", "crops only")),
+                    Map.of(AUG_KEEP, List.of("all", "crop+flip+blur+solarize", "crop")), false, false,
+                    AblationSpec.Chart.BARS, "all"),
+            new AblationSpec("moco-shufflebn", "MoCo: Shuffling BN (BN information leakage)",
+                    "He et al. (CVPR 2020), Sec. 3.3: with per-device BN the intra-batch communication among samples "
+                            + "leaks information; the model \"appears to cheat the pretext task and easily finds a "
+                            + "low-loss solution\", its pretext accuracy high while its representation learns less. "
+                            + "Shuffling BN normalises the keys with statistics of other devices' images. Here the "
+                            + "queries are normalised per simulated device (method.shuffleGroups devices); without "
+                            + "Shuffling BN the keys use the queries' device split.",
+                    Set.of("moco-v1", "moco-v2"), List.of(SHUFFLE_BN), Map.of(SHUFFLE_BN, "key BN"),
+                    Map.of(SHUFFLE_BN, Map.of("true", "Shuffling BN", "false", "per device, unshuffled")),
+                    Map.of(SHUFFLE_BN, List.of("true", "false")), false, false),
+            new AblationSpec("simclr-global-bn", "SimCLR: global BN against per-device BN",
+                    "Chen et al. (ICML 2020), Sec. 2.2, Global BN: \"as positive pairs are computed in the same device, "
+                            + "the model can exploit the local information leakage to improve prediction accuracy "
+                            + "without improving representations\"; SimCLR aggregates the BN mean and variance over all "
+                            + "devices. Here the batch is split into simulated devices, each holding both views of its "
+                            + "images and normalising them together.",
+                    Set.of("simclr", "simclr-v2"), List.of(BN_DEVICES), Map.of(BN_DEVICES, "BN statistics"),
+                    Map.of(BN_DEVICES, Map.of("1", "global (whole batch)", "2", "2 devices", "4", "4 devices",
+                            "8", "8 devices")), Map.of(), false, false));
 
     /**
      * @param rows all rows of the results store; rows outside grids are ignored
@@ -197,6 +245,7 @@ public final class Ablations {
         }
         Table runs = ResultsFrame.runs(t);
         Map<List<String>, MeanStd> outStd = ResultsFrame.meanStdBy(runs, COLLAPSE_STD, key);
+        Map<List<String>, MeanStd> pretext = ResultsFrame.meanStdBy(runs, PRETEXT_TOP1, key);
         Map<List<String>, Double> seeds = ResultsFrame.aggregateBy(runs, SEED,
                 tech.tablesaw.aggregate.AggregateFunctions.countUnique, key);
         Map<List<String>, Double> collapsed = ResultsFrame.aggregateBy(runs, COLLAPSED,
@@ -247,7 +296,7 @@ public final class Ablations {
             String method = byMethod ? k.get(0) : methods.iterator().next();
             tableRows.add(new AblationTable.AblationRow(method, axisValues, String.join(", ", parts), e.getValue(),
                     seeds.get(k).intValue(), a, outStd.getOrDefault(k, MeanStd.EMPTY), collapsed.get(k).intValue(),
-                    dims.get(k).intValue()));
+                    dims.get(k).intValue(), pretext.getOrDefault(k, MeanStd.EMPTY)));
         }
         Comparator<AblationTable.AblationRow> order = Comparator.comparing(AblationTable.AblationRow::method,
                 Methods.COMPARATOR);

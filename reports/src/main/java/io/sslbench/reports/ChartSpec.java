@@ -13,13 +13,14 @@ import java.util.Set;
  * @param title      chart title
  * @param xLabel     x axis title
  * @param yLabel     y axis title
- * @param kind       {@link Kind#XY} (numeric x) or {@link Kind#BAR} (categories on x)
- * @param categories the x categories of a bar chart (empty for XY)
+ * @param kind       {@link Kind#XY} (numeric x), {@link Kind#BAR} (categories on x) or {@link Kind#HEAT_MAP} (categories
+ *                   on x, one series per y category, its values the cells' values)
+ * @param categories the x categories of a bar chart or heat map (empty for XY)
  * @param series     the series, names unique
  */
 public record ChartSpec(String id, String title, String xLabel, String yLabel, Kind kind, List<String> categories,
                         List<Series> series) {
-    public enum Kind { XY, BAR }
+    public enum Kind { XY, BAR, HEAT_MAP }
 
     /** How a series is drawn. */
     public enum Style {
@@ -76,12 +77,13 @@ public record ChartSpec(String id, String title, String xLabel, String yLabel, K
             if (!names.add(s.name())) {
                 throw new IllegalArgumentException("ChartSpec '" + id + "': duplicate series name '" + s.name() + "'");
             }
-            int expected = kind == Kind.BAR ? categories.size() : s.x().size();
+            boolean categorical = kind != Kind.XY;
+            int expected = categorical ? categories.size() : s.x().size();
             if (s.y().size() != expected) {
                 throw new IllegalArgumentException("ChartSpec '" + id + "', series '" + s.name() + "': " + s.y().size()
-                        + " y values for " + expected + (kind == Kind.BAR ? " categories" : " x values"));
+                        + " y values for " + expected + (categorical ? " categories" : " x values"));
             }
-            if (kind == Kind.BAR && !s.x().isEmpty()) {
+            if (categorical && !s.x().isEmpty()) {
                 throw new IllegalArgumentException("ChartSpec '" + id + "', series '" + s.name()
                         + "': bar series take their x from the categories");
             }

@@ -97,7 +97,10 @@ public final class Charts {
      * a single seed).
      */
     public static ChartSpec ablationChart(AblationTable t) {
-        if (t.spec().lineChart() && t.colAxis() == null && t.rowAxes().size() == 1 && numeric(t)) {
+        if (t.spec().chart() == AblationSpec.Chart.HEAT_MAP && t.colAxis() != null) {
+            return ablationHeatMap(t);
+        }
+        if (t.spec().chart() == AblationSpec.Chart.LINE && t.colAxis() == null && t.rowAxes().size() == 1 && numeric(t)) {
             return ablationLine(t);
         }
         List<String> categories = t.rowLabels();
@@ -122,6 +125,28 @@ public final class Charts {
         }
         return new ChartSpec(t.id(), t.spec().title(), String.join(", ", t.rowAxes().stream()
                 .map(t.spec()::axisTitle).toList()), m.header, ChartSpec.Kind.BAR, categories, series);
+    }
+
+    /**
+     * A pivot table as a heat map: x = the pivot axis' values (columns), one series per row label (y), the primary metric
+     * in percent in each cell (NaN where the grid has no such cell).
+     */
+    private static ChartSpec ablationHeatMap(AblationTable t) {
+        MainTable.Metric m = t.primaryMetric();
+        List<String> columns = t.colValues().stream().map(v -> t.spec().valueLabel(t.colAxis(), v)).toList();
+        List<ChartSpec.Series> series = new ArrayList<>();
+        for (String label : t.rowLabels()) {
+            List<Double> y = new ArrayList<>();
+            for (String v : t.colValues()) {
+                y.add(t.rows().stream().filter(r -> r.label().equals(label)
+                                && r.axes().getOrDefault(t.colAxis(), "").equals(v))
+                        .findFirst().map(r -> r.accuracy(m).scaled(100).mean()).orElse(Double.NaN));
+            }
+            series.add(new ChartSpec.Series(label, List.of(), y, List.of(), ChartSpec.Style.BARS));
+        }
+        return new ChartSpec(t.id(), t.spec().title() + " (" + m.header + ")", t.spec().axisTitle(t.colAxis()),
+                String.join(", ", t.rowAxes().stream().map(t.spec()::axisTitle).toList()), ChartSpec.Kind.HEAT_MAP,
+                columns, series);
     }
 
     /** Whether every row's value of the table's one axis is a positive number. */

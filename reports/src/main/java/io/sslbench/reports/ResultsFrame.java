@@ -46,6 +46,8 @@ public final class ResultsFrame {
     public static final String COLLAPSE_STD = "collapseStd";
     public static final String COLLAPSED = "collapsed";
     public static final String EMBEDDING_DIM = "embeddingDim";
+    /** The pretraining's last-epoch contrastive pretext top-1 (a method diagnostic; NaN for methods without one). */
+    public static final String PRETEXT_TOP1 = io.sslbench.core.loss.PretextAccuracy.DIAGNOSTIC;
     /** Prefix of the per-axis columns. */
     public static final String AXIS_PREFIX = "axis:";
 
@@ -84,6 +86,7 @@ public final class ResultsFrame {
         DoubleColumn collapseStd = DoubleColumn.create(COLLAPSE_STD);
         BooleanColumn collapsed = BooleanColumn.create(COLLAPSED);
         IntColumn dim = IntColumn.create(EMBEDDING_DIM);
+        DoubleColumn pretext = DoubleColumn.create(PRETEXT_TOP1);
         Map<String, StringColumn> axes = new LinkedHashMap<>();
         for (String k : axisKeys) {
             axes.put(k, StringColumn.create(AXIS_PREFIX + k));
@@ -106,10 +109,11 @@ public final class ResultsFrame {
             collapseStd.append(r.collapseStd());
             collapsed.append(r.collapsed());
             dim.append(r.embeddingDim());
+            pretext.append(r.metric(PRETEXT_TOP1));
             axes.forEach((k, col) -> col.append(r.axes().getOrDefault(k, "")));
         }
         List<Column<?>> cols = new ArrayList<>(List.of(runId, suite, grid, cell, method, protocol, dataset, backbone,
-                epochs, seed, top1, top5, imgPerSec, wall, collapseStd, collapsed, dim));
+                epochs, seed, top1, top5, imgPerSec, wall, collapseStd, collapsed, dim, pretext));
         cols.addAll(axes.values());
         return Table.create("results", cols);
     }

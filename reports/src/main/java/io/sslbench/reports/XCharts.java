@@ -2,6 +2,8 @@ package io.sslbench.reports;
 
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -28,9 +30,46 @@ public final class XCharts {
     public static final int HEIGHT = 520;
     private static final Color REFERENCE_GREY = new Color(110, 110, 110);
 
-    /** @return an {@link XYChart} for {@link ChartSpec.Kind#XY}, a {@link CategoryChart} for bars */
+    /** @return an {@link XYChart} for {@link ChartSpec.Kind#XY}, a {@link CategoryChart} for bars, a {@link HeatMapChart} */
     public static Chart<?, ?> toChart(ChartSpec spec) {
-        return spec.kind() == ChartSpec.Kind.BAR ? toCategoryChart(spec) : toXYChart(spec);
+        return switch (spec.kind()) {
+            case BAR -> toCategoryChart(spec);
+            case XY -> toXYChart(spec);
+            case HEAT_MAP -> toHeatMapChart(spec);
+        };
+    }
+
+    /**
+     * A heat map: columns = the spec's categories, rows = its series (first series at the top), each cell's value
+     * printed in it; cells without a value (NaN) are left out.
+     *
+     * @throws IllegalArgumentException if the spec is not a heat map
+     */
+    public static HeatMapChart toHeatMapChart(ChartSpec spec) {
+        if (spec.kind() != ChartSpec.Kind.HEAT_MAP) {
+            throw new IllegalArgumentException("chart '" + spec.id() + "' is " + spec.kind() + ", not HEAT_MAP");
+        }
+        HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT).title(spec.title())
+                .xAxisTitle(spec.xLabel()).yAxisTitle(spec.yLabel()).build();
+        chart.getStyler().setLocale(Locale.ROOT);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setShowValue(true);
+        chart.getStyler().setHeatMapValueDecimalPattern("0.0");
+        chart.getStyler().setLegendVisible(false);
+        List<String> rows = new ArrayList<>();
+        spec.series().forEach(s -> rows.add(0, s.name())); // y grows upwards: the first row on top
+        List<Number[]> cells = new ArrayList<>();
+        int n = spec.series().size();
+        for (int i = 0; i < n; i++) {
+            List<Double> y = spec.series().get(i).y();
+            for (int x = 0; x < y.size(); x++) {
+                if (!Double.isNaN(y.get(x))) {
+                    cells.add(new Number[]{x, n - 1 - i, y.get(x)});
+                }
+            }
+        }
+        chart.addSeries("cells", spec.categories(), rows, cells);
+        return chart;
     }
 
     /** @throws IllegalArgumentException if the spec is not an XY chart */

@@ -109,4 +109,51 @@ class AblationsTest {
                 "BYOL, optimizer.lr 0.3"), t.rowLabels());
         assertEquals("ablation-lr-sweep", t.id());
     }
+
+    /** Issue 18 item 1: BYOL Fig. 3b's reductions, SimCLR and BYOL side by side with the drop from the full set. */
+    @Test
+    void augmentationReductionsShowTheDropFromTheFullAugmentationPerMethod() {
+        List<io.sslbench.core.results.ResultRow> rows = new java.util.ArrayList<>();
+        String[] keep = {"all", "crop+flip+blur+solarize", "crop"};
+        double[][] knn = {{0.40, 0.30, 0.25}, {0.38, 0.36, 0.33}}; // simclr, byol
+        String[] methods = {"simclr", "byol"};
+        for (int m = 0; m < 2; m++) {
+            for (int k = 0; k < 3; k++) {
+                Fixtures.Run r = Fixtures.run(methods[m] + k, "augment-reduction", methods[m],
+                        java.util.Map.of("aug.keep", keep[k]), 0, 100, 60, 0.08, false);
+                rows.add(r.row("knn", knn[m][k], Double.NaN));
+            }
+        }
+        AblationTable t = byGrid(Ablations.build(rows), "augment-reduction");
+        ReportTable rt = t.toReportTable();
+        String delta = "Δ kNN top-1 vs full (points)";
+        assertTrue(rt.header().contains(delta), rt.header().toString());
+        assertEquals("-10.0", rt.cell("SimCLR, augmentations colour distortion removed", delta).display());
+        assertEquals("-15.0", rt.cell("SimCLR, augmentations crops only", delta).display());
+        assertEquals("-5.0", rt.cell("BYOL, augmentations crops only", delta).display());
+        assertEquals("+0.0", rt.cell("BYOL, augmentations full", delta).display());
+        assertFalse(rt.header().contains(AblationTable.PRETEXT_HEADER), "no pretext accuracy recorded: no column");
+    }
+
+    /** Issue 18 item 2: the pretext accuracy beside kNN, where the runs recorded one. */
+    @Test
+    void bnLeakageTablesShowThePretextAccuracy() {
+        List<io.sslbench.core.results.ResultRow> rows = new java.util.ArrayList<>();
+        for (String shuffle : new String[]{"true", "false"}) {
+            Fixtures.Run r = Fixtures.run("moco-" + shuffle, "moco-shufflebn", "moco-v2",
+                    java.util.Map.of("method.shuffleBn", shuffle), 0, 100, 60, 0.08, false);
+            var row = r.row("knn", shuffle.equals("true") ? 0.40 : 0.35, Double.NaN);
+            java.util.Map<String, Double> m = new java.util.LinkedHashMap<>(row.metrics());
+            m.put(io.sslbench.core.loss.PretextAccuracy.DIAGNOSTIC, shuffle.equals("true") ? 0.60 : 0.95);
+            rows.add(new io.sslbench.core.results.ResultRow(row.runId(), row.suite(), row.grid(), row.cell(), row.method(),
+                    row.axes(), row.protocol(), m, row.backbone(), row.dataset(), row.epochs(), row.imgPerSec(),
+                    row.wallSeconds(), row.peakRssBytes(), row.collapseStd(), row.embeddingDim(), row.collapsed(),
+                    row.provenance()));
+        }
+        AblationTable t = byGrid(Ablations.build(rows), "moco-shufflebn");
+        assertEquals("moco-shufflebn", t.spec().id());
+        ReportTable rt = t.toReportTable();
+        assertEquals("60.0", rt.cell("Shuffling BN", AblationTable.PRETEXT_HEADER).display());
+        assertEquals("95.0", rt.cell("per device, unshuffled", AblationTable.PRETEXT_HEADER).display());
+    }
 }

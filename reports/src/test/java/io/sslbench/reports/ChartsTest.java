@@ -139,6 +139,42 @@ class ChartsTest {
         assertEquals(ChartSpec.Kind.BAR, Charts.ablationChart(momentum).kind());
     }
 
+    /**
+     * Issue 18 item 1: SimCLR's augmentation matrix is a heat map, rows = first transformation (top row first), columns
+     * = second, the primary metric in percent in each cell, a missing cell left out; PNG and SVG draw.
+     */
+    @Test
+    void theAugmentationMatrixIsAHeatMap() throws Exception {
+        List<ResultRow> rows = new ArrayList<>();
+        String[] t = {"crop", "color", "flip"};
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                if (i == 2 && j == 0) {
+                    continue; // a cell not run
+                }
+                Fixtures.Run r = Fixtures.run("a" + i + j, "simclr-augment", "simclr",
+                        Map.of("aug.first", t[i], "aug.second", t[j]), 0, 100, 60, 0.08, false);
+                rows.add(r.row("knn", 0.1 * (i + 1) + 0.01 * j, Double.NaN));
+            }
+        }
+        AblationTable table = Ablations.build(rows).get(0);
+        assertEquals("simclr-augment", table.spec().id());
+        ChartSpec c = Charts.ablationChart(table);
+        assertEquals(ChartSpec.Kind.HEAT_MAP, c.kind());
+        assertEquals(List.of("crop", "colour jitter", "flip"), c.categories());
+        assertEquals(List.of("crop", "colour jitter", "flip"), c.series().stream().map(ChartSpec.Series::name).toList());
+        assertListEquals(list(20, 21, 22), c.series("colour jitter").y(), 1e-9);
+        assertTrue(Double.isNaN(c.series("flip").y().get(0)));
+        org.knowm.xchart.HeatMapChart h = XCharts.toHeatMapChart(c);
+        var series = h.getSeriesMap().values().iterator().next();
+        assertEquals(8, series.getHeatData().size(), "8 cells drawn, the missing one left out");
+        assertEquals(List.of("flip", "colour jitter", "crop"), series.getYData(), "first row on top");
+        assertNotNull(ImageIO.read(new ByteArrayInputStream(ChartFiles.png(c))));
+        assertTrue(new String(ChartFiles.svg(c), java.nio.charset.StandardCharsets.UTF_8).contains("<svg"));
+        assertEquals(List.of("1st transformation / 2nd transformation", "crop", "colour jitter", "flip"),
+                table.toReportTable().header(), "the paper's matrix: rows the first, columns the second");
+    }
+
     @Test
     void accuracyVsCostHasOnePointPerMethod() {
         MainTable t = MainTable.from(Fixtures.allRows());

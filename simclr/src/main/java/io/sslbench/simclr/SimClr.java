@@ -9,6 +9,7 @@ import io.sslbench.core.engine.SslMethod;
 import io.sslbench.core.engine.TrainContext;
 import io.sslbench.core.loss.L2Normalize;
 import io.sslbench.core.loss.LossResult;
+import io.sslbench.core.loss.PretextAccuracy;
 import io.sslbench.core.nn.Heads;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -41,6 +42,11 @@ public final class SimClr implements SslMethod {
     private int featureDim;
     /** The memory of negatives; null when {@code queueSize = 0}. */
     private FeatureQueue memory;
+    /**
+     * The last step's pretext top-1 over the batch's 2N embeddings ({@link PretextAccuracy#ntXent}; the memory's keys
+     * are not candidates); NaN before the first step.
+     */
+    private double pretextTop1 = Double.NaN;
 
     public SimClr(String id, SimClrConfig cfg) {
         this.id = id;
@@ -113,6 +119,7 @@ public final class SimClr implements SslMethod {
 
     @Override
     public LossResult loss(INDArray z, INDArray targets, TrainContext ctx) {
+        pretextTop1 = PretextAccuracy.ntXent(z);
         return memory == null
                 ? NtXentLoss.compute(z, cfg.temperature())
                 : NtXentLoss.withMemory(z, memory.snapshot(), cfg.temperature());
@@ -192,6 +199,18 @@ public final class SimClr implements SslMethod {
         return cfg.bnPerView();
     }
 
+    /** Per-device BN over both views when {@code method.bnDevices > 1} (the BN-leakage study), else as {@link #bnPerView()}. */
+    @Override
+    public BnLayout bnLayout() {
+        return cfg.bnDevices() > 1 ? BnLayout.perDevice(VIEWS_PER_BATCH, cfg.bnDevices()) : SslMethod.super.bnLayout();
+    }
+
+    /** {@code pretextTop1}: the last step's NT-Xent top-1 (the BN-leakage study watches it). */
+    @Override
+    public Map<String, Double> diagnostics() {
+        return Double.isNaN(pretextTop1) ? Map.of() : Map.of(PretextAccuracy.DIAGNOSTIC, pretextTop1);
+    }
+
     @Override
     public List<String> deviations() {
         List<String> out = new ArrayList<>(List.of(
@@ -208,6 +227,10 @@ public final class SimClr implements SslMethod {
         out.addAll(SslMethod.trainingChoices(cfg.zeroInitResidual(), SimClrConfig.OFFICIAL_ZERO_INIT_RESIDUAL,
                 cfg.excludeBnBias(), SimClrConfig.OFFICIAL_EXCLUDE_BN_BIAS));
         out.addAll(SslMethod.bnLayoutChoice(cfg.bnPerView(), SimClrConfig.OFFICIAL_BN_PER_VIEW));
+        if (cfg.bnDevices() != SimClrConfig.OFFICIAL_BN_DEVICES) {
+            out.add(SslMethod.overridden("method.bnDevices", cfg.bnDevices(), SimClrConfig.OFFICIAL_BN_DEVICES,
+                    "BN statistics per simulated device (each device's rows of both views) instead of global BN"));
+        }
         return out;
     }
 }

@@ -28,10 +28,15 @@ import static io.sslbench.core.config.ConfigException.check;
  *                         batch_norm_relu} of both block kinds)
  * @param bnPerView BN statistics per view in training mode (official: false; {@code model.py} concatenates the views
  *                  and runs the network once; the per-view setting is the BN-layout ablation)
+ * @param bnDevices simulated devices G for per-device BN (official: 1, i.e. one set of statistics over the whole batch:
+ *                  {@code global_bn=True}, BN aggregated over all TPU cores). G &gt; 1 splits the batch into G devices,
+ *                  each normalising its N/G images' rows of both views together: BN without cross-replica
+ *                  aggregation, the setting whose information leakage the paper's global BN avoids (Sec. 2.2, "Global
+ *                  BN"; the BN-leakage study)
  */
 public record SimClrConfig(String name, double temperature, String head, int projLayers, int hiddenDim, int outDim,
                            int queueSize, double momentum, boolean excludeBnBias,
-                           String zeroInitResidual, boolean bnPerView) {
+                           String zeroInitResidual, boolean bnPerView, int bnDevices) {
     /** The memory is off unless asked for: the official v2 code has none. */
     static final int NO_MEMORY = 0;
     /** MoCo's key-encoder momentum (He et al. 2020); SimCLR v2 does not state its memory network's. */
@@ -46,6 +51,8 @@ public record SimClrConfig(String name, double temperature, String head, int pro
      * both (and, with {@code global_bn}, over every core's).
      */
     static final boolean OFFICIAL_BN_PER_VIEW = false;
+    /** {@code global_bn=True}: one set of statistics over every core's rows. */
+    static final int OFFICIAL_BN_DEVICES = 1;
 
     public SimClrConfig {
         check(ZeroInitResidual.tokens().contains(zeroInitResidual), "method.zeroInitResidual",
@@ -57,18 +64,21 @@ public record SimClrConfig(String name, double temperature, String head, int pro
         check(outDim >= 1, "method.outDim", ">= 1", outDim);
         check(queueSize >= 0, "method.queueSize", ">= 0 (0 = no memory)", queueSize);
         check(momentum >= 0 && momentum <= 1, "method.momentum", "in [0, 1]", momentum);
+        check(bnDevices >= 1, "method.bnDevices", ">= 1 (1 = global BN)", bnDevices);
+        check(bnDevices == 1 || !bnPerView, "method.bnDevices", "1 when method.bnPerView is true (one BN layout at a time)",
+                bnDevices);
     }
 
     /** SimCLR v1 (Chen et al. 2020a): 2-layer MLP head to 128, τ = 0.5 (CIFAR-10, appendix B.9). */
     public static SimClrConfig v1() {
         return new SimClrConfig("simclr", 0.5, "mlp", 2, 0, 128, NO_MEMORY, MEMORY_MOMENTUM, OFFICIAL_EXCLUDE_BN_BIAS,
-                OFFICIAL_ZERO_INIT_RESIDUAL, OFFICIAL_BN_PER_VIEW);
+                OFFICIAL_ZERO_INIT_RESIDUAL, OFFICIAL_BN_PER_VIEW, OFFICIAL_BN_DEVICES);
     }
 
     /** SimCLR v2 (Chen et al. 2020b): 3-layer projection head; fine-tuning keeps its first layer. */
     public static SimClrConfig v2() {
         return new SimClrConfig("simclr-v2", 0.5, "mlp", 3, 0, 128, NO_MEMORY, MEMORY_MOMENTUM, OFFICIAL_EXCLUDE_BN_BIAS,
-                OFFICIAL_ZERO_INIT_RESIDUAL, OFFICIAL_BN_PER_VIEW);
+                OFFICIAL_ZERO_INIT_RESIDUAL, OFFICIAL_BN_PER_VIEW, OFFICIAL_BN_DEVICES);
     }
 
     /** @return whether the memory of negatives is on ({@code queueSize > 0}) */
@@ -82,6 +92,8 @@ public record SimClrConfig(String name, double temperature, String head, int pro
         // each step enqueues the two views' N keys as two batches of N, which must never wrap (FeatureQueue)
         check(c.queueSize() % batchSize == 0, "method.queueSize",
                 "0 (no memory) or a multiple of batchSize=" + batchSize, c.queueSize());
+        check(batchSize % c.bnDevices() == 0 && batchSize / c.bnDevices() >= 2, "method.bnDevices",
+                "a divisor of batchSize=" + batchSize + " leaving >= 2 images per device", c.bnDevices());
         return c;
     }
 

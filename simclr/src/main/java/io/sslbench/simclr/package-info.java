@@ -76,6 +76,10 @@
  *   <li>Biases and BN parameters are excluded from LARS's weight decay and adaptation ({@code method.excludeBnBias}),
  *       and the last BN of every residual block starts at gamma 0 ({@code method.zeroInitResidual: all},
  *       {@code resnet.py}'s {@code init_zero=True}).</li>
+ *   <li>Global BN ({@code global_bn=True}: one set of BN statistics over every core's rows) is the default
+ *       ({@code method.bnDevices: 1}); {@code method.bnDevices = G > 1} simulates per-device BN without aggregation, each
+ *       of G devices normalising its images' rows of both views together, the leakage the paper's global BN avoids
+ *       (grid {@code simclr-global-bn}; reported as a deviation when set).</li>
  * </ul>
  *
  * <h2>Method-level deviations (the method class {@link io.sslbench.simclr.SimClr}; also reported with every result via {@code deviations()})</h2>

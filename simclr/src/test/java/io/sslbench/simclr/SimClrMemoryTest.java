@@ -165,7 +165,7 @@ class SimClrMemoryTest {
         SimClrConfig viaSet = bind(ConfigTree.override(ConfigTree.load("simclr-v2-cifar10"),
                 List.of("method.queueSize=4096")));
         assertEquals(viaSet, bundled);
-        assertEquals(new SimClrConfig("simclr-v2", 0.5, "mlp", 3, 0, 128, 4096, 0.999, true, "all", false), bundled);
+        assertEquals(new SimClrConfig("simclr-v2", 0.5, "mlp", 3, 0, 128, 4096, 0.999, true, "all", false, 1), bundled);
         // the shipped configs without the key bind with the memory off; their trees (hence hashes) hold no new key
         for (String off : new String[]{"simclr-cifar10", "simclr-v2-cifar10"}) {
             Map<String, Object> tree = ConfigTree.load(off);

@@ -59,4 +59,46 @@ class SimClrMethodTest {
             assertNotEquals(1.0, g.getParam(lastBn + "_gamma").getDouble(0), "gamma is trained");
         }
     }
+
+    /** Head outputs in training mode (batch statistics) of the rows of {@code x}. */
+    static org.nd4j.linalg.api.ndarray.INDArray trainForward(MethodHarness h, org.nd4j.linalg.api.ndarray.INDArray x) {
+        return h.trainer.context().online().feedForward(new org.nd4j.linalg.api.ndarray.INDArray[]{x}, true)
+                .get(h.trainer.context().headVertex()).dup();
+    }
+
+    /**
+     * Issue 18 item 2: with method.bnDevices = G each simulated device normalises its own images' rows of both views
+     * together: changing device 1's images leaves device 0's outputs bit-identical; with global BN (G = 1) they move.
+     */
+    @Test
+    void perDeviceBnNormalisesEachDevicesRowsOfBothViewsTogether() {
+        for (int devices : new int[]{2, 1}) {
+            MethodHarness h = MethodHarness.withBackbone("small-cifar", "simclr-cifar10", "batchSize=8", "method.outDim=4",
+                    "method.bnDevices=" + devices);
+            var views = h.data.batch(0, 0).views();
+            var x = org.nd4j.linalg.factory.Nd4j.concat(0, views[0], views[1]);
+            var before = trainForward(h, x);
+            var changed = x.dup();
+            for (int r : new int[]{4, 5, 6, 7, 12, 13, 14, 15}) { // device 1 of 2: images 4..7 in both views
+                changed.get(org.nd4j.linalg.indexing.NDArrayIndex.point(r)).muli(3).addi(1);
+            }
+            var after = trainForward(h, changed);
+            var device0 = org.nd4j.linalg.indexing.NDArrayIndex.indices(0, 1, 2, 3, 8, 9, 10, 11);
+            boolean same = before.get(device0, org.nd4j.linalg.indexing.NDArrayIndex.all())
+                    .equals(after.get(device0, org.nd4j.linalg.indexing.NDArrayIndex.all()));
+            assertEquals(devices == 2, same, devices + " devices: device 0's outputs depend on device 1's images");
+        }
+        assertThrows(io.sslbench.core.config.ConfigException.class,
+                () -> MethodHarness.of("simclr-cifar10", "batchSize=8", "method.bnDevices=3"));
+        assertThrows(io.sslbench.core.config.ConfigException.class,
+                () -> MethodHarness.of("simclr-cifar10", "batchSize=8", "method.bnDevices=2", "method.bnPerView=true"));
+    }
+
+    @Test
+    void theStepReportsItsPretextAccuracy() {
+        MethodHarness h = MethodHarness.of("simclr-cifar10", "batchSize=8", "method.outDim=16");
+        var g = h.step(0);
+        assertEquals(io.sslbench.core.loss.PretextAccuracy.ntXent(g.onlineOutput()),
+                h.method.diagnostics().get(io.sslbench.core.loss.PretextAccuracy.DIAGNOSTIC), 0.0);
+    }
 }

@@ -82,8 +82,9 @@ public final class OnlineNetwork {
                 .build(), enc.output());
         g.setOutputs("loss", "tap");
         ComputationGraphConfiguration conf = g.build();
-        if (method.bnPerView()) {
-            io.sslbench.core.nn.fast.FastBatchNormalization.applyGroups(conf, SslMethod.VIEWS_PER_BATCH);
+        SslMethod.BnLayout bn = method.bnLayout();
+        if (bn.blocks() > 1) {
+            io.sslbench.core.nn.fast.FastBatchNormalization.applyGroups(conf, bn.groups(), bn.blocks());
         }
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();

@@ -120,6 +120,44 @@ public interface SslMethod {
     /** The views a method stacks into one batch ([view1; view2]) when it normalises them per view. */
     int VIEWS_PER_BATCH = 2;
 
+    /**
+     * The training-mode BN layout of the online network's batch (and of the networks cloned from it): {@code groups}
+     * sets of statistics over {@code blocks} contiguous row blocks, block b in group b mod groups (see
+     * {@code FastBatchNormalization}).
+     */
+    record BnLayout(int groups, int blocks) {
+        public BnLayout {
+            if (groups < 1 || blocks < groups || blocks % groups != 0) {
+                throw new IllegalArgumentException("BN layout needs groups >= 1 and blocks a multiple of them, got "
+                        + groups + " groups over " + blocks + " blocks");
+            }
+        }
+
+        /** One set of statistics over the whole batch (one device, or cross-replica BN). */
+        public static final BnLayout WHOLE = new BnLayout(1, 1);
+
+        /** Each of {@code views} stacked views with its own statistics. */
+        public static BnLayout perView(int views) {
+            return new BnLayout(views, views);
+        }
+
+        /**
+         * {@code devices} simulated devices, each normalising its share of every one of the {@code views} stacked views
+         * together (per-device BN of a batch split over devices, each device holding all views of its images).
+         */
+        public static BnLayout perDevice(int views, int devices) {
+            return new BnLayout(devices, views * devices);
+        }
+    }
+
+    /**
+     * @return the online batch's BN layout: {@link BnLayout#perView} when {@link #bnPerView()}, else {@link
+     *         BnLayout#WHOLE}; methods that simulate per-device BN override it
+     */
+    default BnLayout bnLayout() {
+        return bnPerView() ? BnLayout.perView(VIEWS_PER_BATCH) : BnLayout.WHOLE;
+    }
+
     /** @return the deviation line of {@code method.bnPerView} set away from the official code (empty when it is not) */
     static List<String> bnLayoutChoice(boolean bnPerView, boolean official) {
         return bnPerView == official ? List.of() : List.of(overridden("method.bnPerView", bnPerView, official,

@@ -36,13 +36,29 @@ public final class MethodHarness {
      * @param sets    overrides (batch size, head widths...)
      */
     public static MethodHarness of(String bundled, String... sets) {
+        return build(null, bundled, sets);
+    }
+
+    /**
+     * As {@link #of} on a real backbone (its fast BN layers: the ones that carry a method's BN layout) instead of the
+     * tiny encoder.
+     *
+     * @param backbone a backbone id, e.g. "small-cifar"
+     */
+    public static MethodHarness withBackbone(String backbone, String bundled, String... sets) {
+        return build(backbone, bundled, sets);
+    }
+
+    private static MethodHarness build(String backbone, String bundled, String... sets) {
         Map<String, Object> tree = ConfigTree.override(ConfigTree.load(bundled),
                 List.of(concat(new String[]{"engine.quiet=true", "engine.onlineProbe=false", "epochs=2"}, sets)));
         RunConfig cfg = RunConfig.from(tree);
         SslMethod m = MethodProvider.forConfig(cfg);
         List<ViewPipeline> views = m.views(Presets.Target.CIFAR);
         int[] sizes = views.stream().mapToInt(v -> Math.max(8, v.outputSize() / 4)).toArray();
-        OnlineNetwork.Built net = OnlineNetwork.build(TinyNets.encoder(true), m, 3, sizes[0], cfg.seed(), DataType.FLOAT);
+        OnlineNetwork.EncoderFactory encoder = backbone == null ? TinyNets.encoder(true)
+                : OnlineNetwork.EncoderFactory.of(io.sslbench.core.nn.BackboneSpec.parse(backbone), m.zeroInitResidual());
+        OnlineNetwork.Built net = OnlineNetwork.build(encoder, m, 3, sizes[0], cfg.seed(), DataType.FLOAT);
         SyntheticBatches data = new SyntheticBatches(3, cfg.batchSize(), 3, sizes, 10, cfg.seed(), DataType.FLOAT);
         Trainer t = new Trainer(cfg, m, net, data, null, 10, null, null);
         return new MethodHarness(cfg, m, t, data);

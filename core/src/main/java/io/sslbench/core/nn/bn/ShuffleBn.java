@@ -66,6 +66,20 @@ public final class ShuffleBn {
      */
     public static INDArray forward(java.util.function.UnaryOperator<INDArray> keyEncoder, INDArray x, int groups,
                                    SplittableRandom rng) {
+        return forward(keyEncoder, x, groups, true, rng);
+    }
+
+    /**
+     * As {@link #forward(java.util.function.UnaryOperator, INDArray, int, SplittableRandom)}, or, with {@code shuffle}
+     * false, the same split into groups without the shuffle: per-device BN of the key batch whose devices hold the same
+     * images as the queries' (the setting MoCo's Shuffling BN exists to avoid; MoCo Sec. 3.3, the BN-leakage study).
+     * {@code groups = 1} forwards the whole (shuffled) batch at once: the right call when the key encoder's BN layers
+     * split the batch into devices themselves.
+     *
+     * @param shuffle shuffle the batch before the split (and unshuffle after); false leaves {@code rng} untouched
+     */
+    public static INDArray forward(java.util.function.UnaryOperator<INDArray> keyEncoder, INDArray x, int groups,
+                                   boolean shuffle, SplittableRandom rng) {
         Objects.requireNonNull(keyEncoder, "keyEncoder");
         Objects.requireNonNull(x, "x");
         if (groups < 1) {
@@ -80,13 +94,14 @@ public final class ShuffleBn {
             throw new IllegalArgumentException("ShuffleBN: batch size " + n + " with groups=" + groups
                     + " leaves fewer than 2 samples per group; batch statistics are undefined");
         }
-        BatchShuffle.Shuffled s = BatchShuffle.shuffle(x, rng);
+        BatchShuffle.Shuffled s = shuffle ? BatchShuffle.shuffle(x, rng) : null;
+        INDArray batch = shuffle ? s.batch() : x;
         long per = n / groups;
         INDArray[] outs = new INDArray[groups];
         // DEVIATION: each group is a forward of its own, so forward-updated running statistics take
         // G momentum steps per call (MoCo's DDP: one step per GPU, GPU 0's kept); see the class doc.
         for (int g = 0; g < groups; g++) {
-            INDArray slice = s.batch().get(rowRange(s.batch().rank(), g * per, (g + 1) * per));
+            INDArray slice = groups == 1 ? batch : batch.get(rowRange(batch.rank(), g * per, (g + 1) * per));
             outs[g] = keyEncoder.apply(slice);
         }
         INDArray joined = groups == 1 ? outs[0] : Nd4j.concat(0, outs);
@@ -94,7 +109,7 @@ public final class ShuffleBn {
             throw new IllegalStateException("key encoder output has " + joined.size(0) + " rows for " + n
                     + " inputs; shape " + Arrays.toString(joined.shape()));
         }
-        return BatchShuffle.unshuffle(joined, s.perm());
+        return shuffle ? BatchShuffle.unshuffle(joined, s.perm()) : joined;
     }
 
     private static org.nd4j.linalg.indexing.INDArrayIndex[] rowRange(int rank, long from, long to) {

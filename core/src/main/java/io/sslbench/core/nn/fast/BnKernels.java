@@ -28,37 +28,45 @@ final class BnKernels {
      *
      * @param x      input {@code [N, C, S]}
      * @param y      output, same layout (may not alias {@code x})
-     * @param groups G: rows {@code [g N/G, (g+1) N/G)} are normalised with their own statistics (N a multiple of G)
+     * @param groups G: the sets of rows normalised with their own statistics
+     * @param blocks B, a multiple of G dividing N: the rows are B contiguous blocks of N/B rows, block {@code b} in
+     *               group {@code b mod G}. B = G: group g is rows {@code [g N/G, (g+1) N/G)} (BN per view); B = V G
+     *               for V stacked views of N/V rows each split into G "devices": group g is device g's rows of every
+     *               view (per-device BN over all views)
      * @param gamma  scale per channel
      * @param beta   shift per channel
      * @param mean   out: batch mean per group and channel, {@code [G][C]}
      * @param var    out: biased batch variance per group and channel
      * @param invStd out: {@code 1 / sqrt(var + eps)} per group and channel
      */
-    static void forwardTrain(FloatBuffer x, FloatBuffer y, int n, int c, int s, int groups, float[] gamma, float[] beta,
-                             double eps, double[][] mean, double[][] var, double[][] invStd) {
-        int rows = n / groups;
-        double count = (double) rows * s;
+    static void forwardTrain(FloatBuffer x, FloatBuffer y, int n, int c, int s, int groups, int blocks, float[] gamma,
+                             float[] beta, double eps, double[][] mean, double[][] var, double[][] invStd) {
+        int rows = n / blocks; // rows per block
+        double count = (double) (n / groups) * s;
         if (s == 1) {
             float[] a = new float[c], b = new float[c];
             double[] sum = new double[c];
             for (int g = 0; g < groups; g++) {
                 java.util.Arrays.fill(sum, 0);
-                for (int i = g * rows; i < (g + 1) * rows; i++) {
-                    int base = i * c;
-                    for (int ch = 0; ch < c; ch++) {
-                        sum[ch] += x.get(base + ch);
+                for (int blk = g; blk < blocks; blk += groups) {
+                    for (int i = blk * rows; i < (blk + 1) * rows; i++) {
+                        int base = i * c;
+                        for (int ch = 0; ch < c; ch++) {
+                            sum[ch] += x.get(base + ch);
+                        }
                     }
                 }
                 for (int ch = 0; ch < c; ch++) {
                     mean[g][ch] = sum[ch] / count;
                     sum[ch] = 0;
                 }
-                for (int i = g * rows; i < (g + 1) * rows; i++) {
-                    int base = i * c;
-                    for (int ch = 0; ch < c; ch++) {
-                        double d = x.get(base + ch) - mean[g][ch];
-                        sum[ch] += d * d;
+                for (int blk = g; blk < blocks; blk += groups) {
+                    for (int i = blk * rows; i < (blk + 1) * rows; i++) {
+                        int base = i * c;
+                        for (int ch = 0; ch < c; ch++) {
+                            double d = x.get(base + ch) - mean[g][ch];
+                            sum[ch] += d * d;
+                        }
                     }
                 }
                 for (int ch = 0; ch < c; ch++) {
@@ -67,10 +75,12 @@ final class BnKernels {
                     a[ch] = (float) (gamma[ch] * invStd[g][ch]);
                     b[ch] = (float) (beta[ch] - mean[g][ch] * gamma[ch] * invStd[g][ch]);
                 }
-                for (int i = g * rows; i < (g + 1) * rows; i++) {
-                    int base = i * c;
-                    for (int ch = 0; ch < c; ch++) {
-                        y.put(base + ch, x.get(base + ch) * a[ch] + b[ch]);
+                for (int blk = g; blk < blocks; blk += groups) {
+                    for (int i = blk * rows; i < (blk + 1) * rows; i++) {
+                        int base = i * c;
+                        for (int ch = 0; ch < c; ch++) {
+                            y.put(base + ch, x.get(base + ch) * a[ch] + b[ch]);
+                        }
                     }
                 }
             }
@@ -80,17 +90,26 @@ final class BnKernels {
             float[] v = gather(x, n, c, s, ch, SCRATCH_A.get());
             int len = rows * s;
             for (int g = 0; g < groups; g++) {
-                int off = g * len;
-                double m = sum(v, off, len) / count;
-                double var0 = squaredDeviation(v, off, len, (float) m) / count;
+                double total = 0;
+                for (int blk = g; blk < blocks; blk += groups) {
+                    total += sum(v, blk * len, len);
+                }
+                double m = total / count;
+                double dev = 0;
+                for (int blk = g; blk < blocks; blk += groups) {
+                    dev += squaredDeviation(v, blk * len, len, (float) m);
+                }
+                double var0 = dev / count;
                 double r = 1.0 / Math.sqrt(var0 + eps);
                 mean[g][ch] = m;
                 var[g][ch] = var0;
                 invStd[g][ch] = r;
                 float a = (float) (gamma[ch] * r);
                 float b = (float) (beta[ch] - m * gamma[ch] * r);
-                for (int j = off; j < off + len; j++) {
-                    v[j] = v[j] * a + b;
+                for (int blk = g; blk < blocks; blk += groups) {
+                    for (int j = blk * len; j < (blk + 1) * len; j++) {
+                        v[j] = v[j] * a + b;
+                    }
                 }
             }
             scatter(v, y, n, c, s, ch);
@@ -126,13 +145,15 @@ final class BnKernels {
      * @param x      the forward's input {@code [N, C, S]}
      * @param dy     gradient at the output, same layout
      * @param dx     out: gradient at the input, same layout (may alias {@code dy})
+     * @param groups the forward's groups
+     * @param blocks the forward's blocks (see {@link #forwardTrain})
      * @param dGamma out: {@code sum dy * xhat} per channel, summed over the groups
      * @param dBeta  out: {@code sum dy} per channel, summed over the groups
      */
-    static void backward(FloatBuffer x, FloatBuffer dy, FloatBuffer dx, int n, int c, int s, int groups, float[] gamma,
-                         double[][] mean, double[][] invStd, float[] dGamma, float[] dBeta) {
-        int rows = n / groups;
-        double count = (double) rows * s;
+    static void backward(FloatBuffer x, FloatBuffer dy, FloatBuffer dx, int n, int c, int s, int groups, int blocks,
+                         float[] gamma, double[][] mean, double[][] invStd, float[] dGamma, float[] dBeta) {
+        int rows = n / blocks;
+        double count = (double) (n / groups) * s;
         java.util.Arrays.fill(dGamma, 0);
         java.util.Arrays.fill(dBeta, 0);
         float[] ka = new float[c], kb = new float[c], kc = new float[c], gGamma = new float[c], gBeta = new float[c];
@@ -141,12 +162,14 @@ final class BnKernels {
             for (int g = 0; g < groups; g++) {
                 java.util.Arrays.fill(sdy, 0);
                 java.util.Arrays.fill(sdyx, 0);
-                for (int i = g * rows; i < (g + 1) * rows; i++) {
-                    int base = i * c;
-                    for (int ch = 0; ch < c; ch++) {
-                        double d = dy.get(base + ch);
-                        sdy[ch] += d;
-                        sdyx[ch] += d * (x.get(base + ch) - mean[g][ch]);
+                for (int blk = g; blk < blocks; blk += groups) {
+                    for (int i = blk * rows; i < (blk + 1) * rows; i++) {
+                        int base = i * c;
+                        for (int ch = 0; ch < c; ch++) {
+                            double d = dy.get(base + ch);
+                            sdy[ch] += d;
+                            sdyx[ch] += d * (x.get(base + ch) - mean[g][ch]);
+                        }
                     }
                 }
                 for (int ch = 0; ch < c; ch++) {
@@ -154,10 +177,12 @@ final class BnKernels {
                     dGamma[ch] += gGamma[ch];
                     dBeta[ch] += gBeta[ch];
                 }
-                for (int i = g * rows; i < (g + 1) * rows; i++) {
-                    int base = i * c;
-                    for (int ch = 0; ch < c; ch++) {
-                        dx.put(base + ch, dy.get(base + ch) * ka[ch] + x.get(base + ch) * kb[ch] + kc[ch]);
+                for (int blk = g; blk < blocks; blk += groups) {
+                    for (int i = blk * rows; i < (blk + 1) * rows; i++) {
+                        int base = i * c;
+                        for (int ch = 0; ch < c; ch++) {
+                            dx.put(base + ch, dy.get(base + ch) * ka[ch] + x.get(base + ch) * kb[ch] + kc[ch]);
+                        }
                     }
                 }
             }
@@ -169,15 +194,20 @@ final class BnKernels {
             float[] v = gather(x, n, c, s, ch, SCRATCH_B.get());
             float dg = 0, db = 0;
             for (int g = 0; g < groups; g++) {
-                int off = g * len;
-                double sdy = sum(gr, off, len), sdyx = dot(gr, v, off, len, (float) mean[g][ch]);
+                double sdy = 0, sdyx = 0;
+                for (int blk = g; blk < blocks; blk += groups) {
+                    sdy += sum(gr, blk * len, len);
+                    sdyx += dot(gr, v, blk * len, len, (float) mean[g][ch]);
+                }
                 // each channel's slots of the shared arrays belong to the one thread that runs it
                 coefficients(ch, gamma, mean[g], invStd[g], sdy, sdyx, count, gGamma, gBeta, ka, kb, kc);
                 dg += gGamma[ch];
                 db += gBeta[ch];
                 float a = ka[ch], b = kb[ch], k = kc[ch];
-                for (int j = off; j < off + len; j++) {
-                    gr[j] = gr[j] * a + v[j] * b + k;
+                for (int blk = g; blk < blocks; blk += groups) {
+                    for (int j = blk * len; j < (blk + 1) * len; j++) {
+                        gr[j] = gr[j] * a + v[j] * b + k;
+                    }
                 }
             }
             dGamma[ch] = dg;

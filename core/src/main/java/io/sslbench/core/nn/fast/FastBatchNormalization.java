@@ -34,6 +34,14 @@ public class FastBatchNormalization extends BatchNormalization {
      */
     private int groups = 1;
 
+    /**
+     * The contiguous row blocks the groups are made of (0: as many as groups): B blocks of N/B rows, block b in group
+     * {@code b mod G}. With V views stacked as {@code [view1; view2]} and B = V G, group g holds the g-th N/(V G) rows of
+     * every view: BN per simulated device over both views, as per-device BN sees a batch split over G devices, each
+     * holding both views of its images (SimCLR's layout without cross-replica BN). Serialised with the configuration.
+     */
+    private int blocks = 0;
+
     /** DL4J's defaults (for JSON deserialisation). */
     public FastBatchNormalization() {
         super();
@@ -100,16 +108,37 @@ public class FastBatchNormalization extends BatchNormalization {
         this.groups = groups;
     }
 
+    /** @return the contiguous row blocks of the groups (see the field; 0 reads as {@link #getGroups()}) */
+    public int getBlocks() {
+        return blocks == 0 ? groups : blocks;
+    }
+
+    /** For JSON deserialisation, and {@link #applyGroups(org.deeplearning4j.nn.conf.ComputationGraphConfiguration, int, int)}. */
+    public void setBlocks(int blocks) {
+        if (blocks < 0 || blocks > 0 && blocks % groups != 0) {
+            throw new IllegalArgumentException("BN blocks must be 0 or a multiple of the groups (" + groups + "), got "
+                    + blocks);
+        }
+        this.blocks = blocks;
+    }
+
+    /** As {@link #applyGroups(org.deeplearning4j.nn.conf.ComputationGraphConfiguration, int, int)} with one block per group. */
+    public static void applyGroups(org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf, int groups) {
+        applyGroups(conf, groups, groups);
+    }
+
     /**
      * Sets the training-mode BN grouping of every {@link FastBatchNormalization} layer of a graph configuration. An
      * initialised graph's layers read these very configuration objects, so they change at once; clones and saved
      * models keep the grouping.
      */
-    public static void applyGroups(org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf, int groups) {
+    public static void applyGroups(org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf, int groups,
+                                   int blocks) {
         for (org.deeplearning4j.nn.conf.graph.GraphVertex v : conf.getVertices().values()) {
             if (v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv
                     && lv.getLayerConf().getLayer() instanceof FastBatchNormalization f) {
                 f.setGroups(groups);
+                f.setBlocks(blocks == groups ? 0 : blocks);
             }
         }
     }

@@ -39,6 +39,8 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
      */
     private INDArray statsInput;
     private double[][] groupMean;
+    /** The row blocks of the last training forward's groups ({@link FastBatchNormalization#getBlocks()}). */
+    private int blocks = 1;
     private double[][] groupInvStd;
     private double[] batchMean;
     private double[] batchVar;
@@ -68,7 +70,7 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         if (!fastFor(input)) {
-            if (training && layerConf() instanceof FastBatchNormalization f && f.getGroups() > 1) {
+            if (training && layerConf() instanceof FastBatchNormalization f && f.getBlocks() > 1) {
                 throw new UnsupportedOperationException("BN layer " + f.getLayerName() + " normalises " + f.getGroups()
                         + " row groups (views) separately, which only its fast kernels do (FLOAT, NCHW or 2-d input, "
                         + "DL4J helpers enabled); this input is " + input.dataType() + " rank " + input.rank()
@@ -116,8 +118,8 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
         INDArray dy = Buffers.dense(epsilon);
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
         float[] dGamma = new float[c], dBeta = new float[c];
-        BnKernels.backward(Buffers.floats(x), Buffers.floats(dy), Buffers.floats(dx), n, c, s, groupMean.length, scale(c),
-                groupMean, groupInvStd, dGamma, dBeta);
+        BnKernels.backward(Buffers.floats(x), Buffers.floats(dy), Buffers.floats(dx), n, c, s, groupMean.length, blocks,
+                scale(c), groupMean, groupInvStd, dGamma, dBeta);
 
         Gradient g = new DefaultGradient();
         if (!layerConf().isLockGammaBeta()) {
@@ -140,15 +142,17 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
      */
     private void forwardTrain(INDArray x, INDArray out, int n, int c, int s, float[] gamma, float[] beta) {
         int groups = layerConf() instanceof FastBatchNormalization f ? f.getGroups() : 1;
-        if (n % groups != 0) {
+        blocks = layerConf() instanceof FastBatchNormalization f ? f.getBlocks() : 1;
+        if (n % blocks != 0) {
             throw new IllegalArgumentException("BN layer " + layerConf().getLayerName() + " normalises " + groups
-                    + " groups of rows (one per view) separately, but the batch has " + n + " rows, not a multiple of "
-                    + groups);
+                    + " groups of rows (views or simulated devices) separately, made of " + blocks
+                    + " contiguous blocks, but the batch has " + n + " rows, not a multiple of " + blocks);
         }
         groupMean = new double[groups][c];
         groupInvStd = new double[groups][c];
         double[][] var = new double[groups][c];
-        BnKernels.forwardTrain(Buffers.floats(x), Buffers.floats(out), n, c, s, groups, gamma, beta, layerConf().getEps(),
+        BnKernels.forwardTrain(Buffers.floats(x), Buffers.floats(out), n, c, s, groups, blocks, gamma, beta,
+                layerConf().getEps(),
                 groupMean, var, groupInvStd);
         if (groups == 1) {
             batchMean = groupMean[0];

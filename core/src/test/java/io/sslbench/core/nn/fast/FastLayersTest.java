@@ -417,4 +417,51 @@ class FastLayersTest {
         NeuralNetConfiguration conf = new NeuralNetConfiguration.Builder().layer(perView).build();
         assertEquals(2, ((FastBatchNormalization) NeuralNetConfiguration.fromJson(conf.toJson()).getLayer()).getGroups());
     }
+
+    @Test
+    void batchNormPerDeviceNormalisesEachDevicesRowsOfBothViewsTogether() {
+        assumeTrue(Backend.helpersEnabled(), "the fast path runs where DL4J's helpers are enabled");
+        Nd4j.getRandom().setSeed(11);
+        // [view1; view2] of N = 6 images each on G = 3 devices: 6 blocks of 2 rows, device g = blocks g and g + 3
+        for (long[] shape : new long[][]{{12, 5}, {12, 3, 4, 4}}) {
+            long c = shape[1];
+            FastBatchNormalization perDevice = fastBn(c, false);
+            perDevice.setGroups(3);
+            perDevice.setBlocks(6);
+            Layer grouped = standalone(perDevice, DataType.FLOAT);
+            INDArray x = Nd4j.randn(DataType.FLOAT, shape), dy = Nd4j.randn(DataType.FLOAT, shape);
+            for (int r = 0; r < 12; r++) { // devices with different statistics
+                x.get(org.nd4j.linalg.indexing.NDArrayIndex.point(r)).muli(1 + (r / 2) % 3).addi((r / 2) % 3);
+            }
+            grouped.setInput(x, NO_WS);
+            INDArray y = grouped.activate(true, NO_WS).dup();
+            Pair<Gradient, INDArray> g = backward(grouped, dy);
+            INDArray yRef = Nd4j.create(DataType.DOUBLE, shape), dxRef = Nd4j.create(DataType.DOUBLE, shape);
+            INDArray dGamma = null;
+            for (int d = 0; d < 3; d++) {
+                long[] rows = {2L * d, 2L * d + 1, 6 + 2L * d, 7 + 2L * d};
+                var idx = org.nd4j.linalg.indexing.NDArrayIndex.indices(rows);
+                Layer ref = standalone(fastBn(c, false), DataType.DOUBLE);
+                ref.setInput(x.get(idx).castTo(DataType.DOUBLE), NO_WS);
+                INDArray yd = ref.activate(true, NO_WS);
+                Pair<Gradient, INDArray> p = backward(ref, dy.get(idx).castTo(DataType.DOUBLE));
+                for (int i = 0; i < rows.length; i++) {
+                    yRef.get(org.nd4j.linalg.indexing.NDArrayIndex.point(rows[i])).assign(yd.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)));
+                    dxRef.get(org.nd4j.linalg.indexing.NDArrayIndex.point(rows[i])).assign(p.getSecond().get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)));
+                }
+                INDArray dg = p.getFirst().getGradientFor("gamma");
+                dGamma = dGamma == null ? dg.dup() : dGamma.addi(dg);
+            }
+            String what = Arrays.toString(shape);
+            assertTrue(relDiff(y, yRef) < TOL, what + " forward per device");
+            assertTrue(relDiff(g.getSecond(), dxRef) < TOL, what + " dL/dx per device");
+            assertTrue(relDiff(g.getFirst().getGradientFor("gamma"), dGamma) < TOL, what + " dgamma = the devices' sum");
+        }
+        FastBatchNormalization conf = fastBn(4, false);
+        conf.setGroups(2);
+        conf.setBlocks(4);
+        assertEquals(4, ((FastBatchNormalization) NeuralNetConfiguration.fromJson(new NeuralNetConfiguration.Builder()
+                .layer(conf).build().toJson()).getLayer()).getBlocks(), "the block layout is part of the saved configuration");
+        assertThrows(IllegalArgumentException.class, () -> conf.setBlocks(3));
+    }
 }
