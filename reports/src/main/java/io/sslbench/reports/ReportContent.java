@@ -108,7 +108,9 @@ public record ReportContent(String title, String summary, List<Section> sections
         List<Block> ablationBlocks = new ArrayList<>();
         for (AblationTable t : ablations) {
             ablationBlocks.add(new TableBlock(t.toReportTable()));
-            addChart(ablationBlocks, Charts.ablationChart(t), t.spec().title() + ": error bars are the sample std over seeds.");
+            ChartSpec chart = Charts.ablationChart(t);
+            addChart(ablationBlocks, chart, t.spec().title() + (chart.kind() == ChartSpec.Kind.HEAT_MAP
+                    ? ": each cell the mean over seeds." : ": error bars are the sample std over seeds."));
             if (t.spec().showOutputStd()) {
                 Map<String, List<TrainingCurve>> g = new LinkedHashMap<>();
                 t.runLabels().forEach((run, label) -> {
