@@ -38,6 +38,47 @@ import java.util.Map;
  * moves past it, so a resumed run logs every epoch exactly once.
  */
 public final class Trainer {
+    /**
+     * A request, from another thread, that every running training loop of this process stop after its current step
+     * with a checkpoint there (a scheduler's preemption: the {@code cell} command's shutdown hook on SIGTERM). The run is
+     * then not completed; run again it resumes from that step exactly.
+     */
+    private static final java.util.concurrent.atomic.AtomicBoolean STOP = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Counted down by a training loop that stopped on {@link #requestStop()} once its checkpoint is written. */
+    private static volatile java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    /** Training loops running in this process. */
+    private static final java.util.concurrent.atomic.AtomicInteger RUNNING = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Asks the training loops of this process to stop after their current step with a checkpoint, and waits for that
+     * checkpoint up to {@code timeout}.
+     *
+     * @return true if no loop was running or one stopped with its checkpoint written in time
+     */
+    public static boolean requestStop(java.time.Duration timeout) {
+        STOP.set(true);
+        if (RUNNING.get() == 0) {
+            return true;
+        }
+        try {
+            return stopped.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** @return whether {@link #requestStop} was called in this process */
+    public static boolean stopRequested() {
+        return STOP.get();
+    }
+
+    /** Clears a stop request (tests, and a process that goes on after one). */
+    public static void clearStopRequest() {
+        STOP.set(false);
+        stopped = new java.util.concurrent.CountDownLatch(1);
+    }
+
     /** Per-epoch evaluation hook (e.g. the kNN monitor), given the online network. */
     @FunctionalInterface
     public interface EpochMonitor {
@@ -318,6 +359,15 @@ public final class Trainer {
      * again: the result is that of its last epoch, restored from the checkpoint.
      */
     public Result run() {
+        RUNNING.incrementAndGet();
+        try {
+            return runLoop();
+        } finally {
+            RUNNING.decrementAndGet();
+        }
+    }
+
+    private Result runLoop() {
         long startNanos = System.nanoTime();
         prepareRunFolder(runDir, configHash);
         long perEpoch = data.batchesPerEpoch();
@@ -418,6 +468,17 @@ public final class Trainer {
                 Timing now = timing.plus(processImages, processSeconds, (System.nanoTime() - startNanos) / 1e9);
                 if (epochEnd || periodic) {
                     save(ctx.step + 1, epochEnd ? epoch + 1 : epoch, epochEnd ? 0 : b, now);
+                }
+                if (STOP.get() && !epochEnd) { // preempted: a checkpoint at this step (at an epoch end one was just saved)
+                    save(ctx.step + 1, epoch, b, now);
+                }
+                if (STOP.get()) {
+                    if (!epochEnd) {
+                        progress.done();
+                    }
+                    say("stop requested: checkpoint at step " + (ctx.step + 1) + " written, run again to resume");
+                    stopped.countDown();
+                    return result(now, false);
                 }
                 if (cfg.engine().stopAfterSteps() > 0 && ctx.step + 1 >= cfg.engine().stopAfterSteps()) {
                     if (!epochEnd) {

@@ -74,6 +74,32 @@ public final class ResultsStore {
         append(List.of(row));
     }
 
+    /** @return the folder of per-cell files beside the store file: {@code <file>.d/} (see {@link #writeCell}) */
+    public Path cellDir() {
+        return file.resolveSibling(file.getFileName() + ".d");
+    }
+
+    /**
+     * Writes one cell's rows as a file of its own, {@code <file>.d/<key>.jsonl}: written under a temporary name, forced
+     * and renamed into place, so a writer on any node of a shared file system (NFS included, where an append under a
+     * lock is not to be trusted) never tears or interleaves another's rows, and a cell's rows appear all at once.
+     * Writing a key again replaces its file. {@link #readAll} merges these files after the store file's rows.
+     *
+     * @param key the cell's name in the folder (letters, digits, '.', '_', '-'; others become '_')
+     */
+    public void writeCell(String key, List<ResultRow> rows) {
+        String name = key.replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl";
+        StringBuilder sb = new StringBuilder();
+        for (ResultRow r : rows) {
+            sb.append(GSON.toJson(r)).append('\n');
+        }
+        try {
+            io.sslbench.core.util.AtomicFiles.writeString(cellDir().resolve(name), sb.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + rows.size() + " row(s) of cell " + key + " to " + cellDir(), e);
+        }
+    }
+
     /** The file this store sets torn last lines aside to. */
     public Path tornFile() {
         return file.resolveSibling(file.getFileName() + ".torn");
@@ -132,10 +158,51 @@ public final class ResultsStore {
     }
 
     /**
-     * @return every complete row in file order; an absent file is an empty store. A torn last line (no final
+     * @return every complete row in file order, then the rows of the per-cell files ({@link #writeCell}) in file-name
+     *         order; an absent file is an empty store. A torn last line (no final
      *         newline) is skipped with a warning; any other unreadable line is an {@link IllegalStateException}.
      */
     public List<ResultRow> readAll() {
+        List<ResultRow> out = readStoreFile();
+        out.addAll(readCellFiles());
+        return out;
+    }
+
+    /** The per-cell files' rows, files in name order; a file that is not whole rows is an error naming it. */
+    private List<ResultRow> readCellFiles() {
+        List<ResultRow> out = new ArrayList<>();
+        if (!Files.isDirectory(cellDir())) {
+            return out;
+        }
+        List<Path> files;
+        try (java.util.stream.Stream<Path> s = Files.list(cellDir())) {
+            files = s.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the cell files of results store " + cellDir(), e);
+        }
+        for (Path f : files) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read cell file " + f, e);
+            }
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).isBlank()) {
+                    continue;
+                }
+                ResultRow r = parse(lines.get(i));
+                if (r == null) {
+                    throw new IllegalStateException("results cell file " + f + " line " + (i + 1) + " is corrupt (not one "
+                            + "whole result row): repair or remove that file");
+                }
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private List<ResultRow> readStoreFile() {
         List<ResultRow> out = new ArrayList<>();
         if (!Files.exists(file)) {
             return out;

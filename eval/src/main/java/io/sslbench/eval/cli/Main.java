@@ -25,6 +25,7 @@ public final class Main {
         m.put("bench", new BenchCommand());
         m.put("eval", new EvalCommand());
         m.put("grid", new GridCommand());
+        m.put("cell", new CellCommand());
         m.put("report", new ReportCommand());
         m.put("data", new DataCli());
         m.put("baseline", new BaselineCommand());

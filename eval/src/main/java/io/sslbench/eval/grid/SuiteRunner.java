@@ -166,17 +166,68 @@ public final class SuiteRunner {
                 added.addAll(reused);
                 continue;
             }
-            RunConfig cfg = j.config();
-            setAsideIfOtherCode(runsDir.resolve(j.runId()));
-            Pretrain.Data data = dataCache.computeIfAbsent(cfg.data(), k -> Pretrain.loadData(cfg, dataRoot, true));
-            Pretrain.Outcome o = Pretrain.run(cfg, runsDir.resolve(j.runId()), data, repo, out);
-            List<ResultRow> rows = Evaluate.run(o, j.protocols(), new Evaluate.Context(suite.name(), j.grid(),
-                    j.cellId(), j.cell().axesAsStrings(), runsDir.resolve("subsets"), suite.fineTuneEpochs(), suite.linear()), out);
+            List<ResultRow> rows = trainAndEvaluate(suite, j);
             store.append(rows);
             added.addAll(rows);
         }
         out.printf(Locale.ROOT, "suite %s done in %.0f s%n", suite.name(), (System.nanoTime() - t0) / 1e9);
         return added;
+    }
+
+    /** Thrown when a run's pretraining stopped on a stop request (preemption) before its last step: nothing to evaluate. */
+    public static final class Preempted extends RuntimeException {
+        Preempted(String message) {
+            super(message);
+        }
+    }
+
+    /** Pretrains (or resumes) one job's run and evaluates it; the rows are not stored. */
+    private List<ResultRow> trainAndEvaluate(Suite suite, Job j) {
+        RunConfig cfg = j.config();
+        setAsideIfOtherCode(runsDir.resolve(j.runId()));
+        Pretrain.Data data = dataCache.computeIfAbsent(cfg.data(), k -> Pretrain.loadData(cfg, dataRoot, true));
+        Pretrain.Outcome o = Pretrain.run(cfg, runsDir.resolve(j.runId()), data, repo, out);
+        if (!o.result().completed()) {
+            throw new Preempted("run " + j.runId() + " stopped at step " + o.result().steps() + " of its pretraining "
+                    + "(checkpoint written): run the cell again to resume it");
+        }
+        return Evaluate.run(o, j.protocols(), new Evaluate.Context(suite.name(), j.grid(), j.cellId(),
+                j.cell().axesAsStrings(), runsDir.resolve("subsets"), suite.fineTuneEpochs(), suite.linear()), out);
+    }
+
+    /**
+     * Runs job {@code index} of {@link #plan} (one task of a scheduler's array) through the same code as {@link #run},
+     * its rows written as a cell file of their own ({@link ResultsStore#writeCell}); a job already done writes nothing.
+     *
+     * @return the rows written (empty when the job was done)
+     * @throws Preempted when a stop request ended the pretraining first (its checkpoint is written)
+     */
+    public List<ResultRow> runCell(Suite suite, int index) {
+        List<Job> all = plan(suite);
+        if (index < 0 || index >= all.size()) {
+            throw new IllegalArgumentException("suite " + suite.name() + " has " + all.size() + " cells (index 0.."
+                    + (all.size() - 1) + "), not " + index);
+        }
+        Job j = all.get(index);
+        out.printf(Locale.ROOT, "cell %d of suite %s: %s %s %s seed %d%n", index, suite.name(), j.grid(),
+                j.config().methodName(), j.cell().axesAsStrings(), j.config().seed());
+        if (pending(List.of(j)).isEmpty()) {
+            out.println("  already in " + store.file() + ": nothing to do");
+            return List.of();
+        }
+        List<ResultRow> rows = reuse(j, j.protocols());
+        if (rows.isEmpty()) {
+            rows = trainAndEvaluate(suite, j);
+        } else {
+            out.println("  same configuration already measured (run " + rows.get(0).runId() + "): rows re-labelled");
+        }
+        store.writeCell(cellKey(j), rows);
+        return rows;
+    }
+
+    /** @return the name of a job's cell file: its grid and run id (one file per (grid, run)) */
+    public static String cellKey(Job j) {
+        return j.grid() + "-" + j.runId();
     }
 
     /**
