@@ -3,7 +3,6 @@ package io.sslbench.eval;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.sslbench.core.data.DataRoot;
 import io.sslbench.core.engine.Checkpoint;
 import io.sslbench.core.engine.MetricsLog;
 import io.sslbench.core.util.AtomicFiles;
@@ -34,7 +33,6 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Issue 16's "kill at every phase" test: a tiny {@code sslbench pretrain} run in a child JVM is killed with SIGKILL
@@ -87,7 +85,7 @@ class KillAtEveryPhaseIT {
 
         Path ref = base.resolve("uninterrupted").resolve(RUN);
         long s = System.nanoTime();
-        Child refRun = Child.start(pretrainCommand(ref), base.resolve("uninterrupted.log"));
+        ChildJvm refRun = ChildJvm.start(pretrainCommand(ref), base.resolve("uninterrupted.log"));
         assertEquals(0, refRun.waitFor(600), "uninterrupted run failed:\n" + refRun.tail());
         double refSeconds = (System.nanoTime() - s) / 1e9;
         log(String.format(Locale.ROOT, "seed %d; uninterrupted run: %.1f s (%d steps of %s)", seed, refSeconds,
@@ -107,7 +105,7 @@ class KillAtEveryPhaseIT {
                 // after 8 kills a round is let finish: a resume always completes
                 Plan plan = attempt > 8 ? Plan.NONE : Plan.next(rnd, refSeconds, deck);
                 State before = State.of(killed);
-                Child c = Child.start(pretrainCommand(killed), base.resolve("round-" + round + "-" + attempt + ".log"));
+                ChildJvm c = ChildJvm.start(pretrainCommand(killed), base.resolve("round-" + round + "-" + attempt + ".log"));
                 if (before.checkpointStep > 0 && before.checkpointStep < TOTAL_STEPS) {
                     resumedMidRun++;
                 }
@@ -140,26 +138,11 @@ class KillAtEveryPhaseIT {
     // the child processes
 
     private List<String> javaCommand() {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String cacheDir = System.getProperty("org.bytedeco.javacpp.cachedir",
-                System.getProperty("user.home") + "/.javacpp-sslbench");
-        // the ./sslbench launcher's flags (smaller limits: the run is tiny)
-        return new ArrayList<>(List.of(java, "-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=4G",
-                "-Dorg.bytedeco.javacpp.maxphysicalbytes=6G", "-Dorg.eclipse.deeplearning4j.helpers.disable=false",
-                "-Dorg.bytedeco.javacpp.cachedir=" + cacheDir, "-Duser.language=en", "-Dsslbench.repo=" + repo,
-                "-cp", System.getProperty("java.class.path"), "io.sslbench.eval.cli.Main"));
+        return ChildJvm.javaCommand(repo);
     }
 
     private String dataRoot() {
-        // as QuickSuiteIT: a relative SSLBENCH_DATA is relative to the repository root; without one, the default root
-        // (the uninterrupted run downloads CIFAR-10 there if it is missing)
-        String env = System.getenv(DataRoot.ENV);
-        String explicit = env != null && !env.isBlank() && !Path.of(env).isAbsolute() ? repo.resolve(env).toString() : env;
-        if (explicit == null || explicit.isBlank()) {
-            Path shared = Path.of(System.getProperty("sslbench.shared", repo.resolve("../shared").toString()), "datasets");
-            explicit = Files.isDirectory(shared) ? shared.toString() : null;
-        }
-        return DataRoot.resolve(explicit).path().toString();
+        return ChildJvm.dataRoot(repo);
     }
 
     private List<String> pretrainCommand(Path out) {
@@ -188,7 +171,7 @@ class KillAtEveryPhaseIT {
         List<String> cmd = javaCommand();
         cmd.addAll(List.of("eval", "--run", runDir.toString(), "--protocol", "knn", "--results", store.toString(),
                 "--data-root", dataRoot()));
-        Child c = Child.start(cmd, runDir.resolveSibling("eval.log"));
+        ChildJvm c = ChildJvm.start(cmd, runDir.resolveSibling("eval.log"));
         assertEquals(0, c.waitFor(600), "eval of " + runDir + " failed:\n" + c.tail());
         List<String> lines = Files.readAllLines(store).stream().filter(l -> !l.isBlank()).toList();
         assertEquals(1, lines.size(), store + " should hold one row");
@@ -197,44 +180,6 @@ class KillAtEveryPhaseIT {
         row.getAsJsonObject("metrics").remove("evalSeconds");
         row.getAsJsonObject("provenance").remove("timestamp");
         return row;
-    }
-
-    /** A child JVM whose output goes to a log file. */
-    private record Child(Process process, Path logFile) {
-        static Child start(List<String> cmd, Path log) throws IOException {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().put("OMP_NUM_THREADS", "1"); // the same thread count in every process: see the class doc
-            pb.environment().put("SSLBENCH_DEBUG", "1"); // stack traces in the log
-            return new Child(pb.start(), log);
-        }
-
-        int waitFor(int seconds) throws InterruptedException {
-            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
-                kill();
-                fail("child still running after " + seconds + " s:\n" + tail());
-            }
-            return process.exitValue();
-        }
-
-        /** SIGKILL (destroyForcibly on Linux) to the JVM and anything it started (e.g. git for provenance). */
-        void kill() throws InterruptedException {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            process.waitFor();
-        }
-
-        String log() {
-            try {
-                return Files.readString(logFile, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        String tail() {
-            List<String> l = log().lines().toList();
-            return String.join("\n", l.subList(Math.max(0, l.size() - 40), l.size()));
-        }
     }
 
     /**
@@ -270,7 +215,7 @@ class KillAtEveryPhaseIT {
         }
 
         /** @return true if the child was killed, false if it exited first */
-        boolean apply(Child c, Path runDir, double refSeconds) throws Exception {
+        boolean apply(ChildJvm c, Path runDir, double refSeconds) throws Exception {
             switch (kind) {
                 case NONE:
                     return false;

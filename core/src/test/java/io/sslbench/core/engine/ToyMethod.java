@@ -17,6 +17,8 @@ final class ToyMethod implements SslMethod {
     boolean nan;
     boolean useTarget;
     double stepsSeen;
+    /** Called after each step with the number of steps seen (tests). */
+    java.util.function.IntConsumer afterStepHook;
     private double lastLoss = Double.NaN;
 
     @Override
@@ -81,6 +83,9 @@ final class ToyMethod implements SslMethod {
     @Override
     public void afterStep(TrainContext ctx, StepInputs in, INDArray out) {
         stepsSeen++;
+        if (afterStepHook != null) {
+            afterStepHook.accept((int) stepsSeen);
+        }
     }
 
     @Override

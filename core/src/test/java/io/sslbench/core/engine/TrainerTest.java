@@ -166,6 +166,46 @@ class TrainerTest {
         assertEquals(8.0, m3.stepsSeen, "method state restored at step 3, then the 5 remaining steps ran");
     }
 
+    /**
+     * Issue 17: a stop request from another thread (the cell command's shutdown hook on a scheduler's SIGTERM) ends the
+     * training after the current step with a checkpoint there, mid-epoch; the waiting thread is released once it is
+     * written; run again, the training resumes from it and ends as the uninterrupted run.
+     */
+    @Test
+    void aStopRequestCheckpointsAfterTheCurrentStepAndTheRunResumesFromIt(@TempDir Path a, @TempDir Path b)
+            throws Exception {
+        Trainer straight = trainer(config(), new ToyMethod(), true, a, DataType.FLOAT);
+        straight.run();
+        INDArray expected = straight.context().online().params().dup();
+
+        ToyMethod m = new ToyMethod();
+        java.util.concurrent.CompletableFuture<Boolean> released = new java.util.concurrent.CompletableFuture<>();
+        m.afterStepHook = steps -> {
+            if (steps == 5) { // mid-epoch 2 (4 batches an epoch): the signal arrives during step 5
+                new Thread(() -> released.complete(Trainer.requestStop(java.time.Duration.ofSeconds(60)))).start();
+                while (!Trainer.stopRequested()) {
+                    Thread.onSpinWait();
+                }
+            }
+        };
+        try {
+            Trainer.Result partial = trainer(config(), m, true, b, DataType.FLOAT).run();
+            assertFalse(partial.completed());
+            assertEquals(5, partial.steps());
+            assertTrue(released.get(60, java.util.concurrent.TimeUnit.SECONDS), "the hook saw the checkpoint written");
+            assertEquals(5, Checkpoint.read(b.resolve("checkpoints/last.ckpt")).step(), "the checkpoint is at the stopped step");
+        } finally {
+            Trainer.clearStopRequest();
+        }
+        ToyMethod m3 = new ToyMethod();
+        Trainer resumed = trainer(config(), m3, true, b, DataType.FLOAT);
+        assertTrue(resumed.run().completed());
+        assertEquals(expected, resumed.context().online().params(), "resumed from the stop's checkpoint exactly");
+        assertEquals(8.0, m3.stepsSeen);
+        assertTrue(Trainer.requestStop(java.time.Duration.ofSeconds(1)), "no training running: nothing to wait for");
+        Trainer.clearStopRequest();
+    }
+
     @Test
     void sameSeedAndConfigGiveIdenticalResults(@TempDir Path a, @TempDir Path b) {
         Trainer t1 = trainer(config(), new ToyMethod(), true, a, DataType.FLOAT);

@@ -79,4 +79,70 @@ class ResultsStoreTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ResultsStore(file).readAll());
         assertTrue(e.getMessage().contains(file + " line 2"), e.getMessage());
     }
+
+    /**
+     * Issue 17: many writers at once (threads here; cluster tasks on other nodes in production), each writing its cell's
+     * rows as a file of its own and appending to the store file, while a reader reads: every row lands exactly once, no
+     * row is torn, and the reader never sees a partial cell file.
+     */
+    @Test
+    void concurrentWritersOfCellFilesAndAppendsLoseAndTearNothing(@TempDir Path dir) throws Exception {
+        ResultsStore store = new ResultsStore(dir.resolve("results.jsonl"));
+        int writers = 8, cellsEach = 20, rowsPerCell = 3;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers + 1);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.Future<Integer> reader = pool.submit(() -> {
+            int reads = 0;
+            while (!done.get()) {
+                for (ResultRow r : store.readAll()) {
+                    assertNotNull(r.runId());
+                }
+                java.util.Map<String, Long> perCell = new java.util.HashMap<>();
+                store.readAll().stream().filter(r -> r.runId().startsWith("cell-"))
+                        .forEach(r -> perCell.merge(r.runId(), 1L, Long::sum));
+                perCell.forEach((k, n) -> assertEquals(rowsPerCell, n, "a cell file is seen whole: " + k));
+                reads++;
+            }
+            return reads;
+        });
+        List<java.util.concurrent.Future<?>> fs = new java.util.ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int id = w;
+            fs.add(pool.submit(() -> {
+                for (int c = 0; c < cellsEach; c++) {
+                    String cell = "cell-" + id + "-" + c;
+                    List<ResultRow> rows = new java.util.ArrayList<>();
+                    for (int k = 0; k < rowsPerCell; k++) {
+                        rows.add(row(cell, k / 10.0));
+                    }
+                    store.writeCell(cell, rows);
+                    store.append(row("append-" + id + "-" + c, 0.5));
+                }
+                return null;
+            }));
+        }
+        for (var f : fs) {
+            f.get();
+        }
+        done.set(true);
+        assertTrue(reader.get() > 0);
+        pool.shutdown();
+        List<ResultRow> all = store.readAll();
+        assertEquals(writers * cellsEach * (rowsPerCell + 1), all.size());
+        assertEquals(all.size(), all.stream().map(r -> r.runId() + "|" + r.metric("top1")).distinct().count(),
+                "every row exactly once");
+        assertEquals(writers * cellsEach, Files.list(store.cellDir()).count(), "one file per cell, no temporary left");
+        // a rewritten cell replaces its file
+        store.writeCell("cell-0-0", List.of(row("cell-0-0", 0.9)));
+        assertEquals(1, store.readAll().stream().filter(r -> r.runId().equals("cell-0-0")).count());
+    }
+
+    @Test
+    void aCorruptCellFileIsAnErrorNamingIt(@TempDir Path dir) throws IOException {
+        ResultsStore store = new ResultsStore(dir.resolve("results.jsonl"));
+        store.writeCell("a", List.of(row("a", 0.1)));
+        Files.writeString(store.cellDir().resolve("b.jsonl"), "{not a row\n");
+        IllegalStateException e = assertThrows(IllegalStateException.class, store::readAll);
+        assertTrue(e.getMessage().contains("b.jsonl") && e.getMessage().contains("line 1"), e.getMessage());
+    }
 }
