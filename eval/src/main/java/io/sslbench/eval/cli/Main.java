@@ -36,10 +36,22 @@ public final class Main {
         System.exit(run(argv, System.out, System.err));
     }
 
+    /** The global flag that restores DL4J's and ND4J's INFO logging (see {@code simplelogger.properties}). */
+    static final String VERBOSE = "--verbose";
+
     static int run(String[] argv, PrintStream out, PrintStream err) {
+        if (argv.length > 0 && argv[0].equals(VERBOSE) || System.getenv("SSLBENCH_VERBOSE") != null) {
+            // before the first logger exists: slf4j-simple reads its level once, at its initialisation
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+            System.setProperty("org.slf4j.simpleLogger.log.org.deeplearning4j.nn.conf.inputs.InputType", "warn");
+        }
+        if (argv.length > 0 && argv[0].equals(VERBOSE)) {
+            argv = Arrays.copyOfRange(argv, 1, argv.length);
+        }
         Map<String, Command> cmds = commands();
         if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
-            out.println("usage: sslbench <command> [options]   (sslbench <command> --help for details)\n");
+            out.println("usage: sslbench [--verbose] <command> [options]   (sslbench <command> --help for details;"
+                    + " --verbose: DL4J's INFO logging too)\n");
             cmds.forEach((k, v) -> out.printf("  %-9s %s%n", k, v.summary()));
             return argv.length == 0 ? 2 : 0;
         }

@@ -1,0 +1,43 @@
+package io.sslbench.eval.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class MainTest {
+    private static String[] run(String... argv) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int rc = Main.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new String[]{Integer.toString(rc), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+    }
+
+    /** Issue 19's quiet console: DL4J/ND4J log at WARN unless --verbose, which is stripped before the command. */
+    @Test
+    void theConsoleIsQuietByDefaultAndVerboseRestoresInfo() throws Exception {
+        Properties p = new Properties();
+        try (var in = Main.class.getResourceAsStream("/simplelogger.properties")) {
+            p.load(in);
+        }
+        assertEquals("warn", p.getProperty("org.slf4j.simpleLogger.defaultLogLevel"));
+        String[] r = run("--verbose", "cell", "--help");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("usage: sslbench cell"), r[1]);
+        assertEquals("info", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel"));
+        assertTrue(run().length == 3 && run()[1].contains("usage: sslbench [--verbose] <command>"));
+    }
+
+    @Test
+    void cellNeedsAnIndexAndGridRejectsAnUnknownLauncher() {
+        String[] r = run("cell", "--suite", "quick");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("give --index"), r[2]);
+        r = run("grid", "--grid", "simclr-head", "--launcher", "kubernetes", "--results", "target/none.jsonl");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("--launcher is inline, local or slurm"), r[2]);
+    }
+}
