@@ -124,12 +124,7 @@ public record ColorJitter(double brightnessMin, double brightnessMax, double con
     @Override
     public Factors sample(SplittableRandom rng, int height, int width) {
         int[] order = {0, 1, 2, 3};
-        for (int i = 3; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        io.sslbench.core.util.Randoms.shuffle(order, rng::nextInt);
         double b = brightnessEnabled() ? RandomResizedCrop.uniform(rng, brightnessMin, brightnessMax) : Double.NaN;
         double c = contrastEnabled() ? RandomResizedCrop.uniform(rng, contrastMin, contrastMax) : Double.NaN;
         double s = saturationEnabled() ? RandomResizedCrop.uniform(rng, saturationMin, saturationMax) : Double.NaN;

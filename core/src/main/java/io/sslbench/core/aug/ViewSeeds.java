@@ -60,17 +60,6 @@ public final class ViewSeeds {
         }
         long h = mix64(seed ^ DOMAIN_ORDER) + GOLDEN;
         h = mix64(h ^ mix64(epoch + C_EPOCH));
-        SplittableRandom rng = new SplittableRandom(h);
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
+        return io.sslbench.core.util.Randoms.permutation(n, new SplittableRandom(h));
     }
 }

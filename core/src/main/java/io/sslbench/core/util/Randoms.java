@@ -52,4 +52,33 @@ public final class Randoms {
         }
         return Nd4j.create(v, shape, 'c').castTo(type);
     }
+
+    /**
+     * Fisher-Yates shuffle in place, from the last element down: {@code j = nextInt(i + 1)} for i = n-1..1, then swap
+     * a[i] and a[j]. The one shuffle of the harness (data order, ShuffleBN, colour-jitter order, fine-tuning batches),
+     * whatever the generator.
+     *
+     * @param nextInt the generator's {@code nextInt(bound)}, uniform in [0, bound)
+     */
+    public static void shuffle(int[] a, java.util.function.IntUnaryOperator nextInt) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = nextInt.applyAsInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    /** @return a uniformly random permutation of 0..n-1 ({@link #shuffle} of the identity) */
+    public static int[] permutation(int n, java.util.SplittableRandom rng) {
+        if (n < 0) {
+            throw new IllegalArgumentException("permutation length must be >= 0, got " + n);
+        }
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        shuffle(p, rng::nextInt);
+        return p;
+    }
 }

@@ -111,7 +111,7 @@ public final class FineTune {
         double lastLoss = Double.NaN;
         float[] mean = cfg.mean(), std = cfg.std();
         for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
-            shuffle(order, rnd);
+            io.sslbench.core.util.Randoms.shuffle(order, rnd::nextInt);
             double sum = 0;
             for (int s = 0; s < stepsPerEpoch; s++) {
                 int from = s * cfg.batchSize(), b = Math.min(cfg.batchSize(), order.length - from);
@@ -236,14 +236,6 @@ public final class FineTune {
         return seen;
     }
 
-    private static void shuffle(int[] a, Random rnd) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-    }
 
     // DEVIATION: SimCLR fine-tunes with random crop + flip; only the horizontal flip is applied here.
     /** Flips each image of an NCHW batch left-right with probability 1/2. */

@@ -90,20 +90,7 @@ public final class BatchShuffle {
      * @return the permutation
      */
     public static int[] randomPermutation(int n, SplittableRandom rng) {
-        if (n < 0) {
-            throw new IllegalArgumentException("permutation length must be >= 0, got " + n);
-        }
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
+        return io.sslbench.core.util.Randoms.permutation(n, rng);
     }
 
     /** {@code out[i] = x[idx[i]]} along dimension 0, as a new c-order array. */
