@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Abandoning an iterator leaves at most {@code prefetchBatches} batches to finish in the background.
  * {@link #close()} stops the workers.
  */
-public final class MultiViewLoader implements io.sslbench.core.engine.BatchSource {
+public final class MultiViewLoader implements BatchSource {
     private static final AtomicInteger POOL_ID = new AtomicInteger();
 
     private final ImageDataset dataset;

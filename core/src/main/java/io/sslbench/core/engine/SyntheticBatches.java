@@ -1,5 +1,6 @@
 package io.sslbench.core.engine;
 
+import io.sslbench.core.aug.BatchSource;
 import io.sslbench.core.aug.ViewBatch;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,5 +1,6 @@
 package io.sslbench.core.engine;
 
+import io.sslbench.core.aug.BatchSource;
 import io.sslbench.core.config.RunConfig;
 import io.sslbench.core.loss.LossResult;
 import io.sslbench.core.optim.Optimizer;

@@ -1,6 +1,6 @@
 package io.sslbench.core.testing;
 
-import io.sslbench.core.engine.BatchSource;
+import io.sslbench.core.aug.BatchSource;
 import io.sslbench.core.engine.OnlineNetwork;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;

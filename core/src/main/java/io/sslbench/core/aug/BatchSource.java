@@ -1,10 +1,8 @@
-package io.sslbench.core.engine;
-
-import io.sslbench.core.aug.ViewBatch;
+package io.sslbench.core.aug;
 
 import java.util.Iterator;
 
-/** Batches of augmented views, deterministic per (seed, epoch, batch index); see {@link io.sslbench.core.aug.MultiViewLoader}. */
+/** Batches of augmented views, deterministic per (seed, epoch, batch index); see {@link MultiViewLoader}. */
 public interface BatchSource extends AutoCloseable {
 
     int batchesPerEpoch();
