@@ -17,12 +17,17 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The training loop shared by every method: schedules, forward/backward through the online network
@@ -44,11 +49,11 @@ public final class Trainer {
      * with a checkpoint there (a scheduler's preemption: the {@code cell} command's shutdown hook on SIGTERM). The run is
      * then not completed; run again it resumes from that step exactly.
      */
-    private static final java.util.concurrent.atomic.AtomicBoolean STOP = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final AtomicBoolean STOP = new AtomicBoolean();
     /** Counted down by a training loop that stopped on {@link #requestStop()} once its checkpoint is written. */
-    private static volatile java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    private static volatile CountDownLatch stopped = new CountDownLatch(1);
     /** Training loops running in this process. */
-    private static final java.util.concurrent.atomic.AtomicInteger RUNNING = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger RUNNING = new AtomicInteger();
 
     /**
      * Asks the training loops of this process to stop after their current step with a checkpoint, and waits for that
@@ -56,13 +61,13 @@ public final class Trainer {
      *
      * @return true if no loop was running or one stopped with its checkpoint written in time
      */
-    public static boolean requestStop(java.time.Duration timeout) {
+    public static boolean requestStop(Duration timeout) {
         STOP.set(true);
         if (RUNNING.get() == 0) {
             return true;
         }
         try {
-            return stopped.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -77,7 +82,7 @@ public final class Trainer {
     /** Clears a stop request (tests, and a process that goes on after one). */
     public static void clearStopRequest() {
         STOP.set(false);
-        stopped = new java.util.concurrent.CountDownLatch(1);
+        stopped = new CountDownLatch(1);
     }
 
     /** Per-epoch evaluation hook (e.g. the kNN monitor), given the online network. */
