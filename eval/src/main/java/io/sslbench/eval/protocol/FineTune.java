@@ -183,6 +183,9 @@ public final class FineTune {
                 .build(), fromVertex);
         b.setOutputs(CLASSIFIER);
         ComputationGraph net = b.build();
+        // fine-tuning normalises each of its batches as a whole, whatever BN layout (per view, per simulated device) the
+        // pretraining used: its batches need not split into the pretraining's groups (a last batch of 125 rows)
+        io.sslbench.core.nn.fast.FastBatchNormalization.applyGroups(net.getConfiguration(), 1);
         net.getConfiguration().setIterationCount(0);
         net.getConfiguration().setEpochCount(0);
         return net;

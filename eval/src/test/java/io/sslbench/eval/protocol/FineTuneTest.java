@@ -101,6 +101,39 @@ class FineTuneTest {
         }
     }
 
+    /**
+     * A network pretrained with a per-device (or per-view) BN layout fine-tunes with one set of statistics per batch: a
+     * batch of 7 rows does not split into its 4 pretraining groups, and the pretrained graph keeps its layout.
+     */
+    @Test
+    void fineTuningNormalisesEachBatchAsAWholeWhateverThePretrainingsBnLayout() {
+        io.sslbench.core.runtime.Backend.init();
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).graphBuilder()
+                .addInputs("in").setInputTypes(InputType.convolutional(6, 6, 3))
+                .addLayer("conv", new ConvolutionLayer.Builder(3, 3).padding(1, 1).nOut(4).hasBias(false)
+                        .activation(Activation.IDENTITY).build(), "in")
+                .addLayer("bn", new io.sslbench.core.nn.fast.FastBatchNormalization(1e-5, 0.9), "conv")
+                .addLayer("gap", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "bn")
+                .setOutputs("gap").build();
+        io.sslbench.core.nn.fast.FastBatchNormalization.applyGroups(conf, 4, 4);
+        ComputationGraph pre = new ComputationGraph(conf);
+        pre.init();
+        ComputationGraph ft = FineTune.buildClassifier(pre, "gap", 4, 3, cfg(1), 4);
+        var bn = (io.sslbench.core.nn.fast.FastBatchNormalization)
+                ((org.deeplearning4j.nn.conf.graph.LayerVertex) ft.getConfiguration().getVertices().get("bn")).getLayerConf().getLayer();
+        assertEquals(1, bn.getGroups());
+        assertEquals(1, bn.getBlocks());
+        INDArray x = Nd4j.randn(DataType.FLOAT, 7, 3, 6, 6);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 7, 3);
+        for (int i = 0; i < 7; i++) {
+            y.putScalar(i, i % 3, 1);
+        }
+        assertDoesNotThrow(() -> ft.fit(new org.nd4j.linalg.dataset.DataSet(x, y)));
+        var preBn = (io.sslbench.core.nn.fast.FastBatchNormalization)
+                ((org.deeplearning4j.nn.conf.graph.LayerVertex) pre.getConfiguration().getVertices().get("bn")).getLayerConf().getLayer();
+        assertEquals(4, preBn.getGroups(), "the pretrained graph keeps its layout");
+    }
+
     @Test
     void theWholeNetworkIsTrainedNotOnlyTheClassifier() {
         ComputationGraph ft = FineTune.buildClassifier(pretrained(3), "proj1", 8, 3, cfg(1), 4);
