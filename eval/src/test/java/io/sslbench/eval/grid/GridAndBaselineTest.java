@@ -45,7 +45,7 @@ class GridAndBaselineTest {
     void suitePlansEveryCellAtItsScaleAndAxesWinOverTheSuite() {
         Suite quick = Suite.load("quick");
         List<SuiteRunner.Job> jobs = SuiteRunner.plan(quick);
-        assertEquals(14 + 2 + 3 + 2, jobs.size());
+        assertEquals(14 + 2 + 3 + 2 + 2, jobs.size());
         for (SuiteRunner.Job j : jobs) {
             assertEquals("small-imagenet", j.config().backbone());
             assertEquals(10000, j.config().data().subset(), "suite scale");
@@ -306,6 +306,14 @@ class GridAndBaselineTest {
         List<String> f = Baselines.check(b, swapped);
         assertEquals(1, f.size(), f.toString());
         assertTrue(f.get(0).startsWith("DIRECTION moco-v2 method.momentum: method.momentum = 0.99 should beat 0.9"), f.get(0));
+        // SimCLR Fig. 5: crop then colour beats crop alone (the aug.second axis of cells whose first is crop)
+        List<ResultRow> aug = new ArrayList<>(rows);
+        aug.add(row("a1", "simclr-augment", "simclr", "knn", 0.37, Map.of("aug.first", "crop", "aug.second", "color")));
+        aug.add(row("a2", "simclr-augment", "simclr", "knn", 0.31, Map.of("aug.first", "crop", "aug.second", "crop")));
+        assertEquals(List.of(), Baselines.check(b, aug));
+        aug.set(aug.size() - 1, row("a2", "simclr-augment", "simclr", "knn", 0.38, Map.of("aug.first", "crop", "aug.second", "crop")));
+        assertTrue(Baselines.check(b, aug).get(0).startsWith("DIRECTION simclr aug.second: aug.second = color should beat crop"),
+                Baselines.check(b, aug).toString());
         List<ResultRow> missing = new ArrayList<>(rows.subList(0, rows.size() - 1));
         // both the collapse gate and the direction need the momentum-0 cell
         assertEquals(List.of("the moco-momentum* ablation ran without a cell of moco-v2 with momentum 0",
