@@ -4,7 +4,7 @@
 # does nothing if the cluster already answers. Needs root (package install, daemons). Usage: .ci/slurm-up.sh
 set -euo pipefail
 conf="${SLURM_CONF:-/etc/slurm/slurm.conf}"
-if command -v sinfo >/dev/null 2>&1 && SLURM_CONF="$conf" sinfo -h -o '%T' 2>/dev/null | grep -qE 'idle|mix|alloc'; then
+if command -v sinfo >/dev/null 2>&1 && SLURM_CONF="$conf" timeout 10 sinfo -h -o '%T' 2>/dev/null | grep -qE 'idle|mix|alloc'; then
   echo "slurm-up: the cluster already answers ($conf)"; exit 0
 fi
 if ! command -v slurmctld >/dev/null 2>&1 || ! command -v munged >/dev/null 2>&1; then
@@ -44,7 +44,7 @@ export SLURM_CONF="$conf"
 pgrep -x slurmctld >/dev/null || slurmctld
 pgrep -x slurmd >/dev/null || slurmd
 for _ in $(seq 1 30); do
-  if sinfo -h -o '%T' 2>/dev/null | grep -qE 'idle|mix|alloc'; then
+  if timeout 10 sinfo -h -o '%T' 2>/dev/null | grep -qE 'idle|mix|alloc'; then
     echo "slurm-up: one node ($host, $cpus CPUs) idle; config $conf"; exit 0
   fi
   sleep 1
