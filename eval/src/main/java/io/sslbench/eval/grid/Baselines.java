@@ -227,9 +227,10 @@ public final class Baselines {
                         String what, String healthy) {
         void check(List<ResultRow> rows, List<String> failures) {
             boolean sawCollapsing = false;
+            java.util.Set<String> runsSeen = new java.util.HashSet<>(); // a run has a row per protocol: judge it once
             for (ResultRow r : rows) {
                 Boolean expected = method.equals(r.method()) && r.axes().containsKey(axis) ? collapses.apply(r) : null;
-                if (expected == null) {
+                if (expected == null || !runsSeen.add(r.grid() + "|" + r.runId() + "|" + r.axes())) {
                     continue;
                 }
                 if (expected) {

@@ -241,6 +241,16 @@ class GridAndBaselineTest {
         mocoHealthyFlagged.set(moco.size() - 3, row("moco-momentum", "moco-v2", "knn", 0.40, Map.of("method.momentum", "0.99"), true));
         assertTrue(Baselines.check(b, mocoHealthyFlagged).get(0).startsWith("moco-v2 with momentum >= 0.99"),
                 Baselines.check(b, mocoHealthyFlagged).toString());
+        // a run judged once, however many protocol rows it has
+        ResultRow flaggedKnn = mocoHealthyFlagged.get(moco.size() - 3);
+        List<ResultRow> twoRows = new ArrayList<>(mocoHealthyFlagged);
+        twoRows.add(new ResultRow(flaggedKnn.runId(), flaggedKnn.suite(), flaggedKnn.grid(), flaggedKnn.cell(),
+                flaggedKnn.method(), flaggedKnn.axes(), "linear-lbfgs", flaggedKnn.metrics(), flaggedKnn.backbone(),
+                flaggedKnn.dataset(), flaggedKnn.epochs(), flaggedKnn.imgPerSec(), flaggedKnn.wallSeconds(),
+                flaggedKnn.peakRssBytes(), flaggedKnn.collapseStd(), flaggedKnn.embeddingDim(), flaggedKnn.collapsed(),
+                flaggedKnn.provenance()));
+        assertEquals(Baselines.check(b, mocoHealthyFlagged).size(), Baselines.check(b, twoRows).size(),
+                "one message per run, not per protocol row");
         // exact: with no spread the tolerance is MIN_TOLERANCE itself, the constant Math.max returns (no arithmetic)
         assertEquals(0.02, Baselines.tolerance(new Baselines.Entry(0.5, 0, 2), new Baselines.Entry(0.5, 0, 2), 0), 0);
         assertEquals(3 * Math.sqrt(0.02 * 0.02 / 2 * 2), Baselines.tolerance(new Baselines.Entry(0.5, 0.02, 2),
