@@ -1,13 +1,14 @@
 package io.sslbench.core.loss;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The contrastive pretext task's top-1 accuracy: the fraction of anchors whose positive has the highest cosine
  * similarity among the candidates of the loss's softmax (ties count as misses). It is what MoCo's Sec. 3.3 watches
  * to see BN "cheat": with leaking batch statistics the pretext accuracy is high while the features learn less.
- * A diagnostic, computed in double on the detached embeddings; no gradient.
+ * A diagnostic on the detached embeddings, in their own data type (FLOAT in training: one product per step, the size of
+ * the loss's own logits, and a row maximum); no gradient.
  */
 public final class PretextAccuracy {
     private PretextAccuracy() {}
@@ -26,18 +27,20 @@ public final class PretextAccuracy {
         if (m % 2 != 0 || m < 2) {
             throw new IllegalArgumentException("NT-Xent pretext accuracy needs [2N, D] embeddings, got " + m + " rows");
         }
-        double[][] s = similarities(z, z);
-        int n = (int) (m / 2);
-        int hits = 0;
+        INDArray u = unit(z);
+        INDArray s = u.mmul(u.transpose()); // [2N, 2N] cosine similarities
+        long n = m / 2;
+        long[] positive = new long[(int) m];
         for (int i = 0; i < m; i++) {
-            int p = (i + n) % (int) m;
-            boolean top = true;
-            for (int k = 0; k < m && top; k++) {
-                top = k == i || k == p || s[i][k] < s[i][p];
-            }
-            hits += top ? 1 : 0;
+            positive[i] = (i + n) % m;
         }
-        return (double) hits / m;
+        INDArray pos = Nd4j.createUninitialized(s.dataType(), m);
+        for (int i = 0; i < m; i++) {
+            pos.putScalar(i, s.getDouble(i, positive[i]));
+            s.putScalar(i, i, Double.NEGATIVE_INFINITY); // itself: not a candidate
+            s.putScalar(i, positive[i], Double.NEGATIVE_INFINITY); // the positive: compared below
+        }
+        return hits(pos, s.max(1));
     }
 
     /**
@@ -50,23 +53,17 @@ public final class PretextAccuracy {
      * @return the fraction of the N queries whose positive key beats every queued key
      */
     public static double infoNce(INDArray q, INDArray k, INDArray queue) {
-        INDArray qu = unit(q), ku = unit(k);
-        double[] pos = qu.castTo(DataType.DOUBLE).mul(ku.castTo(DataType.DOUBLE)).sum(1).toDoubleVector();
-        double[][] neg = qu.castTo(DataType.DOUBLE).mmul(queue.castTo(DataType.DOUBLE).transpose()).toDoubleMatrix();
-        int hits = 0;
-        for (int i = 0; i < pos.length; i++) {
-            boolean top = true;
-            for (int j = 0; j < neg[i].length && top; j++) {
-                top = neg[i][j] < pos[i];
-            }
-            hits += top ? 1 : 0;
-        }
-        return (double) hits / pos.length;
+        INDArray qu = unit(q);
+        INDArray pos = qu.mul(unit(k)).sum(1);
+        INDArray negMax = qu.mmul(queue.castTo(qu.dataType()).transpose()).max(1);
+        return hits(pos, negMax);
     }
 
-    private static double[][] similarities(INDArray a, INDArray b) {
-        INDArray au = unit(a).castTo(DataType.DOUBLE), bu = unit(b).castTo(DataType.DOUBLE);
-        return au.mmul(bu.transpose()).toDoubleMatrix();
+    /** @return the fraction of rows whose positive similarity is strictly above the best other candidate's */
+    private static double hits(INDArray pos, INDArray bestOther) {
+        long n = pos.length();
+        return pos.reshape(n).gt(bestOther.reshape(n)).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
+                .sumNumber().doubleValue() / n;
     }
 
     private static INDArray unit(INDArray x) {

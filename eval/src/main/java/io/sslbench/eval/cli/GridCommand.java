@@ -108,7 +108,7 @@ final class GridCommand implements Main.Command {
         CellCommandLine cell = CellCommandLine.ofThisJvm(suiteArgs(a), store(a).file(), Path.of(a.get("runs", "runs")),
                 a.get("data-root"));
         if (a.flag("status")) {
-            return status(suite, all, runner, cell, launcher, out);
+            return status(suite, all, runner, cell, out);
         }
         List<SuiteRunner.Job> todo = runner.pending(all);
         List<Integer> indices = new ArrayList<>();
@@ -165,7 +165,7 @@ final class GridCommand implements Main.Command {
     }
 
     private static int status(Suite suite, List<SuiteRunner.Job> all, SuiteRunner runner, CellCommandLine cell,
-                              String launcher, PrintStream out) {
+                              PrintStream out) {
         List<SuiteRunner.Job> todo = runner.pending(all);
         Map<Integer, String> queue = Map.of();
         boolean slurm = SlurmLauncher.available();
