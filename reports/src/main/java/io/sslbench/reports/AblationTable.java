@@ -1,5 +1,6 @@
 package io.sslbench.reports;
 
+import io.sslbench.core.engine.MethodCards;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,7 +109,7 @@ public record AblationTable(AblationSpec spec, String grid, List<String> methods
         String title = spec.title() + (grid.isEmpty() || grid.equals(spec.id()) ? "" : " (grid " + grid + ")");
         List<String> notes = new ArrayList<>();
         notes.add("Mean ± sample std over seeds (one seed: no ±); accuracies in percent. Methods: "
-                + String.join(", ", methods.stream().map(Methods::displayName).toList()) + ".");
+                + String.join(", ", methods.stream().map(MethodCards::displayName).toList()) + ".");
         if (colAxis != null) {
             return pivot(title, notes);
         }

@@ -1,5 +1,6 @@
 package io.sslbench.reports;
 
+import io.sslbench.core.engine.MethodCards;
 import io.sslbench.core.results.ResultRow;
 import tech.tablesaw.api.Table;
 
@@ -206,7 +207,7 @@ public final class Ablations {
 
     private static Optional<AblationTable> buildOne(String grid, List<ResultRow> gridRows) {
         Set<String> axes = new TreeSet<>();
-        Set<String> methods = new TreeSet<>(Methods.COMPARATOR);
+        Set<String> methods = new TreeSet<>(MethodCards.ORDER);
         gridRows.forEach(r -> {
             axes.addAll(r.axes().keySet());
             methods.add(r.method());
@@ -279,7 +280,7 @@ public final class Ablations {
             }
             List<String> parts = new ArrayList<>();
             if (byMethod) {
-                parts.add(Methods.displayName(k.get(0)));
+                parts.add(MethodCards.displayName(k.get(0)));
             }
             for (int i = 0; i < rowAxes.size(); i++) {
                 String a = rowAxes.get(i);
@@ -299,7 +300,7 @@ public final class Ablations {
                     dims.get(k).intValue(), pretext.getOrDefault(k, MeanStd.EMPTY)));
         }
         Comparator<AblationTable.AblationRow> order = Comparator.comparing(AblationTable.AblationRow::method,
-                Methods.COMPARATOR);
+                MethodCards.ORDER);
         for (String a : rowAxes) {
             order = order.thenComparingInt(r -> rank.get(a).get(r.axes().get(a)));
         }

@@ -1,5 +1,7 @@
 package io.sslbench.reports;
 
+import io.sslbench.core.results.PaperNumber;
+import io.sslbench.core.engine.MethodCards;
 import io.sslbench.core.results.ResultRow;
 import tech.tablesaw.aggregate.AggregateFunctions;
 import tech.tablesaw.api.Table;
@@ -100,7 +102,7 @@ public record MainTable(List<Entry> entries) {
 
         /** @return the row label: the method's display name, or "random init (floor)" */
         public String label() {
-            return floor ? "random init (floor)" : Methods.displayName(method);
+            return floor ? "random init (floor)" : MethodCards.displayName(method);
         }
 
         public Optional<PaperNumber> paperImagenetLinear() {
@@ -211,7 +213,7 @@ public record MainTable(List<Entry> entries) {
         List<Entry> ordered = new ArrayList<>(floorEntries);
         ordered.addAll(methodEntries);
         ordered.sort(Comparator.comparing(Entry::dataset).thenComparing(Entry::backbone)
-                .thenComparing(e -> !e.floor()).thenComparing(Entry::method, Methods.COMPARATOR)
+                .thenComparing(e -> !e.floor()).thenComparing(Entry::method, MethodCards.ORDER)
                 .thenComparingInt(Entry::epochs));
         return new MainTable(ordered);
     }
@@ -306,7 +308,7 @@ public record MainTable(List<Entry> entries) {
                 + "or the loss at the value a constant output gives (SimSiam −1, BYOL 0) with the std below 0.5/√d; "
                 + "a healthy embedding has std ≈ 1/√d. Gain over floor: per seed, the method minus the untrained encoder "
                 + "of the same seed (same data set and backbone), then mean ± std over seeds, in points.");
-        noteIds.forEach((p, id) -> notes.add("[" + id + "] " + p.model() + " " + p.percentText() + "%: " + p.scale()
+        noteIds.forEach((p, id) -> notes.add("[" + id + "] " + p.model() + " " + Fmt.percent(p.value()) + "%: " + p.scale()
                 + ". " + p.source() + "."));
         return new ReportTable("main", "Main results",
                 "Our runs next to each paper's own number. The paper columns are at the papers' scale (see notes), "
@@ -318,6 +320,6 @@ public record MainTable(List<Entry> entries) {
             return Cell.MISSING;
         }
         int id = noteIds.computeIfAbsent(p.get(), k -> noteIds.size() + 1);
-        return Cell.text(p.get().percentText() + " [" + id + "]");
+        return Cell.text(Fmt.percent(p.get().value()) + " [" + id + "]");
     }
 }

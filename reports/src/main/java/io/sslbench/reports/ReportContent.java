@@ -1,5 +1,6 @@
 package io.sslbench.reports;
 
+import io.sslbench.core.engine.MethodCards;
 import io.sslbench.core.results.ResultRow;
 
 import java.util.ArrayList;
@@ -90,7 +91,7 @@ public record ReportContent(String title, String summary, List<Section> sections
         sections.add(new Section("main", "Main results", "", mainBlocks));
 
         sections.add(new Section("reference", "What the papers report, and at what scale",
-                "Every paper number in this report comes from one place (PaperNumbers) and carries its scale.",
+                "Every paper number in this report comes from one place, the method's card in its module, and carries its scale.",
                 List.of(new TableBlock(PaperNumbers.referenceTable()))));
 
         Map<String, List<TrainingCurve>> groups = mainGroups(main, in.curves());
@@ -129,12 +130,12 @@ public record ReportContent(String title, String summary, List<Section> sections
         sections.add(new Section("ablations", "Ablations",
                 ablations.isEmpty() ? "The results store holds no ablation grid." : "", ablationBlocks));
 
-        TreeSet<String> methods = new TreeSet<>(Methods.COMPARATOR);
+        TreeSet<String> methods = new TreeSet<>(MethodCards.ORDER);
         rows.forEach(r -> methods.add(r.method()));
         methods.addAll(in.deviations().keySet());
         List<Block> devBlocks = new ArrayList<>();
         for (String m : methods) {
-            devBlocks.add(new ListBlock(Methods.displayName(m) + " (" + m + ")", in.deviations().getOrDefault(m, List.of()),
+            devBlocks.add(new ListBlock(MethodCards.displayName(m) + " (" + m + ")", in.deviations().getOrDefault(m, List.of()),
                     "No deviation recorded."));
         }
         sections.add(new Section("deviations", "Deviations from the papers",
@@ -146,7 +147,7 @@ public record ReportContent(String title, String summary, List<Section> sections
         rows.forEach(r -> suites.merge(r.suite(), 1, Integer::sum));
         long runs = rows.stream().map(ResultRow::runId).distinct().count();
         String summary = rows.size() + " result rows from " + runs + " runs"
-                + (methods.isEmpty() ? "" : "; methods: " + String.join(", ", methods.stream().map(Methods::displayName).toList()))
+                + (methods.isEmpty() ? "" : "; methods: " + String.join(", ", methods.stream().map(MethodCards::displayName).toList()))
                 + (suites.isEmpty() ? "" : "; suites: " + String.join(", ", suites.entrySet().stream()
                 .map(e -> e.getKey() + " (" + e.getValue() + " rows)").toList())) + ". Accuracies are shown in percent; the store holds fractions.";
         return new ReportContent(in.title(), summary, sections);

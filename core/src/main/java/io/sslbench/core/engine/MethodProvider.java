@@ -2,6 +2,7 @@ package io.sslbench.core.engine;
 
 import io.sslbench.core.config.ConfigException;
 import io.sslbench.core.config.RunConfig;
+import io.sslbench.core.util.Suggest;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,14 @@ public interface MethodProvider {
     /** @return the method ids this provider creates, e.g. ["simclr", "simclr-v2"] */
     List<String> ids();
 
+    /**
+     * @return the classpath resource of this provider's {@link MethodCard}s (display names, paper numbers, official
+     *         linear evaluation); default {@code sslbench/methods/<first id>.yaml}
+     */
+    default String card() {
+        return "sslbench/methods/" + ids().get(0) + ".yaml";
+    }
+
     /** Creates the method for a validated run config; binds and validates {@code cfg.method()}. */
     SslMethod create(String id, RunConfig cfg);
 
@@ -29,7 +38,8 @@ public interface MethodProvider {
             }
             known.addAll(p.ids());
         }
-        throw new ConfigException("method.name", "unknown method '" + id + "'; available: " + known);
+        throw new ConfigException("method.name", "unknown method '" + id + "'" + Suggest.didYouMean(id, known)
+                + "; available: " + known);
     }
 
     /** @return every registered method id */

@@ -46,7 +46,7 @@ class RunConfigTest {
     @Test
     void invalidValuesNameTheKeyAndTheAllowedRange() {
         rejects("optim.lr", "optim.lr=-0.1");
-        rejects("method.name", "method.name=simclrr");
+        rejects("method.name", "method.name=' '"); // an unregistered id: MethodProvider.forConfig (eval's MethodDiscoveryTest)
         rejects("optim.momentum", "optim.momentum=1.5");
         rejects("epochs", "epochs=0");
         rejects("data.subset", "data.subset=-1");

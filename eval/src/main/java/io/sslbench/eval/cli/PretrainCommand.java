@@ -4,6 +4,7 @@ import io.sslbench.core.config.ConfigTree;
 import io.sslbench.core.config.RunConfig;
 import io.sslbench.core.engine.Collapse;
 import io.sslbench.core.engine.MethodProvider;
+import io.sslbench.core.util.Suggest;
 import io.sslbench.core.engine.Trainer;
 import io.sslbench.eval.run.Pretrain;
 
@@ -27,7 +28,7 @@ final class PretrainCommand implements Main.Command {
         return """
                 usage: sslbench pretrain [--method M | --config FILE|NAME] [--set key=value ...] [--out DIR]
                                          [--data-root DIR] [--quiet]
-                  --method M       simclr, simclr-v2, moco-v1, moco-v2, byol, simsiam, swav: uses the bundled
+                  --method M       a registered method id (%s): uses the bundled
                                    config M-<dataset> (dataset from --set data.dataset=..., default cifar10)
                   --config F       a YAML file, or a bundled config name such as simclr-cifar10
                   --set k=v        override any key, e.g. --set epochs=1 --set data.subset=512
@@ -36,7 +37,8 @@ final class PretrainCommand implements Main.Command {
                                    checkpoint of the same config is resumed
                   --data-root DIR  data root (default $SSLBENCH_DATA, else ~/.cache/sslbench/data)
                   --quiet          no progress bar
-                Writes config.yaml, provenance.json, metrics.jsonl, checkpoints/, model.zip, summary.json.""";
+                Writes config.yaml, provenance.json, metrics.jsonl, checkpoints/, model.zip, summary.json."""
+                .formatted(String.join(", ", MethodProvider.available()));
     }
 
     /** Resolves a config from --method/--config and --set. */
@@ -51,7 +53,8 @@ final class PretrainCommand implements Main.Command {
             throw new Args.UsageException("give --method or --config");
         }
         if (method != null && !MethodProvider.available().contains(method)) {
-            throw new Args.UsageException("unknown --method '" + method + "'; valid methods: "
+            throw new Args.UsageException("unknown --method '" + method + "'"
+                    + Suggest.didYouMean(method, MethodProvider.available()) + "; valid methods: "
                     + String.join(", ", MethodProvider.available()));
         }
         Map<String, Object> tree;

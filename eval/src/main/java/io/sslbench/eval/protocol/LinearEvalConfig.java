@@ -1,12 +1,19 @@
 package io.sslbench.eval.protocol;
 
+import io.sslbench.core.config.Records;
+import io.sslbench.core.engine.MethodCard;
+import io.sslbench.core.engine.MethodCards;
+import io.sslbench.core.engine.MethodProvider;
+
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
  * Settings of the papers' linear evaluation ({@link LinearEval}): a linear classifier on the frozen encoder's
  * features, trained by mini-batch SGD or LARS with cross-entropy, each method with its official values
- * ({@link #forMethod}).
+ * ({@link #forMethod}, from the method's card).
  *
  * @param optimizer   {@code sgd} (PyTorch {@code SGD}: {@code v = mu v + g; w -= lr (nesterov ? g + mu v : v)}) or
  *                    {@code lars} (SimSiam's LARS: weights' update scaled by {@code eta ||w|| / ||g||}, the bias
@@ -56,38 +63,35 @@ public record LinearEvalConfig(String optimizer, double lr, double momentum, boo
     public static final int BATCH = 256;
 
     /**
-     * The official linear evaluation of {@code method}, at batch {@value #BATCH}:
-     * <ul>
-     * <li>moco-v1, moco-v2 ({@code main_lincls.py}): SGD lr 30, momentum 0.9, no weight decay, 100 epochs, lr x 0.1 at
-     *     epochs 60 and 80, batch 256, N(0, 0.01) init;</li>
-     * <li>simsiam ({@code main_lincls.py --lars}): LARS lr 0.1 x 256/256 (paper: 0.1 x B/256 at B = 4096), momentum 0.9,
-     *     no weight decay, 90 epochs, cosine, N(0, 0.01) init;</li>
-     * <li>simclr, simclr-v2 (README's CIFAR linear evaluation: {@code --optimizer=momentum --learning_rate=0.1
-     *     --weight_decay=0 --train_epochs=100}, {@code zero_init_logits_layer}): SGD Nesterov 0.9, lr 0.1 x 256/256,
-     *     no weight decay, 100 epochs, cosine, zero init;</li>
-     * <li>byol (App. C.1): SGD Nesterov 0.9, no weight decay, 80 epochs, batch 1024 with the lr picked from {0.4, 0.3,
-     *     0.2, 0.1, 0.05} on a validation split; here 0.2 x 256/1024 = 0.05, cosine (DEVIATION: no sweep);</li>
-     * <li>swav ({@code eval_linear.py}): SGD lr 0.3, momentum 0.9, weight decay 1e-6, 100 epochs, cosine to 0,
-     *     batch 256.</li>
-     * </ul>
-     * All train on random-resized crops (scale 0.08-1) and flips of the training images, the encoder in inference mode.
+     * The defaults a card's {@code linearEval} section is bound over: PyTorch {@code SGD} momentum 0.9 without
+     * Nesterov or weight decay, cosine, N(0, 0.01) init, batch {@value #BATCH}, augmented (random-resized crops of
+     * scale 0.08-1 and flips, the encoder in inference mode).
+     */
+    static final LinearEvalConfig DEFAULTS = new LinearEvalConfig("sgd", 0.1, 0.9, false, 0, 100, BATCH, "cosine",
+            List.of(), true, false, 0.001, 0, "(the card's source)");
+
+    /**
+     * The official linear evaluation of {@code method}, at batch {@value #BATCH}, as its module declares it in the
+     * {@code linearEval} section of its card ({@link MethodCard}; e.g. MoCo's {@code main_lincls.py}: SGD lr 30, x 0.1
+     * at epochs 60 and 80 of 100; the values and their sources are in the cards).
+     *
+     * @throws IllegalArgumentException when the method is not registered or its card declares no linear evaluation
      */
     public static LinearEvalConfig forMethod(String method) {
-        return switch (method.toLowerCase(Locale.ROOT)) {
-            case "moco-v1", "moco-v2" -> new LinearEvalConfig("sgd", 30, 0.9, false, 0, 100, BATCH, "steps",
-                    List.of(60, 80), true, false, 0.001, 0, "MoCo main_lincls.py");
-            case "simsiam" -> new LinearEvalConfig("lars", 0.1, 0.9, false, 0, 90, BATCH, "cosine", List.of(), true,
-                    false, 0.001, 0, "SimSiam main_lincls.py --lars");
-            case "simclr", "simclr-v2" -> new LinearEvalConfig("sgd", 0.1, 0.9, true, 0, 100, BATCH, "cosine",
-                    List.of(), true, true, 0.001, 0, "SimCLR CIFAR linear evaluation (README)");
-            // DEVIATION: BYOL sweeps the lr on a validation split; 0.2 at batch 1024, scaled to 256, without the sweep
-            case "byol" -> new LinearEvalConfig("sgd", 0.05, 0.9, true, 0, 80, BATCH, "cosine", List.of(), true, false,
-                    0.001, 0, "BYOL App. C.1 (lr 0.2 at batch 1024, not swept)");
-            case "swav" -> new LinearEvalConfig("sgd", 0.3, 0.9, false, 1e-6, 100, BATCH, "cosine", List.of(), true,
-                    false, 0.001, 0, "SwAV eval_linear.py");
-            default -> throw new IllegalArgumentException("no official linear evaluation for method '" + method
-                    + "'; known: moco-v1, moco-v2, simsiam, simclr, simclr-v2, byol, swav");
-        };
+        MethodCard card = MethodCards.of(method).orElseThrow(() -> new IllegalArgumentException(
+                "no official linear evaluation for method '" + method + "': not a registered method "
+                        + MethodProvider.available()));
+        if (card.linearEval().isEmpty()) {
+            throw new IllegalArgumentException("no official linear evaluation for method '" + method + "': its card "
+                    + card.source() + " has no linearEval section");
+        }
+        Map<String, Object> values = new LinkedHashMap<>(card.linearEval());
+        values.putIfAbsent("milestones", List.of());
+        try {
+            return Records.bind(LinearEvalConfig.class, values, DEFAULTS, "linearEval");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(card.source() + ": methods." + method + "." + e.getMessage(), e);
+        }
     }
 
     /**

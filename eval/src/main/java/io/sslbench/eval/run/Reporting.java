@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.Comparator;
+import java.util.stream.Collectors;
 
 /** Renders the report of a results store (tables, charts, provenance, deviations). */
 public final class Reporting {
@@ -28,9 +31,11 @@ public final class Reporting {
 
     /** Writes {@code outDir/report/index.html}, {@code report.md} and the table/chart files. */
     public static Report.Output write(String title, List<ResultRow> rows, Path runsDir, Path outDir) {
-        int d = rows.stream().filter(r -> "simsiam".equals(r.method())).mapToInt(ResultRow::embeddingDim)
-                .filter(x -> x > 0).findFirst()
-                .orElse(rows.stream().mapToInt(ResultRow::embeddingDim).filter(x -> x > 0).findFirst().orElse(128));
+        // the training-curve chart's one 1/sqrt(d) line: the embedding width most rows have (ties: the smallest)
+        Map<Integer, Long> counts = rows.stream().map(ResultRow::embeddingDim).filter(x -> x > 0)
+                .collect(Collectors.groupingBy(x -> x, TreeMap::new, Collectors.counting()));
+        int d = counts.entrySet().stream().max(Map.Entry.<Integer, Long>comparingByValue()
+                .thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder()))).map(Map.Entry::getKey).orElse(128);
         return Report.write(outDir, ReportInputs.fromRunFolders(title, rows, runsDir, deviations(), d));
     }
 }

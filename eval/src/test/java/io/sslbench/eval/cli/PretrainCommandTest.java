@@ -21,6 +21,7 @@ class PretrainCommandTest {
                 new String[]{"--method", "simclrr"}, QUIET));
         assertTrue(e.getMessage().contains("simclrr") && e.getMessage().contains("simclr,")
                 && e.getMessage().contains("byol") && e.getMessage().contains("swav"), e.getMessage());
+        assertTrue(e.getMessage().contains("did you mean 'simclr'?"), e.getMessage());
     }
 
     @Test

@@ -167,7 +167,7 @@ class LinearEvalTest {
             assertTrue(LinearEvalConfig.forMethod(m).augment(), m + ": the official protocol augments");
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LinearEvalConfig.forMethod("dino"));
-        assertTrue(e.getMessage().contains("dino"), e.getMessage());
+        assertTrue(e.getMessage().contains("dino") && e.getMessage().contains("not a registered method"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new LinearEvalConfig("sgd", 0.1, 0.9, false, 0, 10, 256,
                 "steps", List.of(), true, false, 0.001, 0, "steps without milestones"));
         assertThrows(IllegalArgumentException.class, () -> new LinearEvalConfig("adam", 0.1, 0.9, false, 0, 10, 256,

@@ -1,4 +1,4 @@
-package io.sslbench.reports;
+package io.sslbench.core.results;
 
 import java.util.Objects;
 import java.util.Set;
@@ -44,10 +44,5 @@ public record PaperNumber(Set<String> methods, String model, String protocol, St
         Objects.requireNonNull(scale, "PaperNumber.scale");
         Objects.requireNonNull(source, "PaperNumber.source");
         Objects.requireNonNull(checked, "PaperNumber.checked");
-    }
-
-    /** @return e.g. "71.3" */
-    public String percentText() {
-        return Fmt.percent(value);
     }
 }

@@ -1,0 +1,41 @@
+package io.sslbench.eval;
+
+import io.sslbench.core.config.ConfigException;
+import io.sslbench.core.config.ConfigTree;
+import io.sslbench.core.config.RunConfig;
+import io.sslbench.core.engine.MethodCard;
+import io.sslbench.core.engine.MethodCards;
+import io.sslbench.core.engine.MethodProvider;
+import io.sslbench.eval.protocol.LinearEvalConfig;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Issue 19: what the harness knows about each method comes from the method's module (its provider and card). */
+class MethodDiscoveryTest {
+    @Test
+    void everyMethodModuleDeclaresItsCardInThePapersChronology() {
+        assertEquals(List.of("moco-v1", "simclr", "moco-v2", "byol", "swav", "simclr-v2", "simsiam"),
+                MethodCards.all().stream().map(MethodCard::id).toList(), "ordered by arXiv id");
+        assertEquals(List.of("MoCo v1", "SimCLR", "MoCo v2", "BYOL", "SwAV", "SimCLR v2", "SimSiam"),
+                MethodCards.all().stream().map(MethodCard::displayName).toList());
+        for (MethodCard c : MethodCards.all()) {
+            assertTrue(c.references().stream().anyMatch(p -> p.dataset().equals("ImageNet-1k")), c.id());
+            assertTrue(c.references().stream().anyMatch(p -> p.protocol().equals("knn")), c.id() + ": lightly's number");
+            assertTrue(LinearEvalConfig.forMethod(c.id()).augment(), c.id());
+        }
+        assertEquals(MethodProvider.available().size(), MethodCards.all().size());
+    }
+
+    @Test
+    void anUnregisteredMethodIdIsRejectedWithTheRegisteredOnesAndASuggestion() {
+        RunConfig cfg = RunConfig.from(ConfigTree.override(ConfigTree.load("simclr-cifar10"),
+                List.of("method.name=simsiamm")));
+        ConfigException e = assertThrows(ConfigException.class, () -> MethodProvider.forConfig(cfg));
+        assertEquals("method.name", e.key());
+        assertTrue(e.getMessage().contains("did you mean 'simsiam'?") && e.getMessage().contains("moco-v2"),
+                e.getMessage());
+    }
+}
