@@ -1,6 +1,7 @@
 package io.sslbench.eval.cli;
 
 import io.sslbench.core.config.ConfigException;
+import io.sslbench.core.util.Suggest;
 
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -39,7 +40,13 @@ public final class Main {
     /** The global flag that restores DL4J's and ND4J's INFO logging (see {@code simplelogger.properties}). */
     static final String VERBOSE = "--verbose";
 
-    static int run(String[] argv, PrintStream out, PrintStream err) {
+    /**
+     * Runs one command line in this JVM (what {@link #main} does without exiting; plug-in modules' tests drive the
+     * harness through it).
+     *
+     * @return the exit code: 0 success, 1 failure, 2 usage error
+     */
+    public static int run(String[] argv, PrintStream out, PrintStream err) {
         if (argv.length > 0 && argv[0].equals(VERBOSE) || System.getenv("SSLBENCH_VERBOSE") != null) {
             // before the first logger exists: slf4j-simple reads its level once, at its initialisation
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
@@ -57,7 +64,8 @@ public final class Main {
         }
         Command c = cmds.get(argv[0]);
         if (c == null) {
-            err.println("sslbench: unknown command '" + argv[0] + "'; commands: " + cmds.keySet());
+            err.println("sslbench: unknown command '" + argv[0] + "'" + Suggest.didYouMean(argv[0], cmds.keySet())
+                    + "; commands: " + cmds.keySet());
             return 2;
         }
         String[] rest = Arrays.copyOfRange(argv, 1, argv.length);

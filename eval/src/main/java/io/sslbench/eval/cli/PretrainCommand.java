@@ -4,8 +4,8 @@ import io.sslbench.core.config.ConfigTree;
 import io.sslbench.core.config.RunConfig;
 import io.sslbench.core.engine.Collapse;
 import io.sslbench.core.engine.MethodProvider;
-import io.sslbench.core.util.Suggest;
 import io.sslbench.core.engine.Trainer;
+import io.sslbench.core.util.Suggest;
 import io.sslbench.eval.run.Pretrain;
 
 import java.io.PrintStream;
