@@ -35,10 +35,10 @@ import java.util.TreeMap;
  *   <li><b>no power</b>: the random-init rows of a method, checked against that method's baseline as if they were the
  *       method, must be rejected by the regression rule; a gate whose tolerance would let an untrained encoder
  *       pass is itself a failure ({@link #power} prints each rejection);</li>
- *   <li><b>collapse</b> ({@link #COLLAPSE_GATES}): the cells that collapse in the papers must be flagged collapsed by
- *       their run's {@code Collapse.Verdict}, their healthy twins must not;</li>
- *   <li><b>direction</b> ({@link #DIRECTION_GATES}): the ablation orderings the papers report and that are robust
- *       at the suite's scale (measured, README) must hold for the kNN means over seeds.</li>
+ *   <li><b>collapse</b> (a grid file's {@code gate.collapse}, see {@link GridGate}): the cells that collapse in the
+ *       papers must be flagged collapsed by their run's {@code Collapse.Verdict}, their healthy twins must not;</li>
+ *   <li><b>direction</b> (a grid file's {@code gate.direction}): the ablation orderings the papers report and that are
+ *       robust at the suite's scale (measured, README) must hold for the kNN means over seeds.</li>
  * </ul>
  */
 public final class Baselines {
@@ -119,11 +119,9 @@ public final class Baselines {
         }
         learned(rows, failures);
         power(baseline, rows, failures, null);
-        for (CollapseGate g : COLLAPSE_GATES) {
-            g.check(rows, failures);
-        }
-        for (DirectionGate g : DIRECTION_GATES) {
-            g.check(rows, failures, null);
+        for (GridGate g : GridGate.forRows(rows)) {
+            g.collapse().ifPresent(c -> c.check(rows, failures));
+            g.direction().ifPresent(d -> d.check(rows, failures, null));
         }
         return failures;
     }
@@ -132,8 +130,8 @@ public final class Baselines {
     public static List<String> explain(File baseline, List<ResultRow> rows) {
         List<String> lines = new ArrayList<>();
         power(baseline, rows, new ArrayList<>(), lines);
-        for (DirectionGate g : DIRECTION_GATES) {
-            g.check(rows, new ArrayList<>(), lines);
+        for (GridGate g : GridGate.forRows(rows)) {
+            g.direction().ifPresent(d -> d.check(rows, new ArrayList<>(), lines));
         }
         return lines;
     }
@@ -213,23 +211,34 @@ public final class Baselines {
     }
 
     /**
-     * An ablation whose collapsing cells the run verdicts must flag, and whose healthy cells they must not.
+     * An ablation whose collapsing cells the run verdicts must flag, and whose healthy cells they must not (declared in
+     * the grid's file, {@link GridGate}).
      *
      * @param method    method id
-     * @param grid      grid-name prefix of the ablation's rows
-     * @param axis      the ablation axis
-     * @param collapses from the axis value: whether the cell collapses (true), stays healthy (false), or is
-     *                  outside the gate (null)
+     * @param grid      the ablation grid's name (its rows are judged)
+     * @param collapsed the cells that collapse ({@link GridGate#matches})
+     * @param healthy   the cells that must not be flagged
+     * @param except    cells outside the gate (empty: none)
      * @param what      the collapsing setting, for messages
-     * @param healthy   the healthy setting, for messages
+     * @param healthyWhat the healthy setting, for messages
      */
-    record CollapseGate(String method, String grid, String axis, java.util.function.Function<ResultRow, Boolean> collapses,
-                        String what, String healthy) {
+    record CollapseGate(String method, String grid, Map<String, String> collapsed, Map<String, String> healthy,
+                        Map<String, String> except, String what, String healthyWhat) {
+        /** @return TRUE for a cell that must be flagged, FALSE for one that must not, null outside the gate */
+        Boolean expected(ResultRow r) {
+            if (!method.equals(r.method()) || !grid.equals(r.grid())
+                    || (!except.isEmpty() && GridGate.matches(except, r.axes()))) {
+                return null;
+            }
+            return GridGate.matches(collapsed, r.axes()) ? Boolean.TRUE
+                    : GridGate.matches(healthy, r.axes()) ? Boolean.FALSE : null;
+        }
+
         void check(List<ResultRow> rows, List<String> failures) {
             boolean sawCollapsing = false;
             java.util.Set<String> runsSeen = new java.util.HashSet<>(); // a run has a row per protocol: judge it once
             for (ResultRow r : rows) {
-                Boolean expected = method.equals(r.method()) && r.axes().containsKey(axis) ? collapses.apply(r) : null;
+                Boolean expected = expected(r);
                 if (expected == null || !runsSeen.add(r.grid() + "|" + r.runId() + "|" + r.axes())) {
                     continue;
                 }
@@ -243,38 +252,14 @@ public final class Baselines {
                     }
                 } else if (r.collapsed()) {
                     failures.add(String.format(Locale.ROOT, "%s %s (run %s, grid %s) is flagged collapsed too: output std %.4f",
-                            method, healthy, r.runId(), r.grid(), r.collapseStd()));
+                            method, healthyWhat, r.runId(), r.grid(), r.collapseStd()));
                 }
             }
-            if (!sawCollapsing && rows.stream().anyMatch(r -> r.grid().startsWith(grid))) {
-                failures.add("the " + grid + "* ablation ran without a cell of " + method + " " + what);
+            if (!sawCollapsing && rows.stream().anyMatch(r -> r.grid().equals(grid))) {
+                failures.add("the " + grid + " ablation ran without a cell of " + method + " " + what);
             }
         }
     }
-
-    /**
-     * SimSiam without stop-gradient (predictor on) collapses (Fig. 2); SwAV with a large Sinkhorn epsilon (0.3 and above)
-     * falls into the uniform assignment (Sec. 3.1), while 0.05 and below must not be flagged; MoCo with momentum 0 (the
-     * key encoder a copy of the query encoder) fails to train (MoCo Sec. 4.1, Table: "training loss oscillates and
-     * fails to converge"), while 0.99 and above must not be flagged.
-     *
-     * <p>MoCo with momentum 0 in the quick suite: its output collapses completely early on (the loss at chance, ln 1025)
-     * and then partly recovers (README, "The regression gate", has the measured stds), so it is the trajectory rule ({@code Collapse.Verdict#withTrajectory}, complete collapse at any epoch
-     * end) that flags it. Momentum 0.9 is outside the gate: it learns less than 0.99 but is not expected to collapse.
-     */
-    static final List<CollapseGate> COLLAPSE_GATES = List.of(
-            new CollapseGate("simsiam", "simsiam-", "method.stopGradient",
-                    r -> "false".equals(r.axes().get("method.predictor")) ? null
-                            : "false".equals(r.axes().get("method.stopGradient")),
-                    "without stop-gradient", "WITH stop-gradient"),
-            new CollapseGate("swav", "swav-epsilon", "method.epsilon", r -> {
-                double eps = Double.parseDouble(r.axes().get("method.epsilon"));
-                return eps >= 0.3 ? Boolean.TRUE : eps <= 0.05 ? Boolean.FALSE : null;
-            }, "with epsilon >= 0.3", "with epsilon <= 0.05"),
-            new CollapseGate("moco-v2", "moco-momentum", "method.momentum", r -> {
-                double m = Double.parseDouble(r.axes().get("method.momentum"));
-                return m == 0 ? Boolean.TRUE : m >= 0.99 ? Boolean.FALSE : null; // exact: 0 is the parsed axis value "0.0"
-            }, "with momentum 0", "with momentum >= 0.99"));
 
     /**
      * An ablation ordering: along {@code axis} of the {@code grid} rows of {@code method}, the kNN top-1 mean over seeds
@@ -324,21 +309,6 @@ public final class Baselines {
             }
         }
     }
-
-    /**
-     * The orderings the gate asserts, each robust at the quick scale (README, "The regression gate"): SimCLR's MLP head
-     * beats no head (Fig. 8), MoCo's momentum 0.99 beats 0.9 beats 0 (Table in Sec. 4.1), SimSiam with stop-gradient
-     * beats without (Fig. 2), and SimCLR's crop then colour jitter beats crop alone on one branch (Fig. 5: 37.0 vs 31.1
-     * kNN at the quick scale, seed 0; the grid's other cells are reported, not asserted).
-     */
-    static final List<DirectionGate> DIRECTION_GATES = List.of(
-            new DirectionGate("simclr", "simclr-head", "method.head", List.of("mlp", "none"), "SimCLR Fig. 8"),
-            new DirectionGate("moco-v2", "moco-momentum", "method.momentum", List.of("0.99", "0.9", "0.0"),
-                    "MoCo Sec. 4.1"),
-            new DirectionGate("simsiam", "simsiam-stopgrad", "method.stopGradient", List.of("true", "false"),
-                    "SimSiam Fig. 2"),
-            new DirectionGate("simclr", "simclr-augment", "aug.second", List.of("color", "crop"),
-                    "SimCLR Fig. 5, first transformation crop"));
 
     public static File read(Path file) {
         try {
