@@ -35,7 +35,7 @@ public final class Byol implements SslMethod {
 
     @Override
     public List<ViewPipeline> views(Presets.Target target) {
-        return Presets.byol(target);
+        return ByolViews.of(target);
     }
 
     /**

@@ -3,10 +3,14 @@ package io.sslbench.eval;
 import io.sslbench.core.config.ConfigException;
 import io.sslbench.core.config.ConfigTree;
 import io.sslbench.core.config.RunConfig;
+import io.sslbench.core.aug.Presets;
 import io.sslbench.core.engine.MethodCard;
 import io.sslbench.core.engine.MethodCards;
 import io.sslbench.core.engine.MethodProvider;
+import io.sslbench.core.testing.Views;
 import io.sslbench.eval.protocol.LinearEvalConfig;
+import io.sslbench.moco.MocoViews;
+import io.sslbench.simsiam.SimSiamViews;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -27,6 +31,24 @@ class MethodDiscoveryTest {
             assertTrue(LinearEvalConfig.forMethod(c.id()).augment(), c.id());
         }
         assertEquals(MethodProvider.available().size(), MethodCards.all().size());
+    }
+
+    @Test
+    void everyRegisteredMethodsViewsRunOnCifarAndImagenetSizedImages() {
+        for (String id : MethodProvider.available()) {
+            RunConfig cfg = RunConfig.from(ConfigTree.load(id + "-cifar10"));
+            for (Presets.Target t : Presets.Target.values()) {
+                int side = t == Presets.Target.CIFAR ? 32 : 256;
+                Views.assertRuns(MethodProvider.forConfig(cfg).views(t), Views.randomImage(side, side + 40 * t.ordinal(), 1), id + " at " + t);
+            }
+        }
+    }
+
+    @Test
+    void simSiamsViewsAreMocoV2s() {
+        for (Presets.Target t : Presets.Target.values()) {
+            assertEquals(MocoViews.v2(t), SimSiamViews.of(t), "SimSiam's main_simsiam.py uses MoCo v2's augmentation");
+        }
     }
 
     @Test

@@ -45,7 +45,7 @@ public final class Moco implements SslMethod {
 
     @Override
     public List<ViewPipeline> views(Presets.Target target) {
-        return id.equals("moco-v2") ? Presets.mocoV2(target) : Presets.mocoV1(target);
+        return id.equals("moco-v2") ? MocoViews.v2(target) : MocoViews.v1(target);
     }
 
     /** v1: "a fc layer (with 128-D output)"; v2: "a 2-layer MLP head (hidden layer 2048-d, with ReLU)". */

@@ -60,7 +60,7 @@ public final class SimClr implements SslMethod {
 
     @Override
     public List<ViewPipeline> views(Presets.Target target) {
-        return Presets.simclr(target);
+        return SimClrViews.of(target);
     }
 
     /**

@@ -37,7 +37,7 @@ public final class SimSiam implements SslMethod {
 
     @Override
     public List<ViewPipeline> views(Presets.Target target) {
-        return Presets.simsiam(target);
+        return SimSiamViews.of(target);
     }
 
     /**

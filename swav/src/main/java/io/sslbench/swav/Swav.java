@@ -56,7 +56,7 @@ public final class Swav implements SslMethod {
 
     @Override
     public List<ViewPipeline> views(Presets.Target target) {
-        return Presets.swav(target, cfg.smallCrops());
+        return SwavViews.of(target, cfg.smallCrops());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.sslbench.core.aug;
 
+import io.sslbench.core.testing.Views;
 import io.sslbench.core.config.ConfigException;
 import io.sslbench.core.config.RunConfig;
 import org.junit.jupiter.api.Test;
@@ -22,13 +23,13 @@ class AugmentationStudyTest {
 
     @Test
     void defaultSectionLeavesTheMethodsViewsAlone() {
-        List<ViewPipeline> views = Presets.byol(Presets.Target.CIFAR);
+        List<ViewPipeline> views = Views.asymmetric(Presets.Target.CIFAR);
         assertSame(views, AugmentationStudy.apply(RunConfig.Aug.defaults(), views, Presets.Target.CIFAR));
     }
 
     @Test
     void reductionKeepsOnlyTheListedKindsWithTheMethodsOwnOps() {
-        List<ViewPipeline> byol = Presets.byol(Presets.Target.CIFAR);
+        List<ViewPipeline> byol = Views.asymmetric(Presets.Target.CIFAR);
         List<ViewPipeline> noColour = AugmentationStudy.apply(new RunConfig.Aug("crop+flip+blur+solarize", "", ""), byol,
                 Presets.Target.CIFAR);
         assertEquals(List.of(AugmentationStudy.Kind.CROP, AugmentationStudy.Kind.FLIP), kinds(noColour.get(0)));
@@ -41,7 +42,7 @@ class AugmentationStudyTest {
 
     @Test
     void aViewThatLosesItsCropIsResizedToItsSideAndOtherwiseUntouched() {
-        List<ViewPipeline> simclr = Presets.simclr(Presets.Target.CIFAR);
+        List<ViewPipeline> simclr = Views.symmetric(Presets.Target.CIFAR);
         List<ViewPipeline> flipOnly = AugmentationStudy.apply(new RunConfig.Aug("flip", "", ""), simclr, Presets.Target.CIFAR);
         FloatImage img = TestImages.random(40, 48, 3, 1);
         FloatImage out = flipOnly.get(0).augment(img, new SplittableRandom(3));
@@ -56,7 +57,7 @@ class AugmentationStudyTest {
 
     @Test
     void compositionAppliesFirstThenSecondToOneBranchAndTheIdentityToTheOther() {
-        List<ViewPipeline> simclr = Presets.simclr(Presets.Target.CIFAR);
+        List<ViewPipeline> simclr = Views.symmetric(Presets.Target.CIFAR);
         List<ViewPipeline> v = AugmentationStudy.apply(new RunConfig.Aug("all", "color", "crop"), simclr, Presets.Target.CIFAR);
         assertEquals(List.of(AugmentationStudy.Kind.COLOR, AugmentationStudy.Kind.CROP), kinds(v.get(0)));
         assertEquals(List.of(), kinds(v.get(1)));
@@ -69,7 +70,7 @@ class AugmentationStudyTest {
                 simclr, Presets.Target.CIFAR).get(0)));
         // ImageNet-sized inputs: both branches first take the method's random crop (the paper's first step)
         List<ViewPipeline> big = AugmentationStudy.apply(new RunConfig.Aug("all", "color", ""),
-                Presets.simclr(Presets.Target.IMAGENET), Presets.Target.IMAGENET);
+                Views.symmetric(Presets.Target.IMAGENET), Presets.Target.IMAGENET);
         assertEquals(List.of(AugmentationStudy.Kind.CROP, AugmentationStudy.Kind.COLOR), kinds(big.get(0)));
         assertEquals(List.of(AugmentationStudy.Kind.CROP), kinds(big.get(1)));
         assertEquals(224, big.get(1).augment(TestImages.random(300, 260, 3, 1), new SplittableRandom(2)).height());
@@ -78,7 +79,7 @@ class AugmentationStudyTest {
     @Test
     void compositionNeedsTwoViewsAndConfigsAreValidated() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AugmentationStudy.apply(
-                new RunConfig.Aug("all", "color", ""), Presets.swav(Presets.Target.CIFAR, 2), Presets.Target.CIFAR));
+                new RunConfig.Aug("all", "color", ""), Views.multiCrop(Presets.Target.CIFAR, 2), Presets.Target.CIFAR));
         assertTrue(e.getMessage().contains("two-view"), e.getMessage());
         assertThrows(ConfigException.class, () -> new RunConfig.Aug("crop+colour", "", ""));
         assertThrows(ConfigException.class, () -> new RunConfig.Aug("all", "rotate", ""));

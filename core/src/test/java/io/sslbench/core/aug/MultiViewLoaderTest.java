@@ -1,5 +1,6 @@
 package io.sslbench.core.aug;
 
+import io.sslbench.core.testing.Views;
 import io.sslbench.core.data.ImageDataset;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MultiViewLoaderTest {
     private static final ImageDataset DS = TestImages.randomDataset(45, 32, 32, 99);
     /** two 32px globals + two 16px small crops: views of different sizes in one batch */
-    private static final List<ViewPipeline> VIEWS = Presets.swav(Presets.Target.CIFAR, 2);
+    private static final List<ViewPipeline> VIEWS = Views.multiCrop(Presets.Target.CIFAR, 2);
 
     private static List<float[][]> drain(Iterator<ViewBatch> it, List<int[]> indices) {
         List<float[][]> out = new ArrayList<>();
@@ -208,7 +209,7 @@ class MultiViewLoaderTest {
     @Test
     void worksOnDecodedCifarJpegs() {
         ImageDataset jpgs = TestImages.cifarJpegs(3, 4);
-        try (MultiViewLoader l = new MultiViewLoader(jpgs, Presets.simclr(Presets.Target.CIFAR), 4, 0L, 2, 2)) {
+        try (MultiViewLoader l = new MultiViewLoader(jpgs, Views.symmetric(Presets.Target.CIFAR), 4, 0L, 2, 2)) {
             List<int[]> idx = new ArrayList<>();
             List<float[][]> all = drain(l.epoch(0, 0), idx);
             assertEquals(3, all.size());

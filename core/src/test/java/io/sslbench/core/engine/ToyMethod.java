@@ -28,7 +28,7 @@ final class ToyMethod implements SslMethod {
 
     @Override
     public List<io.sslbench.core.aug.ViewPipeline> views(io.sslbench.core.aug.Presets.Target target) {
-        return io.sslbench.core.aug.Presets.simclr(target);
+        return io.sslbench.core.testing.Views.symmetric(target);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.sslbench.core.aug.bench;
+package io.sslbench.eval.bench;
 
 import io.sslbench.core.aug.FloatImage;
 import io.sslbench.core.aug.MultiViewLoader;
@@ -7,6 +7,9 @@ import io.sslbench.core.aug.ViewBatch;
 import io.sslbench.core.aug.ViewPipeline;
 import io.sslbench.core.aug.ViewSeeds;
 import io.sslbench.core.data.ImageDataset;
+import io.sslbench.byol.ByolViews;
+import io.sslbench.simclr.SimClrViews;
+import io.sslbench.swav.SwavViews;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -36,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  *       {@code threads} workers; ops/s = images/s for the whole loader.</li>
  * </ul>
  *
- * <p>Run: {@code java -cp <core classpath> org.openjdk.jmh.Main AugBench -f 1 -wi 2 -i 3}. Source pixels
+ * <p>Run: {@code java -cp <eval classpath> org.openjdk.jmh.Main AugBench -f 1 -wi 2 -i 3}. Source pixels
  * are seeded random bytes: the ops' cost does not depend on content (no data-dependent early exits
  * beyond the hue branches).
  */
@@ -50,10 +53,10 @@ public class AugBench {
     /** Presets by name: views and the source image side. */
     static List<ViewPipeline> views(String preset) {
         return switch (preset) {
-            case "simclr-cifar" -> Presets.simclr(Presets.Target.CIFAR);
-            case "swav-cifar" -> Presets.swav(Presets.Target.CIFAR, 6);
-            case "byol-cifar" -> Presets.byol(Presets.Target.CIFAR);
-            case "simclr-imagenet" -> Presets.simclr(Presets.Target.IMAGENET);
+            case "simclr-cifar" -> SimClrViews.of(Presets.Target.CIFAR);
+            case "swav-cifar" -> SwavViews.of(Presets.Target.CIFAR, 6);
+            case "byol-cifar" -> ByolViews.of(Presets.Target.CIFAR);
+            case "simclr-imagenet" -> SimClrViews.of(Presets.Target.IMAGENET);
             default -> throw new IllegalArgumentException("unknown preset " + preset);
         };
     }
