@@ -1,10 +1,8 @@
 package io.sslbench.moco;
 
 import io.sslbench.core.aug.ColorJitter;
-import io.sslbench.core.aug.GaussianBlur;
 import io.sslbench.core.aug.Presets;
 import io.sslbench.core.aug.Presets.Target;
-import io.sslbench.core.aug.RandomApply;
 import io.sslbench.core.aug.RandomGrayscale;
 import io.sslbench.core.aug.RandomHorizontalFlip;
 import io.sslbench.core.aug.RandomResizedCrop;
@@ -33,23 +31,13 @@ public final class MocoViews {
     }
 
     /**
-     * MoCo v2 (Chen et al. 2020; facebookresearch/moco {@code main_moco.py --aug-plus}):
-     * RandomResizedCrop(S, scale (0.2, 1)), ColorJitter(0.4, 0.4, 0.4, 0.1) with p 0.8, grayscale 0.2,
-     * Gaussian blur sigma [0.1, 2] with p 0.5 (ImageNet only), flip 0.5.
+     * MoCo v2 (Chen et al. 2020; facebookresearch/moco {@code main_moco.py --aug-plus}): {@link
+     * Presets#mocoV2Augmentation} (in core because SimSiam uses it unchanged).
      *
      * @return query and key views
      */
     public static List<ViewPipeline> v2(Target t) {
-        ViewPipeline v = mocoV2View(t);
+        ViewPipeline v = Presets.mocoV2Augmentation(t);
         return List.of(v, v);
-    }
-
-    private static ViewPipeline mocoV2View(Target t) {
-        return Presets.view(t.size(), t.normalization(),
-                RandomResizedCrop.of(t.size(), 0.2, 1.0),
-                new RandomApply<>(0.8, ColorJitter.of(0.4, 0.4, 0.4, 0.1)),
-                new RandomGrayscale(0.2),
-                t == Target.CIFAR ? null : new RandomApply<>(0.5, GaussianBlur.forImageSide(t.size())),
-                new RandomHorizontalFlip(0.5));
     }
 }

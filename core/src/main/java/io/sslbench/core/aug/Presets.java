@@ -43,6 +43,21 @@ public final class Presets {
     }
 
     /**
+     * MoCo v2's augmentation (facebookresearch/moco {@code main_moco.py --aug-plus}), which SimSiam's
+     * {@code main_simsiam.py} reuses unchanged, so it is written once here for both modules: RandomResizedCrop(S, scale
+     * (0.2, 1)), ColorJitter(0.4, 0.4, 0.4, 0.1) with p 0.8, grayscale 0.2, Gaussian blur sigma [0.1, 2] with p 0.5
+     * (ImageNet only), flip 0.5.
+     */
+    public static ViewPipeline mocoV2Augmentation(Target t) {
+        return view(t.size(), t.normalization(),
+                RandomResizedCrop.of(t.size(), 0.2, 1.0),
+                new RandomApply<>(0.8, ColorJitter.of(0.4, 0.4, 0.4, 0.1)),
+                new RandomGrayscale(0.2),
+                t == Target.CIFAR ? null : new RandomApply<>(0.5, GaussianBlur.forImageSide(t.size())),
+                new RandomHorizontalFlip(0.5));
+    }
+
+    /**
      * The linear evaluation's training augmentation (MoCo and SimSiam {@code main_lincls.py}, SwAV
      * {@code eval_linear.py}: {@code RandomResizedCrop(S)} with torchvision's default scale (0.08, 1), then
      * {@code RandomHorizontalFlip()}), then normalisation.
