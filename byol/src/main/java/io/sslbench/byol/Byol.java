@@ -100,11 +100,8 @@ public final class Byol implements SslMethod {
     }
 
     @Override
-    public List<String> deviations() {
-        List<String> out = new ArrayList<>(List.of(
-                "BN per view (method.bnPerView, as the official code): the [view1; view2] batch's halves are normalised with their own statistics on one device, and the running statistics take one step towards the average of the two views' statistics where the official code takes one per view.",
-                "The target's BN running statistics are EMA-averaged with its weights (DL4J keeps them among the parameters); only batch statistics of the target are used in training.",
-                "CIFAR presets use ResNet-18 with the CIFAR stem; LARS excludes biases and BN parameters from adaptation and weight decay, as the paper."));
+    public List<String> configDeviations() {
+        List<String> out = new ArrayList<>();
         out.addAll(SslMethod.trainingChoices(cfg.zeroInitResidual(), ByolConfig.OFFICIAL_ZERO_INIT_RESIDUAL,
                 cfg.excludeBnBias(), ByolConfig.OFFICIAL_EXCLUDE_BN_BIAS));
         out.addAll(SslMethod.bnLayoutChoice(cfg.bnPerView(), ByolConfig.OFFICIAL_BN_PER_VIEW));

@@ -34,6 +34,20 @@ class MethodDiscoveryTest {
     }
 
     @Test
+    void aMethodsDeviationsAreItsCardsListThenItsConfigsOnes() {
+        for (MethodCard c : MethodCards.all()) {
+            RunConfig cfg = RunConfig.from(ConfigTree.load(c.id() + "-cifar10"));
+            List<String> d = MethodProvider.forConfig(cfg).deviations();
+            assertFalse(c.deviations().isEmpty(), c.id() + ": every method's card lists its deviations");
+            assertEquals(c.deviations(), d.subList(0, c.deviations().size()), c.id());
+        }
+        RunConfig flipped = RunConfig.from(ConfigTree.override(ConfigTree.load("moco-v2-cifar10"),
+                List.of("method.shuffleBn=false")));
+        List<String> d = MethodProvider.forConfig(flipped).deviations();
+        assertTrue(d.get(d.size() - 1).startsWith("method.shuffleBn=false"), d.toString());
+    }
+
+    @Test
     void everyRegisteredMethodsViewsRunOnCifarAndImagenetSizedImages() {
         for (String id : MethodProvider.available()) {
             RunConfig cfg = RunConfig.from(ConfigTree.load(id + "-cifar10"));

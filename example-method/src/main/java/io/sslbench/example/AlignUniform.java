@@ -71,10 +71,4 @@ public final class AlignUniform implements SslMethod {
     public ZeroInitResidual zeroInitResidual() {
         return ZeroInitResidual.parse(cfg.zeroInitResidual());
     }
-
-    @Override
-    public List<String> deviations() {
-        return List.of("Encoder, projection head and optimiser are the harness's (ResNet, 2-layer MLP, SGD), not the "
-                + "paper's AlexNet-style encoders: the example plug-in, not a reproduction.");
-    }
 }

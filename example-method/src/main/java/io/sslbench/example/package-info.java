@@ -5,7 +5,7 @@
  * ({@code sslbench/configs/align-uniform-cifar10.yaml}) are all the harness needs; {@code PluginEndToEndTest} trains,
  * evaluates and reports it through the CLI.
  *
- * <p>Deviations from the official code (github.com/SsnL/align_uniform): the encoder, head and optimiser are the
- * harness's (see {@link io.sslbench.example.AlignUniform#deviations()}); the loss is the official one.
+ * <p>Deviations from the official code (github.com/SsnL/align_uniform): the {@code deviations} list of the card; the
+ * loss is the official one.
  */
 package io.sslbench.example;

@@ -128,11 +128,8 @@ public final class Moco implements SslMethod {
     }
 
     @Override
-    public List<String> deviations() {
-        List<String> out = new ArrayList<>(List.of(
-                "Per-GPU BN on one device: the queries' BN layers normalise method.shuffleGroups contiguous groups of the batch (the simulated GPUs) with their own statistics (method.queryBnPerDevice, official), and the shuffled keys pass through the key encoder's same per-device layers in one forward (ShuffleBN, method.shuffleBn). The running statistics take one step towards the average of the devices' statistics; the official DDP model keeps GPU 0's (broadcast buffers).",
-                "The key encoder's BN running statistics are momentum-averaged with its weights (DL4J keeps them among the parameters); the official key encoder keeps its own buffers. Only training-mode (batch) statistics of the key encoder are ever used.",
-                "CIFAR presets: queue 4096 (ImageNet 65536) and ResNet-18 with the CIFAR stem."));
+    public List<String> configDeviations() {
+        List<String> out = new ArrayList<>();
         if (!cfg.queryBnPerDevice()) {
             out.add(SslMethod.overridden("method.queryBnPerDevice", false, MocoConfig.OFFICIAL_QUERY_BN_PER_DEVICE,
                     "queries with BN statistics over the whole batch instead of per simulated device"));

@@ -212,10 +212,8 @@ public final class SimClr implements SslMethod {
     }
 
     @Override
-    public List<String> deviations() {
-        List<String> out = new ArrayList<>(List.of(
-                "BN statistics of the projection head are computed over both views together (2N rows), as the official TF code's concatenated batch; the encoder likewise (no per-replica BN).",
-                "CIFAR presets use ResNet-18 (CIFAR stem) by default instead of ResNet-50; epochs and batch are scaled to CPU budgets in the quick/short suites."));
+    public List<String> configDeviations() {
+        List<String> out = new ArrayList<>();
         if (!cfg.memory()) {
             if (id.equals("simclr-v2")) {
                 out.add("The MoCo-style memory of negatives that the SimCLR v2 paper uses (about +1%) is off (method.queueSize=0), as in the official v2 code; the simclr-v2-memory-cifar10 config turns it on.");

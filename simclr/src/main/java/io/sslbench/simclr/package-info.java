@@ -15,25 +15,6 @@
  *       {@code --method simclr-v2 --set method.queueSize=4096}.</li>
  * </ul>
  *
- * <h2>Deviations from the paper and google-research/simclr ({@code objective.py},
- * {@code add_contrastive_loss}); each is marked {@code // DEVIATION:} where it happens</h2>
- * <ul>
- *   <li><b>Self-similarity mask.</b> The TF code subtracts {@code LARGE_NUM = 1e9} from the
- *       diagonal logits; here the diagonal's exponential is set to exactly 0 (or its logit to
- *       -inf on the small-temperature path). Same softmax: {@code exp(-1e9)} is 0 in float.</li>
- *   <li><b>No max shift.</b> When {@code 1/tau + ln(2N)} fits the data type's exponent range
- *       ({@link io.sslbench.core.loss.CosineLogits}), the exponentials are taken of the raw logits
- *       (cosine similarities bound them by {@code 1/tau}); the TF softmax cross entropy shifts by
- *       the row maximum. Equal up to rounding; below that temperature the row-max path is used.</li>
- *   <li><b>Normalisation epsilon.</b> Norms are clamped at 1e-12 (torch's {@code normalize});
- *       {@code tf.math.l2_normalize} clamps the squared norm at 1e-12, so rows with a norm under
- *       1e-6 are scaled differently. No effect on real embeddings.</li>
- *   <li><b>Single replica.</b> Negatives come from the batch passed in. The TF code gathers
- *       {@code hidden1_large/hidden2_large} across TPU replicas; on one device the two agree.</li>
- *   <li><b>Fixed options.</b> {@code hidden_norm} is always on (the official default) and there is
- *       no per-example {@code weights} argument (the official default 1.0).</li>
- * </ul>
- *
  * <h2>SimCLR v2's memory of negatives (Chen et al. 2020b, Sec. 2)</h2>
  * The paper: "we also incorporate the memory mechanism from MoCo, which designates a memory network
  * (with a moving average of weights for stabilization) whose output will be buffered as negative
@@ -82,12 +63,10 @@
  *       (grid {@code simclr-global-bn}; reported as a deviation when set).</li>
  * </ul>
  *
- * <h2>Method-level deviations (the method class {@link io.sslbench.simclr.SimClr}; also reported with every result via {@code deviations()})</h2>
- * <ul>
- *   <li>BN statistics of the projection head are computed over both views together (2N rows), as the official TF code's concatenated batch; the encoder likewise (no per-replica BN).</li>
- *   <li>CIFAR presets use ResNet-18 (CIFAR stem) by default instead of ResNet-50; epochs and batch are scaled to CPU budgets in the quick/short suites.</li>
- *   <li>simclr-v2 with the memory off (the default): "The MoCo-style memory of negatives that the SimCLR v2 paper uses (about +1%) is off (method.queueSize=0), as in the official v2 code; the simclr-v2-memory-cifar10 config turns it on."</li>
- *   <li>With the memory on: the memory's unstated details (see above) and "The memory encoder runs with batch BN statistics over the 2N rows (no ShuffleBN); its BN running statistics are EMA-averaged with its weights."</li>
- * </ul>
+ * <h2>Deviations</h2>
+ * The one list of this module's deviations from the paper and the official code is the {@code deviations}
+ * section of its card, {@code src/main/resources/sslbench/methods/simclr.yaml} (the report and every result
+ * row read it; each is marked {@code // DEVIATION} where it happens); the method adds the ones a run's config
+ * causes ({@code configDeviations()}).
  */
 package io.sslbench.simclr;

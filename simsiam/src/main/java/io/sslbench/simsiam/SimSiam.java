@@ -109,10 +109,8 @@ public final class SimSiam implements SslMethod {
     }
 
     @Override
-    public List<String> deviations() {
-        List<String> out = new ArrayList<>(List.of(
-                "BN per view (method.bnPerView, as the official code): the [view1; view2] batch's halves are normalised with their own statistics on one device, and the running statistics take one step towards the average of the two views' statistics where the official code takes one per view.",
-                "CIFAR presets use ResNet-18 with the CIFAR stem and a 2-layer projector, as the paper's CIFAR appendix; quick suites use a smaller backbone and width."));
+    public List<String> configDeviations() {
+        List<String> out = new ArrayList<>();
         out.addAll(SslMethod.trainingChoices(cfg.zeroInitResidual(), SimSiamConfig.OFFICIAL_ZERO_INIT_RESIDUAL,
                 cfg.excludeBnBias(), SimSiamConfig.OFFICIAL_EXCLUDE_BN_BIAS));
         out.addAll(SslMethod.bnLayoutChoice(cfg.bnPerView(), SimSiamConfig.OFFICIAL_BN_PER_VIEW));

@@ -204,12 +204,8 @@ public final class Swav implements SslMethod {
     }
 
     @Override
-    public List<String> deviations() {
-        List<String> out = new ArrayList<>(List.of(
-                "Crops of one resolution are one chunk through the whole network, the projection head included: the backbone's BN statistics are over all crops of one resolution, as the official code's per-resolution forward_backbone (with its default global SyncBN), but the projection head's BN statistics are also per resolution (the global crops, then the small crops), where the official forward_head runs once over the features of all crops concatenated (resnet50.py forward). Only with small crops (method.smallCrops > 0); with the 2 global crops alone there is one chunk and the head sees all crops, as the official code.",
-                "Sinkhorn-Knopp runs on one process (no all-reduce of the marginals), as with a single GPU.",
-                "The queue is a ring buffer per assignment crop (order is irrelevant to Sinkhorn); it is used once full, like the official code's 'use_the_queue'.",
-                "CIFAR multi-crop sizes: 2x32 (scale 0.14-1) + Nx16 (scale 0.05-0.14); ResNet-18 CIFAR stem."));
+    public List<String> configDeviations() {
+        List<String> out = new ArrayList<>();
         out.addAll(SslMethod.trainingChoices(cfg.zeroInitResidual(), SwavConfig.OFFICIAL_ZERO_INIT_RESIDUAL,
                 cfg.excludeBnBias(), SwavConfig.OFFICIAL_EXCLUDE_BN_BIAS));
         return out;

@@ -7,23 +7,6 @@
  * constraint with a queue); {@link io.sslbench.swav.SwavLoss}: the swapped prediction over multi-crop
  * views, value and gradient with respect to the prototype scores.
  *
- * <p>Deviations from the official code:
- * <ul>
- *   <li>Sinkhorn-Knopp runs in DOUBLE (codes returned in the input's type); the official code runs in
- *       the network output's type (float32, or under apex fp16 whatever amp chooses). The sslbench brief
- *       asked for double; it only removes rounding.</li>
- *   <li>The global maximum of scores/eps is subtracted before exp. The official code does not; a common
- *       factor cancels in the first normalisation, so only overflow behaviour differs (official: inf/NaN
- *       when scores/eps exceeds ~88 in float32; here: finite for any finite scores).</li>
- *   <li>A sample or prototype whose mass underflows to zero raises an IllegalArgumentException naming
- *       the cause, where the official code would propagate NaN.</li>
- *   <li>World size is 1: the {@code dist.all_reduce} calls are identities; the "world" of a batch is its
- *       B rows, or the queue's Q rows followed by the B rows ({@code SinkhornKnopp.codes(world, B, ...)}).</li>
- *   <li>When to start using the queue (official: once its last row is non-zero, after
- *       {@code epoch_queue_starts}) and filling it are the caller's job: {@code SwavLoss} uses the queue
- *       scores it is given, or none.</li>
- * </ul>
- *
  * <p>Implementation notes (same mathematics, different evaluation order; the tests compare both with
  * loop transcriptions of the official code to 1e-10 or better):
  * <ul>
@@ -57,12 +40,10 @@
  *       paper's values; the {@code swav-multicrop} grid still compares 0 and 2 small crops.</li>
  * </ul>
  *
- * <h2>Method-level deviations (the method class {@link io.sslbench.swav.Swav}; also reported with every result via {@code deviations()})</h2>
- * <ul>
- *   <li>Crops of one resolution are one chunk through the whole network, the projection head included: the backbone's BN statistics are over all crops of one resolution, as the official code's per-resolution forward_backbone (with its default global SyncBN), but the projection head's BN statistics are also per resolution (the global crops, then the small crops), where the official forward_head runs once over the features of all crops concatenated (resnet50.py forward). Only with small crops (method.smallCrops > 0); with the 2 global crops alone there is one chunk and the head sees all crops, as the official code.</li>
- *   <li>Sinkhorn-Knopp runs on one process (no all-reduce of the marginals), as with a single GPU.</li>
- *   <li>The queue is a ring buffer per assignment crop (order is irrelevant to Sinkhorn); it is used once full, like the official code's 'use_the_queue'.</li>
- *   <li>CIFAR multi-crop sizes: 2x32 (scale 0.14-1) + Nx16 (scale 0.05-0.14); ResNet-18 CIFAR stem.</li>
- * </ul>
+ * <h2>Deviations</h2>
+ * The one list of this module's deviations from the paper and the official code is the {@code deviations}
+ * section of its card, {@code src/main/resources/sslbench/methods/swav.yaml} (the report and every result
+ * row read it; each is marked {@code // DEVIATION} where it happens); the method adds the ones a run's config
+ * causes ({@code configDeviations()}).
  */
 package io.sslbench.swav;

@@ -18,10 +18,12 @@ import java.util.Objects;
  * @param linearEval  the official linear evaluation's settings (keys of {@code io.sslbench.eval.protocol.LinearEvalConfig},
  *                    bound there; empty when the card declares none)
  * @param references  the numbers the paper (or a reference benchmark) reports for this method, with their scale
+ * @param deviations  the method's deviations from its paper and official code that hold whatever the config (the one
+ *                    list; {@link SslMethod#deviations()} adds the config-dependent ones)
  * @param source      the card's resource path, for messages
  */
 public record MethodCard(String id, String displayName, String arxiv, Map<String, Object> linearEval,
-                         List<PaperNumber> references, String source) {
+                         List<PaperNumber> references, List<String> deviations, String source) {
     public MethodCard {
         Objects.requireNonNull(id, "MethodCard.id");
         if (displayName == null || displayName.isBlank()) {
@@ -34,6 +36,7 @@ public record MethodCard(String id, String displayName, String arxiv, Map<String
         }
         linearEval = linearEval == null ? Map.of() : Map.copyOf(linearEval);
         references = List.copyOf(references);
+        deviations = List.copyOf(deviations);
         for (PaperNumber p : references) {
             if (!p.methods().contains(id)) {
                 throw new IllegalArgumentException(source + ": a reference of '" + id + "' is for " + p.methods());
@@ -43,6 +46,6 @@ public record MethodCard(String id, String displayName, String arxiv, Map<String
 
     /** @return the card a method without a card resource gets: its id as its name, nothing else */
     public static MethodCard bare(String id, String source) {
-        return new MethodCard(id, id, "", Map.of(), List.of(), source);
+        return new MethodCard(id, id, "", Map.of(), List.of(), List.of(), source);
     }
 }

@@ -24,6 +24,8 @@ import java.util.Set;
  * <pre>{@code
  * methods:
  *   simclr: {displayName: SimCLR, arxiv: "2002.05709", linearEval: {optimizer: sgd, lr: 0.1, ...}}
+ * deviations:                      # every id's; an id's own entry may add a deviations list of its own
+ *   - "Self-similarity mask. ..."
  * references:
  *   - {methods: [simclr], model: SimCLR, protocol: linear, metric: top1, value: 0.693, dataset: ImageNet-1k,
  *      backbone: ResNet-50 (1x), epochs: 1000, batchSize: 4096, scale: ..., source: ..., checked: ...}
@@ -103,10 +105,12 @@ public final class MethodCards {
     @SuppressWarnings("unchecked")
     static List<MethodCard> parse(Map<String, Object> tree, List<String> ids, String source) {
         Set<String> unknownTop = new LinkedHashSet<>(tree.keySet());
-        unknownTop.removeAll(List.of("methods", "references"));
+        unknownTop.removeAll(List.of("methods", "references", "deviations"));
         if (!unknownTop.isEmpty()) {
-            throw new IllegalArgumentException(source + ": unknown keys " + unknownTop + " (allowed: methods, references)");
+            throw new IllegalArgumentException(source + ": unknown keys " + unknownTop
+                    + " (allowed: methods, references, deviations)");
         }
+        List<String> shared = strings(tree.get("deviations"), source + ": deviations");
         Map<String, Object> methods = tree.get("methods") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
         if (!new LinkedHashSet<>(ids).equals(methods.keySet())) {
             throw new IllegalArgumentException(source + ": 'methods' must have exactly the provider's ids " + ids
@@ -134,15 +138,28 @@ public final class MethodCards {
                 throw new IllegalArgumentException(source + ": methods." + id + ".linearEval must be a map, got " + le);
             }
             Set<String> unknown = new LinkedHashSet<>(e.keySet());
-            unknown.removeAll(List.of("displayName", "arxiv", "linearEval"));
+            unknown.removeAll(List.of("displayName", "arxiv", "linearEval", "deviations"));
             if (!unknown.isEmpty()) {
                 throw new IllegalArgumentException(source + ": methods." + id + " has unknown keys " + unknown
-                        + " (allowed: displayName, arxiv, linearEval)");
+                        + " (allowed: displayName, arxiv, linearEval, deviations)");
             }
+            List<String> deviations = new ArrayList<>(shared);
+            deviations.addAll(strings(e.get("deviations"), source + ": methods." + id + ".deviations"));
             out.add(new MethodCard(id, str(e, "displayName", source), e.containsKey("arxiv") ? str(e, "arxiv", source) : "",
-                    (Map<String, Object>) le, refs.stream().filter(p -> p.methods().contains(id)).toList(), source));
+                    (Map<String, Object>) le, refs.stream().filter(p -> p.methods().contains(id)).toList(), deviations,
+                    source));
         }
         return out;
+    }
+
+    private static List<String> strings(Object node, String where) {
+        if (node == null) {
+            return List.of();
+        }
+        if (!(node instanceof List<?> l) || l.stream().anyMatch(x -> !(x instanceof String t) || t.isBlank())) {
+            throw new IllegalArgumentException(where + " must be a list of texts, got " + node);
+        }
+        return l.stream().map(String.class::cast).toList();
     }
 
     private static PaperNumber reference(Map<String, Object> m, List<String> ids, String source) {

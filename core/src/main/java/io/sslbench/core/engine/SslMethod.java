@@ -188,8 +188,21 @@ public interface SslMethod {
     default void restore(Map<String, INDArray> state) {
     }
 
-    /** @return every deviation from the paper/official code, one sentence each (for reports) */
-    List<String> deviations();
+    /**
+     * @return every deviation of this configured method from its paper and official code (for reports and result
+     *         rows): its card's list ({@link MethodCard#deviations()}, the one place they are written), then
+     *         {@link #configDeviations()}
+     */
+    default List<String> deviations() {
+        List<String> out = new java.util.ArrayList<>(MethodCards.of(id()).map(MethodCard::deviations).orElse(List.of()));
+        out.addAll(configDeviations());
+        return out;
+    }
+
+    /** @return the deviations this run's config adds (keys set away from the official values), one sentence each */
+    default List<String> configDeviations() {
+        return List.of();
+    }
 
     /**
      * The deviation sentence of a config switch set away from the official code's value.

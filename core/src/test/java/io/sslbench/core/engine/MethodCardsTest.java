@@ -14,7 +14,8 @@ class MethodCardsTest {
     private static final String CARD = """
             methods:
               a-v1: {displayName: A v1, arxiv: "2001.00001", linearEval: {optimizer: sgd, lr: 30}}
-              a-v2: {displayName: A v2, arxiv: "2002.00002"}
+              a-v2: {displayName: A v2, arxiv: "2002.00002", deviations: [only v2's]}
+            deviations: [both ids']
             references:
               - {methods: [a-v1], model: A, protocol: linear, metric: top1, value: 0.6, dataset: ImageNet-1k,
                  backbone: R50, epochs: 200, batchSize: 256, scale: s, source: paper, checked: readme}
@@ -38,6 +39,8 @@ class MethodCardsTest {
         assertEquals(List.of("lightly A"), v2.references().stream().map(PaperNumber::model).toList(),
                 "a reference shared by two ids belongs to both");
         assertSame(v1.references().get(1), v2.references().get(0));
+        assertEquals(List.of("both ids'"), v1.deviations());
+        assertEquals(List.of("both ids'", "only v2's"), v2.deviations(), "the card's list, then the id's own");
     }
 
     @Test
