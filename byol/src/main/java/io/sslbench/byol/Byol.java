@@ -34,6 +34,11 @@ public final class Byol implements SslMethod {
     }
 
     @Override
+    public ByolConfig config() {
+        return cfg;
+    }
+
+    @Override
     public List<ViewPipeline> views(Presets.Target target) {
         return ByolViews.of(target);
     }

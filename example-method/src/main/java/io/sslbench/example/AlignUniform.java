@@ -35,6 +35,11 @@ public final class AlignUniform implements SslMethod {
         return "align-uniform";
     }
 
+    @Override
+    public AlignUniformConfig config() {
+        return cfg;
+    }
+
     /**
      * The official example's augmentation ({@code RandomResizedCrop(scale=(0.08, 1))}, flip, {@code ColorJitter(0.4, 0.4,
      * 0.4, 0.4)} with p 0.8, grayscale 0.2), at the data set's size, both views alike.

@@ -44,6 +44,11 @@ public final class Moco implements SslMethod {
     }
 
     @Override
+    public MocoConfig config() {
+        return cfg;
+    }
+
+    @Override
     public List<ViewPipeline> views(Presets.Target target) {
         return id.equals("moco-v2") ? MocoViews.v2(target) : MocoViews.v1(target);
     }

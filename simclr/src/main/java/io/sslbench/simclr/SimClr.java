@@ -59,6 +59,11 @@ public final class SimClr implements SslMethod {
     }
 
     @Override
+    public SimClrConfig config() {
+        return cfg;
+    }
+
+    @Override
     public List<ViewPipeline> views(Presets.Target target) {
         return SimClrViews.of(target);
     }

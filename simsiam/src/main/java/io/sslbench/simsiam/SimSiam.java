@@ -36,6 +36,11 @@ public final class SimSiam implements SslMethod {
     }
 
     @Override
+    public SimSiamConfig config() {
+        return cfg;
+    }
+
+    @Override
     public List<ViewPipeline> views(Presets.Target target) {
         return SimSiamViews.of(target);
     }

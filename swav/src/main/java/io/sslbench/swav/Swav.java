@@ -55,6 +55,11 @@ public final class Swav implements SslMethod {
     }
 
     @Override
+    public SwavConfig config() {
+        return cfg;
+    }
+
+    @Override
     public List<ViewPipeline> views(Presets.Target target) {
         return SwavViews.of(target, cfg.smallCrops());
     }

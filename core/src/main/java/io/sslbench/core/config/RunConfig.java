@@ -46,40 +46,25 @@ public record RunConfig(Map<String, Object> method, long seed, int epochs, int b
     }
 
     /**
-     * @return the config as a tree without the keys that do not change results (quiet, stopAfterSteps,
-     *         logEverySteps): its hash identifies the run for resuming and for grid caching
+     * @return the config as a tree without the keys that do not change results (engine.quiet, stopAfterSteps,
+     *         logEverySteps; data.root, workers, download), every default resolved; the method section as given (the
+     *         method module binds it: {@code io.sslbench.core.engine.RunIdentity} puts the bound record in its place,
+     *         and that identity's hash names the run for resuming and grid caching)
      */
     public Map<String, Object> identityTree() {
         Map<String, Object> t = RecordTrees.toTree(this);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> e = new java.util.LinkedHashMap<>((Map<String, Object>) t.get("engine"));
-        e.remove("quiet");
-        e.remove("stopAfterSteps");
-        e.remove("logEverySteps");
-        t.put("engine", e);
-        if (optim.lrSteps().isEmpty()) {
-            // the default is left out of the identity, so configs from before the key existed keep their hashes
-            @SuppressWarnings("unchecked")
-            Map<String, Object> o = new java.util.LinkedHashMap<>((Map<String, Object>) t.get("optim"));
-            o.remove("lrSteps");
-            t.put("optim", o);
-        }
-        if (aug.isDefault()) {
-            t.remove("aug"); // the default is left out of the identity, so configs from before the key existed keep their hashes
-        }
-        if (!data.separatePretrainSplit()) {
-            // the default is left out of the identity, so configs from before the key existed keep their hashes
-            @SuppressWarnings("unchecked")
-            Map<String, Object> d = new java.util.LinkedHashMap<>((Map<String, Object>) t.get("data"));
-            d.remove("pretrainSplit");
-            t.put("data", d);
-        }
+        t.put("engine", without(t.get("engine"), "quiet", "stopAfterSteps", "logEverySteps"));
+        t.put("data", without(t.get("data"), "root", "workers", "download"));
         return t;
     }
 
-    /** @return hash of {@link #identityTree()} */
-    public String hash() {
-        return ConfigTree.hash(identityTree());
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> without(Object section, String... keys) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>((Map<String, Object>) section);
+        for (String k : keys) {
+            m.remove(k);
+        }
+        return m;
     }
 
     /**

@@ -199,6 +199,14 @@ public interface SslMethod {
         return out;
     }
 
+    /**
+     * @return the method's bound, validated config record (every default resolved), which {@link RunIdentity} hashes
+     *         in place of the raw {@code method} section; null: the raw section identifies the run
+     */
+    default Record config() {
+        return null;
+    }
+
     /** @return the deviations this run's config adds (keys set away from the official values), one sentence each */
     default List<String> configDeviations() {
         return List.of();

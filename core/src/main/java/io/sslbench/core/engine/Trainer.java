@@ -156,7 +156,7 @@ public final class Trainer {
     public Trainer(RunConfig cfg, SslMethod method, OnlineNetwork.Built net, BatchSource data, Path runDir,
                    int numClasses, EpochMonitor monitor, PrintStream console) {
         this.cfg = cfg;
-        this.configHash = cfg.hash();
+        this.configHash = RunIdentity.hash(cfg, method);
         this.method = method;
         this.net = net;
         this.data = data;

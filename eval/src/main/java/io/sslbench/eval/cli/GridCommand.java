@@ -1,5 +1,6 @@
 package io.sslbench.eval.cli;
 
+import io.sslbench.core.engine.RunIdentity;
 import io.sslbench.core.results.ResultsStore;
 import io.sslbench.eval.grid.Suite;
 import io.sslbench.eval.grid.SuiteRunner;
@@ -124,7 +125,7 @@ final class GridCommand implements Main.Command {
             for (int i = 0; i < all.size(); i++) {
                 SuiteRunner.Job j = all.get(i);
                 out.printf("%3d %s %-10s %-9s %s seed %d %s%n", i, todo.contains(j) ? "TODO" : "done", j.grid(),
-                        j.config().methodName(), j.cell().axesAsStrings(), j.config().seed(), j.config().hash());
+                        j.config().methodName(), j.cell().axesAsStrings(), j.config().seed(), RunIdentity.hash(j.config()));
             }
             return 0;
         }

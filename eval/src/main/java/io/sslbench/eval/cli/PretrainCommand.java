@@ -1,5 +1,6 @@
 package io.sslbench.eval.cli;
 
+import io.sslbench.core.engine.RunIdentity;
 import io.sslbench.core.config.ConfigTree;
 import io.sslbench.core.config.RunConfig;
 import io.sslbench.core.engine.Collapse;
@@ -80,8 +81,8 @@ final class PretrainCommand implements Main.Command {
     public int run(String[] argv, PrintStream out) {
         Args a = Args.parse(argv, Set.of("quiet"), Set.of("method", "config", "set", "out", "data-root"));
         RunConfig cfg = resolve(a);
-        Path out0 = Path.of(a.get("out", "runs/" + cfg.methodName() + "-" + cfg.hash() + "-s" + cfg.seed()));
-        Trainer.prepareRunFolder(out0, cfg.hash()); // an unusable --out fails now, with its cause, not after the data loaded
+        Path out0 = Path.of(a.get("out", "runs/" + cfg.methodName() + "-" + RunIdentity.hash(cfg) + "-s" + cfg.seed()));
+        Trainer.prepareRunFolder(out0, RunIdentity.hash(cfg)); // an unusable --out fails now, with its cause, not after the data loaded
         Pretrain.Data data = Pretrain.loadData(cfg, a.get("data-root"), cfg.engine().quiet());
         out.printf(Locale.ROOT, "pretraining %s on %s (%d images, test %d), backbone %s, %d epochs, batch %d -> %s%n",
                 cfg.methodName(), data.pretrain().name(), data.pretrain().size(), data.test().size(), cfg.backbone(),

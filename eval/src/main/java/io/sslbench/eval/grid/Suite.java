@@ -1,5 +1,6 @@
 package io.sslbench.eval.grid;
 
+import io.sslbench.core.engine.RunIdentity;
 import io.sslbench.core.config.ConfigException;
 import io.sslbench.core.config.ConfigTree;
 import io.sslbench.eval.run.Evaluate;
@@ -102,7 +103,7 @@ public record Suite(String name, Map<String, Object> overrides, Map<String, Map<
      */
     public List<io.sslbench.core.results.ResultRow> rowsOf(List<io.sslbench.core.results.ResultRow> rows) {
         java.util.Set<String> current = new java.util.HashSet<>();
-        SuiteRunner.plan(this).forEach(j -> current.add(j.grid() + "|" + j.config().hash()));
+        SuiteRunner.plan(this).forEach(j -> current.add(j.grid() + "|" + RunIdentity.hash(j.config())));
         return rows.stream().filter(r -> name.equals(r.suite())
                 && current.contains(r.grid() + "|" + r.provenance().configHash())).toList();
     }

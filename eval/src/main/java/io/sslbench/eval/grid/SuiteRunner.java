@@ -1,5 +1,6 @@
 package io.sslbench.eval.grid;
 
+import io.sslbench.core.engine.RunIdentity;
 import io.sslbench.core.config.ConfigTree;
 import io.sslbench.core.config.RunConfig;
 import io.sslbench.core.results.ResultRow;
@@ -68,7 +69,7 @@ public final class SuiteRunner {
     /** A resolved job: one cell at one seed, and the protocols evaluated on it. */
     public record Job(String grid, Grid.Cell cell, RunConfig config, String cellId, List<String> protocols) {
         public String runId() {
-            return config.methodName() + "-" + config.hash();
+            return config.methodName() + "-" + RunIdentity.hash(config);
         }
     }
 
@@ -85,7 +86,7 @@ public final class SuiteRunner {
                 e.overrides().forEach((k, v) -> sets.add(k + "=" + v));
                 c.values().forEach((k, v) -> sets.add(k + "=" + v)); // the axis wins over the suite's scale
                 Map<String, Object> cellTree = ConfigTree.override(tree, sets);
-                String cellId = ConfigTree.hash(withoutSeed(RunConfig.from(cellTree).identityTree()));
+                String cellId = ConfigTree.hash(withoutSeed(RunIdentity.tree(RunConfig.from(cellTree))));
                 for (long seed : seeds) {
                     RunConfig cfg = RunConfig.from(ConfigTree.override(cellTree, List.of("seed=" + seed)));
                     jobs.add(new Job(g.name(), c, cfg, cellId, suite.protocolsOf(e)));
@@ -109,7 +110,7 @@ public final class SuiteRunner {
         }
         List<Job> out = new ArrayList<>();
         for (Job j : jobs) {
-            if (!done.getOrDefault(j.grid() + "|" + j.config().hash(), Set.of()).containsAll(j.protocols())) {
+            if (!done.getOrDefault(j.grid() + "|" + RunIdentity.hash(j.config()), Set.of()).containsAll(j.protocols())) {
                 out.add(j);
             }
         }
@@ -124,7 +125,7 @@ public final class SuiteRunner {
     private List<ResultRow> reuse(Job j, List<String> protocols) {
         Map<String, ResultRow> byProtocol = new LinkedHashMap<>();
         for (ResultRow r : current(store.readAll())) {
-            if (r.provenance().configHash().equals(j.config().hash()) && protocols.contains(r.protocol())) {
+            if (r.provenance().configHash().equals(RunIdentity.hash(j.config())) && protocols.contains(r.protocol())) {
                 byProtocol.putIfAbsent(r.protocol(), r);
             }
         }

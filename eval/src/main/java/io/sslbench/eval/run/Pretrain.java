@@ -1,6 +1,7 @@
 package io.sslbench.eval.run;
 
 import com.google.gson.GsonBuilder;
+import io.sslbench.core.engine.RunIdentity;
 import io.sslbench.core.aug.AugmentationStudy;
 import io.sslbench.core.aug.MultiViewLoader;
 import io.sslbench.core.aug.Normalization;
@@ -155,11 +156,11 @@ public final class Pretrain {
         List<ViewPipeline> views = AugmentationStudy.apply(cfg.aug(), method.views(data.target()), data.target());
         OnlineNetwork.Built net = OnlineNetwork.build(OnlineNetwork.EncoderFactory.of(spec, method.zeroInitResidual()), method, data.pretrain().channels(),
                 data.target().size(), cfg.seed(), DataType.FLOAT);
-        Trainer.prepareRunFolder(runDir, cfg.hash()); // check first (refuses another config's folder), write after
+        Trainer.prepareRunFolder(runDir, RunIdentity.hash(cfg)); // check first (refuses another config's folder), write after
         RunSummary stored = RunSummary.readIfPresent(runDir);
-        if (stored != null && !stored.provenance().configHash().equals(cfg.hash())) {
+        if (stored != null && !stored.provenance().configHash().equals(RunIdentity.hash(cfg))) {
             throw new IllegalStateException("run folder " + runDir + " holds a run with config hash "
-                    + stored.provenance().configHash() + ", not " + cfg.hash()
+                    + stored.provenance().configHash() + ", not " + RunIdentity.hash(cfg)
                     + ": use another --out or the same config (nothing in it was changed)");
         }
         boolean finished = stored != null && stored.result().completed();
@@ -174,10 +175,10 @@ public final class Pretrain {
                 console.println(e.getMessage() + ": rewriting it from the run's last checkpoint");
             }
         }
-        Provenance prov = Provenances.create(cfg.hash(), cfg.seed(), data.pretrain().sha256(), Backend.describe(), repo);
+        Provenance prov = Provenances.create(RunIdentity.hash(cfg), cfg.seed(), data.pretrain().sha256(), Backend.describe(), repo);
         if (!finished) {
             try {
-                AtomicFiles.writeString(runDir.resolve("config.yaml"), ConfigTree.toYaml(cfg.identityTree()));
+                AtomicFiles.writeString(runDir.resolve("config.yaml"), ConfigTree.toYaml(RunIdentity.tree(cfg)));
                 AtomicFiles.writeString(runDir.resolve("provenance.json"),
                         new GsonBuilder().setPrettyPrinting().create().toJson(prov));
             } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.sslbench.eval.grid;
 
+import io.sslbench.core.engine.RunIdentity;
 import io.sslbench.core.config.ConfigException;
 import io.sslbench.core.results.Provenance;
 import io.sslbench.core.results.ResultRow;
@@ -70,7 +71,7 @@ class GridAndBaselineTest {
         // each ablation's default cell is the methods grid's configuration: trained once, re-labelled
         for (String grid : List.of("simclr-head", "moco-momentum", "simsiam-stopgrad")) {
             long shared = jobs.stream().filter(j -> j.grid().equals(grid)).filter(j -> jobs.stream()
-                    .anyMatch(o -> o.grid().equals("methods") && o.config().hash().equals(j.config().hash()))).count();
+                    .anyMatch(o -> o.grid().equals("methods") && RunIdentity.hash(o.config()).equals(RunIdentity.hash(j.config())))).count();
             assertEquals(1, shared, grid + ": its default cell is a methods-grid run");
         }
         // cells differ by axes, seeds share the cell id
@@ -78,7 +79,7 @@ class GridAndBaselineTest {
         SuiteRunner.Job simclr1 = jobs.stream().filter(j -> j.grid().equals("methods") && j.config().seed() == 1
                 && j.config().methodName().equals("simclr")).findFirst().orElseThrow();
         assertEquals(simclr0.cellId(), simclr1.cellId());
-        assertNotEquals(simclr0.config().hash(), simclr1.config().hash());
+        assertNotEquals(RunIdentity.hash(simclr0.config()), RunIdentity.hash(simclr1.config()));
     }
 
     @Test
@@ -86,7 +87,7 @@ class GridAndBaselineTest {
         Suite quick = Suite.load("quick");
         SuiteRunner.Job swav = SuiteRunner.plan(quick).stream()
                 .filter(j -> j.grid().equals("methods") && j.config().methodName().equals("swav")).findFirst().orElseThrow();
-        Provenance now = new Provenance(swav.config().hash(), "c", false, 0, "d", "cpu", "17", "m2.1", "linux", "amd64", "t");
+        Provenance now = new Provenance(RunIdentity.hash(swav.config()), "c", false, 0, "d", "cpu", "17", "m2.1", "linux", "amd64", "t");
         Provenance before = new Provenance("0123456789abcdef", "c", false, 0, "d", "cpu", "17", "m2.1", "linux", "amd64", "t");
         ResultRow current = new ResultRow("run", "quick", "methods", swav.cellId(), "swav", Map.of(), "knn",
                 Map.of("top1", 0.3), "small-cifar", "cifar10", 2, 100, 10, 1, 0.05, 128, false, now);

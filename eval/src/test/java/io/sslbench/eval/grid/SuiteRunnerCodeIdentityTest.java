@@ -1,6 +1,7 @@
 package io.sslbench.eval.grid;
 
 import com.google.gson.Gson;
+import io.sslbench.core.engine.RunIdentity;
 import io.sslbench.core.results.Provenance;
 import io.sslbench.core.results.Provenances;
 import io.sslbench.core.results.ResultRow;
@@ -34,7 +35,7 @@ class SuiteRunnerCodeIdentityTest {
         for (String protocol : job.protocols()) {
             out.add(new ResultRow(job.runId(), "quick", job.grid(), job.cellId(), job.config().methodName(), Map.of(),
                     protocol, Map.of("top1", 0.3), "small-cifar", "cifar10", 2, 100, 10, 1, 0.05, 128, false,
-                    prov(job.config().hash(), commit, dirty)));
+                    prov(RunIdentity.hash(job.config()), commit, dirty)));
         }
         return out;
     }
