@@ -2,11 +2,13 @@ package io.sslbench.byol;
 
 import io.sslbench.core.aug.Presets;
 import io.sslbench.core.aug.ViewPipeline;
-import io.sslbench.core.engine.StepInputs;
+import io.sslbench.core.engine.Collapse;
 import io.sslbench.core.engine.SslMethod;
+import io.sslbench.core.engine.StepInputs;
 import io.sslbench.core.engine.TrainContext;
 import io.sslbench.core.loss.LossResult;
 import io.sslbench.core.nn.Heads;
+import io.sslbench.core.nn.ZeroInitResidual;
 import io.sslbench.core.optim.Schedules;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -14,6 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * BYOL: the online network (encoder, projector, predictor) predicts the target network's projection
@@ -85,12 +88,12 @@ public final class Byol implements SslMethod {
 
     /** Collapse minimises this loss: every prediction equal to its target gives 0; the summed loss spans [0, 8]. */
     @Override
-    public java.util.Optional<io.sslbench.core.engine.Collapse.TrivialLoss> trivialLoss() {
-        return java.util.Optional.of(new io.sslbench.core.engine.Collapse.TrivialLoss(0, 8));
+    public Optional<Collapse.TrivialLoss> trivialLoss() {
+        return Optional.of(new Collapse.TrivialLoss(0, 8));
     }
 
     @Override
-    public io.sslbench.core.nn.ZeroInitResidual zeroInitResidual() {
+    public ZeroInitResidual zeroInitResidual() {
         return cfg.zeroInit();
     }
 

@@ -4,13 +4,14 @@ import io.sslbench.core.aug.Presets;
 import io.sslbench.core.aug.ViewPipeline;
 import io.sslbench.core.engine.EmaTarget;
 import io.sslbench.core.engine.FeatureQueue;
-import io.sslbench.core.engine.StepInputs;
 import io.sslbench.core.engine.SslMethod;
+import io.sslbench.core.engine.StepInputs;
 import io.sslbench.core.engine.TrainContext;
 import io.sslbench.core.loss.L2Normalize;
 import io.sslbench.core.loss.LossResult;
 import io.sslbench.core.loss.PretextAccuracy;
 import io.sslbench.core.nn.Heads;
+import io.sslbench.core.nn.ZeroInitResidual;
 import io.sslbench.core.nn.bn.ShuffleBn;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -123,7 +124,7 @@ public final class Moco implements SslMethod {
     }
 
     @Override
-    public io.sslbench.core.nn.ZeroInitResidual zeroInitResidual() {
+    public ZeroInitResidual zeroInitResidual() {
         return cfg.zeroInit();
     }
 

@@ -1,9 +1,12 @@
 package io.sslbench.reports;
 
 import io.sslbench.core.engine.MethodCards;
+
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -62,7 +65,7 @@ public record AblationTable(AblationSpec spec, String grid, List<String> methods
 
     /** @return the metrics at least one row has, in main-table order */
     public List<MainTable.Metric> metricsPresent() {
-        return java.util.Arrays.stream(MainTable.Metric.values())
+        return Arrays.stream(MainTable.Metric.values())
                 .filter(m -> rows.stream().anyMatch(r -> !r.accuracy(m).isEmpty())).toList();
     }
 
@@ -173,7 +176,7 @@ public record AblationTable(AblationSpec spec, String grid, List<String> methods
         want.put(axis, spec.reference());
         return rows.stream().filter(o -> o.method().equals(r.method()) && o.axes().equals(want)).findFirst()
                 .filter(o -> !o.accuracy(m).isEmpty() && !r.accuracy(m).isEmpty())
-                .map(o -> Cell.text(String.format(java.util.Locale.ROOT, "%+.1f",
+                .map(o -> Cell.text(String.format(Locale.ROOT, "%+.1f",
                         100 * (r.accuracy(m).mean() - o.accuracy(m).mean()))))
                 .orElse(Cell.MISSING);
     }

@@ -2,6 +2,7 @@ package io.sslbench.reports;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -169,7 +170,7 @@ public final class Charts {
     private static ChartSpec ablationLine(AblationTable t) {
         String axis = t.rowAxes().get(0);
         List<AblationTable.AblationRow> rows = t.rows().stream()
-                .sorted(java.util.Comparator.comparingDouble(r -> Double.parseDouble(r.axes().get(axis)))).toList();
+                .sorted(Comparator.comparingDouble(r -> Double.parseDouble(r.axes().get(axis)))).toList();
         boolean severalMethods = rows.stream().map(AblationTable.AblationRow::method).distinct().count() > 1;
         List<ChartSpec.Series> series = new ArrayList<>();
         for (String method : rows.stream().map(AblationTable.AblationRow::method).distinct().toList()) {

@@ -1,5 +1,7 @@
 package io.sslbench.reports;
 
+import java.util.Locale;
+
 /** Escaping for each output format. Every piece of text that comes from data goes through one of these. */
 public final class Escape {
     private Escape() {}
@@ -102,7 +104,7 @@ public final class Escape {
 
     /** @return a file-name-safe slug: lower case ASCII letters, digits and '-' */
     public static String slug(String s) {
-        String t = s.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
+        String t = s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
         return t.isEmpty() ? "x" : t;
     }
 }

@@ -1,5 +1,6 @@
 package io.sslbench.reports;
 
+import io.sslbench.core.loss.PretextAccuracy;
 import io.sslbench.core.results.ResultRow;
 import tech.tablesaw.aggregate.AggregateFunction;
 import tech.tablesaw.aggregate.AggregateFunctions;
@@ -47,7 +48,7 @@ public final class ResultsFrame {
     public static final String COLLAPSED = "collapsed";
     public static final String EMBEDDING_DIM = "embeddingDim";
     /** The pretraining's last-epoch contrastive pretext top-1 (a method diagnostic; NaN for methods without one). */
-    public static final String PRETEXT_TOP1 = io.sslbench.core.loss.PretextAccuracy.DIAGNOSTIC;
+    public static final String PRETEXT_TOP1 = PretextAccuracy.DIAGNOSTIC;
     /** Prefix of the per-axis columns. */
     public static final String AXIS_PREFIX = "axis:";
 

@@ -2,11 +2,13 @@ package io.sslbench.simsiam;
 
 import io.sslbench.core.aug.Presets;
 import io.sslbench.core.aug.ViewPipeline;
-import io.sslbench.core.engine.StepInputs;
+import io.sslbench.core.engine.Collapse;
 import io.sslbench.core.engine.SslMethod;
+import io.sslbench.core.engine.StepInputs;
 import io.sslbench.core.engine.TrainContext;
 import io.sslbench.core.loss.LossResult;
 import io.sslbench.core.nn.Heads;
+import io.sslbench.core.nn.ZeroInitResidual;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,6 +17,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -94,12 +97,12 @@ public final class SimSiam implements SslMethod {
 
     /** Collapse minimises this loss: "the minimum possible loss of -1" (Fig. 2 left): p and z equal for every image; the loss spans [-1, 1]. */
     @Override
-    public java.util.Optional<io.sslbench.core.engine.Collapse.TrivialLoss> trivialLoss() {
-        return java.util.Optional.of(new io.sslbench.core.engine.Collapse.TrivialLoss(-1, 2));
+    public Optional<Collapse.TrivialLoss> trivialLoss() {
+        return Optional.of(new Collapse.TrivialLoss(-1, 2));
     }
 
     @Override
-    public io.sslbench.core.nn.ZeroInitResidual zeroInitResidual() {
+    public ZeroInitResidual zeroInitResidual() {
         return cfg.zeroInit();
     }
 

@@ -1,15 +1,17 @@
 package io.sslbench.swav;
 
-import io.sslbench.core.util.Gemm;
 import io.sslbench.core.aug.Presets;
 import io.sslbench.core.aug.ViewPipeline;
+import io.sslbench.core.engine.Collapse;
 import io.sslbench.core.engine.FeatureQueue;
-import io.sslbench.core.engine.StepInputs;
 import io.sslbench.core.engine.SslMethod;
+import io.sslbench.core.engine.StepInputs;
 import io.sslbench.core.engine.TrainContext;
 import io.sslbench.core.loss.LossResult;
 import io.sslbench.core.nn.Heads;
+import io.sslbench.core.nn.ZeroInitResidual;
 import io.sslbench.core.nn.fast.FastDense;
+import io.sslbench.core.util.Gemm;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.L2NormalizeVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
@@ -21,6 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +95,7 @@ public final class Swav implements SslMethod {
         if (views.length == 2) {
             return StepInputs.of(global);
         }
-        INDArray[] small = java.util.Arrays.copyOfRange(views, 2, views.length);
+        INDArray[] small = Arrays.copyOfRange(views, 2, views.length);
         // DEVIATION: each resolution is a separate chunk through encoder and heads, so the projection head's BN
         // statistics are per resolution; the official forward() concatenates the backbone features of all crops and
         // runs forward_head (projection head with its BN) once over them.
@@ -133,8 +136,8 @@ public final class Swav implements SslMethod {
      * (Sec. 3.1): mean normalised code entropy over the last epoch of at least {@link #UNIFORM_CODES}.
      */
     @Override
-    public List<io.sslbench.core.engine.Collapse.DiagnosticLimit> collapseLimits() {
-        return List.of(new io.sslbench.core.engine.Collapse.DiagnosticLimit("codeEntropy", UNIFORM_CODES,
+    public List<Collapse.DiagnosticLimit> collapseLimits() {
+        return List.of(new Collapse.DiagnosticLimit("codeEntropy", UNIFORM_CODES,
                 "the codes are the uniform assignment, SwAV's trivial solution"));
     }
 
@@ -199,7 +202,7 @@ public final class Swav implements SslMethod {
     }
 
     @Override
-    public io.sslbench.core.nn.ZeroInitResidual zeroInitResidual() {
+    public ZeroInitResidual zeroInitResidual() {
         return cfg.zeroInit();
     }
 

@@ -2,15 +2,17 @@ package io.sslbench.swav;
 
 import io.sslbench.core.loss.LossArgs;
 import io.sslbench.core.loss.LossResult;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * SwAV's swapped-prediction loss over multi-crop views (Caron et al. 2020, eq. 1-3), as the loss block
@@ -83,7 +85,7 @@ public final class SwavLoss {
 
         @Override
         public int hashCode() {
-            return 31 * Arrays.hashCode(cropsForAssign) + java.util.Objects.hash(numCrops, temperature, epsilon, iterations);
+            return 31 * Arrays.hashCode(cropsForAssign) + Objects.hash(numCrops, temperature, epsilon, iterations);
         }
 
         @Override
@@ -170,7 +172,7 @@ public final class SwavLoss {
         long rows = 0;
         for (INDArray q : codes) {
             LossArgs.requireFloatingMatrix("codes", q);
-            INDArray d = q.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+            INDArray d = q.castTo(DataType.DOUBLE);
             // 0 log 0 = 0: a zero code contributes nothing (log of 0 is replaced by log of 1)
             INDArray logs = Transforms.log(d.dup().addi(d.eq(0).castTo(d.dataType())), false);
             sum += -d.mul(logs).sumNumber().doubleValue();

@@ -1,5 +1,8 @@
 package io.sslbench.core.aug;
 
+import io.sslbench.core.util.Randoms;
+
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -88,7 +91,7 @@ public record ColorJitter(double brightnessMin, double brightnessMax, double con
             for (int o : order) {
                 if (o < 0 || o > 3 || seen[o]) {
                     throw new IllegalArgumentException("ColorJitter order must be a permutation of 0..3, got "
-                            + java.util.Arrays.toString(order));
+                            + Arrays.toString(order));
                 }
                 seen[o] = true;
             }
@@ -124,7 +127,7 @@ public record ColorJitter(double brightnessMin, double brightnessMax, double con
     @Override
     public Factors sample(SplittableRandom rng, int height, int width) {
         int[] order = {0, 1, 2, 3};
-        io.sslbench.core.util.Randoms.shuffle(order, rng::nextInt);
+        Randoms.shuffle(order, rng::nextInt);
         double b = brightnessEnabled() ? RandomResizedCrop.uniform(rng, brightnessMin, brightnessMax) : Double.NaN;
         double c = contrastEnabled() ? RandomResizedCrop.uniform(rng, contrastMin, contrastMax) : Double.NaN;
         double s = saturationEnabled() ? RandomResizedCrop.uniform(rng, saturationMin, saturationMax) : Double.NaN;

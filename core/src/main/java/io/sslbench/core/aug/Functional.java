@@ -1,5 +1,7 @@
 package io.sslbench.core.aug;
 
+import java.util.Arrays;
+
 /**
  * Deterministic image operations with torchvision's semantics ({@code torchvision.transforms.functional}),
  * on float [0,1] HWC images. Every public method is pure: it returns a new image and leaves its input
@@ -118,7 +120,7 @@ public final class Functional {
         int rowLen = outW * c;
         for (int o = 0; o < outH; o++) {
             int d = o * rowLen, kb = o * yStride, n = yl[o], r0 = ys[o];
-            java.util.Arrays.fill(dst, d, d + rowLen, 0f);
+            Arrays.fill(dst, d, d + rowLen, 0f);
             for (int k = 0; k < n; k++) {
                 float wk = yw[kb + k];
                 int t = (r0 + k) * rowLen;
@@ -418,7 +420,7 @@ public final class Functional {
         }
         for (int y = 0; y < h; y++) {
             int dst = y * rowLen;
-            java.util.Arrays.fill(d, dst, dst + rowLen, 0f);
+            Arrays.fill(d, dst, dst + rowLen, 0f);
             for (int t = 0; t < k; t++) {
                 float wt = kernel[t];
                 int src = yi[y + t];

@@ -7,6 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -188,7 +189,7 @@ public final class MultiViewLoader implements BatchSource {
             this.epoch = epoch;
             int from = batch * batchSize;
             int to = Math.min(from + batchSize, order.length);
-            this.indices = java.util.Arrays.copyOfRange(order, from, to);
+            this.indices = Arrays.copyOfRange(order, from, to);
             this.labels = new int[indices.length];
             int[] all = dataset.labels();
             for (int r = 0; r < indices.length; r++) {

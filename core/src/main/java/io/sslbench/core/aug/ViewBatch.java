@@ -2,6 +2,7 @@ package io.sslbench.core.aug;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -23,7 +24,7 @@ public record ViewBatch(INDArray[] views, int[] labels, int[] indices) {
         for (int v = 0; v < views.length; v++) {
             if (views[v].rank() != 4 || views[v].size(0) != indices.length) {
                 throw new IllegalArgumentException("ViewBatch view " + v + " has shape "
-                        + java.util.Arrays.toString(views[v].shape()) + ", expected [" + indices.length + ",C,S,S]");
+                        + Arrays.toString(views[v].shape()) + ", expected [" + indices.length + ",C,S,S]");
             }
         }
     }

@@ -1,5 +1,7 @@
 package io.sslbench.core.aug;
 
+import io.sslbench.core.util.Randoms;
+
 import java.util.SplittableRandom;
 
 /**
@@ -60,6 +62,6 @@ public final class ViewSeeds {
         }
         long h = mix64(seed ^ DOMAIN_ORDER) + GOLDEN;
         h = mix64(h ^ mix64(epoch + C_EPOCH));
-        return io.sslbench.core.util.Randoms.permutation(n, new SplittableRandom(h));
+        return Randoms.permutation(n, new SplittableRandom(h));
     }
 }

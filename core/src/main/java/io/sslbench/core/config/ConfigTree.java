@@ -1,6 +1,7 @@
 package io.sslbench.core.config;
 
 import io.sslbench.core.util.Hashing;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -137,8 +138,8 @@ public final class ConfigTree {
 
     /** Renders a tree as YAML (block style), e.g. for the resolved config of a run. */
     public static String toYaml(Map<String, ?> tree) {
-        org.yaml.snakeyaml.DumperOptions o = new org.yaml.snakeyaml.DumperOptions();
-        o.setDefaultFlowStyle(org.yaml.snakeyaml.DumperOptions.FlowStyle.BLOCK);
+        DumperOptions o = new DumperOptions();
+        o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         return new Yaml(o).dump(sortedCopy(tree));
     }
 

@@ -5,6 +5,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -99,7 +100,7 @@ public final class Records {
                 if (raw instanceof Boolean b) {
                     return b;
                 }
-                String s = raw.toString().toLowerCase(java.util.Locale.ROOT);
+                String s = raw.toString().toLowerCase(Locale.ROOT);
                 if (s.equals("true") || s.equals("false")) {
                     return Boolean.parseBoolean(s);
                 }

@@ -1,5 +1,8 @@
 package io.sslbench.core.config;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -60,7 +63,7 @@ public record RunConfig(Map<String, Object> method, long seed, int epochs, int b
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> without(Object section, String... keys) {
-        Map<String, Object> m = new java.util.LinkedHashMap<>((Map<String, Object>) section);
+        Map<String, Object> m = new LinkedHashMap<>((Map<String, Object>) section);
         for (String k : keys) {
             m.remove(k);
         }
@@ -83,17 +86,17 @@ public record RunConfig(Map<String, Object> method, long seed, int epochs, int b
         if (tree == null || !(tree.get("optim") instanceof Map<?, ?> optim) || !optim.containsKey(EXCLUDE_BN_BIAS)) {
             return tree;
         }
-        Map<String, Object> o = new java.util.LinkedHashMap<>();
+        Map<String, Object> o = new LinkedHashMap<>();
         optim.forEach((k, v) -> o.put(k.toString(), v));
         Object value = o.remove(EXCLUDE_BN_BIAS);
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>();
         if (tree.get("method") instanceof Map<?, ?> method) {
             method.forEach((k, v) -> m.put(k.toString(), v));
         }
         check(!m.containsKey(EXCLUDE_BN_BIAS), "optim." + EXCLUDE_BN_BIAS,
                 "absent when method." + EXCLUDE_BN_BIAS + " is set (the key moved to the method section)", value);
         m.put(EXCLUDE_BN_BIAS, value);
-        Map<String, Object> t = new java.util.LinkedHashMap<>(tree);
+        Map<String, Object> t = new LinkedHashMap<>(tree);
         t.put("optim", o);
         t.put("method", m);
         return t;
@@ -185,7 +188,7 @@ public record RunConfig(Map<String, Object> method, long seed, int epochs, int b
             if (raw == null) {
                 return List.of();
             }
-            List<Double> out = new java.util.ArrayList<>();
+            List<Double> out = new ArrayList<>();
             double last = 0;
             for (Object o : raw) {
                 double f;
@@ -251,7 +254,7 @@ public record RunConfig(Map<String, Object> method, long seed, int epochs, int b
         public static final String ALL = "all";
 
         public Aug {
-            check(keep != null && (keep.strip().equals(ALL) || java.util.Arrays.stream(keep.split("\\+"))
+            check(keep != null && (keep.strip().equals(ALL) || Arrays.stream(keep.split("\\+"))
                     .allMatch(k -> KINDS.contains(k.strip()))), "aug.keep", ALL + ", or kinds of " + KINDS
                     + " joined by '+'", keep);
             first = first == null ? "" : first.strip();

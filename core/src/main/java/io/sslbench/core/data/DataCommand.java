@@ -10,10 +10,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 
 /**
  * The {@code sslbench data} command: {@code list}, {@code fetch <dataset>}, {@code verify <dataset>}, with
@@ -333,8 +336,8 @@ public final class DataCommand {
 
     /** @return the MD5 (hex) of a gzip file's decompressed content ("unreadable: ..." if it is not valid gzip) */
     private static String gunzipMd5(Path gz) {
-        java.security.MessageDigest md = Hashing.digest("MD5");
-        try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz), 1 << 16)) {
+        MessageDigest md = Hashing.digest("MD5");
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(gz), 1 << 16)) {
             byte[] buf = new byte[1 << 16];
             int n;
             while ((n = in.read(buf)) > 0) {
@@ -343,7 +346,7 @@ public final class DataCommand {
         } catch (IOException e) {
             return "unreadable (" + e.getMessage() + ")";
         }
-        return java.util.HexFormat.of().formatHex(md.digest());
+        return HexFormat.of().formatHex(md.digest());
     }
 
     /** @return true if a gzip file's header has the FNAME flag (as the official MNIST files do) */

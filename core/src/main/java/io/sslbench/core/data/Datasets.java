@@ -3,6 +3,7 @@ package io.sslbench.core.data;
 import io.sslbench.core.data.download.Fetcher;
 import io.sslbench.core.data.download.Sources;
 
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -93,7 +94,7 @@ public final class Datasets {
     }
 
     /** As {@link #fetch(KnownDataset, DataRoot, LoadOptions)}, drawing progress on {@code progress} (null: quiet). */
-    public static void fetch(KnownDataset k, DataRoot root, LoadOptions opt, java.io.PrintStream progress) {
+    public static void fetch(KnownDataset k, DataRoot root, LoadOptions opt, PrintStream progress) {
         Sources.Source src = Sources.of(k.id()).withBaseUrl(opt.baseUrl());
         if (src.archive() && Files.isDirectory(root.child(k.dirName()))) {
             throw new DataException(root.child(k.dirName()), "exists but is incomplete; remove it and fetch again. "

@@ -1,6 +1,7 @@
 package io.sslbench.core.data;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reader for the idx format of MNIST and Fashion-MNIST, plain or gzip-compressed (detected by the gzip magic
@@ -89,7 +91,7 @@ public final class IdxReader {
                 throw new DataException(file, "trailing bytes after the " + total + " announced by the header");
             }
             return new IdxArray(file, dims, data);
-        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+        } catch (ZipException | EOFException e) {
             throw new DataException(file, "corrupt or truncated gzip stream: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new DataException(file, "cannot read: " + e.getMessage(), e);

@@ -1,26 +1,37 @@
 package io.sslbench.core.data;
 
-import javax.imageio.IIOException;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
+import io.sslbench.core.util.Hashing;
+
 import java.awt.image.BufferedImage;
 import java.awt.image.ComponentSampleModel;
 import java.awt.image.DataBufferByte;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
 import java.util.stream.Stream;
+import javax.imageio.IIOException;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Reads a folder of JPEG/PNG images into an RGB {@link ImageDataset}, as torchvision's {@code ImageFolder} does.
@@ -54,7 +65,7 @@ public final class ImageFolderReader {
                 sb.append(e.relativePath()).append('\t').append(e.label()).append('\t').append(e.size())
                         .append('\t').append(e.mtimeMillis()).append('\n');
             }
-            return io.sslbench.core.util.Hashing.sha256Hex(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return Hashing.sha256Hex(sb.toString().getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -197,7 +208,7 @@ public final class ImageFolderReader {
                 problems[i] = e.getMessage();
             }
         });
-        int[] ref = java.util.Arrays.stream(sizes).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        int[] ref = Arrays.stream(sizes).filter(Objects::nonNull).findFirst().orElse(null);
         List<String> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             if (problems[i] != null) {
@@ -211,7 +222,7 @@ public final class ImageFolderReader {
     }
 
     /** Runs {@code body} for every index of [from, to) on {@code threads} threads; the first failure is rethrown. */
-    private static void parallel(Path dir, int from, int to, int threads, java.util.function.IntConsumer body) {
+    private static void parallel(Path dir, int from, int to, int threads, IntConsumer body) {
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "imagefolder-decode");
             t.setDaemon(true);
@@ -337,27 +348,27 @@ public final class ImageFolderReader {
         try {
             // symbolic links are followed (a class folder linked from elsewhere is read like any other, by pretrain
             // and verify alike); a link cycle is an error
-            Files.walkFileTree(sub, java.util.EnumSet.of(java.nio.file.FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
-                    new java.nio.file.SimpleFileVisitor<>() {
+            Files.walkFileTree(sub, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+                    new SimpleFileVisitor<>() {
                 @Override
-                public java.nio.file.FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
-                    return !d.equals(sub) && hidden(d) ? java.nio.file.FileVisitResult.SKIP_SUBTREE
-                            : java.nio.file.FileVisitResult.CONTINUE;
+                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
+                    return !d.equals(sub) && hidden(d) ? FileVisitResult.SKIP_SUBTREE
+                            : FileVisitResult.CONTINUE;
                 }
 
                 @Override
-                public java.nio.file.FileVisitResult visitFile(Path f, BasicFileAttributes a) {
+                public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
                     if (a.isRegularFile() && !hidden(f) && isImage(f)) {
                         out.add(new Entry(f, dir.relativize(f).toString().replace('\\', '/'), label, a.size(),
                                 a.lastModifiedTime().toMillis()));
                     }
-                    return java.nio.file.FileVisitResult.CONTINUE;
+                    return FileVisitResult.CONTINUE;
                 }
             });
         } catch (IOException e) {
             throw new DataException(sub, "cannot list: " + e.getMessage(), e);
         }
-        out.sort(java.util.Comparator.comparing(Entry::relativePath));
+        out.sort(Comparator.comparing(Entry::relativePath));
         return out;
     }
 

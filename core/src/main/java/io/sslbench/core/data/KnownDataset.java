@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 
 /**
  * The data sets known by id, their on-disk layout under a {@link DataRoot}, official sizes, and cheap record
@@ -154,7 +155,7 @@ public enum KnownDataset {
         try (InputStream raw = Files.newInputStream(f)) {
             InputStream in = raw;
             if (f.getFileName().toString().endsWith(".gz")) {
-                in = new java.util.zip.GZIPInputStream(raw);
+                in = new GZIPInputStream(raw);
             }
             byte[] h = in.readNBytes(8);
             if (h.length < 8 || h[0] != 0 || h[1] != 0 || h[2] != 8) {

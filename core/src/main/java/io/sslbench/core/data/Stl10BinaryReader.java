@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -84,7 +85,7 @@ public final class Stl10BinaryReader {
             Path x = dir.resolve(p + "_X.bin");
             hash.addDigest(x.getFileName().toString(), readImages(x, want, px, chunkImages, at));
             if (p.equals("unlabeled")) {
-                java.util.Arrays.fill(labels, at, at + want, -1);
+                Arrays.fill(labels, at, at + want, -1);
             } else {
                 Path y = dir.resolve(p + "_y.bin");
                 byte[] lb = CifarBinaryReader.readAll(y);

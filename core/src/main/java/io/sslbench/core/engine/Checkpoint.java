@@ -7,14 +7,21 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
@@ -33,12 +40,12 @@ import java.util.zip.ZipOutputStream;
  */
 public record Checkpoint(String configHash, long step, int epoch, int batchInEpoch, Map<String, INDArray> arrays,
                          Map<String, Double> figures) {
-    private static final java.util.regex.Pattern FIGURE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_./-]+");
+    private static final Pattern FIGURE_NAME = Pattern.compile("[A-Za-z0-9_./-]+");
     private static final String FIGURE = "figure.";
 
     public Checkpoint {
-        arrays = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(arrays));
-        figures = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(figures == null ? Map.of() : figures));
+        arrays = Collections.unmodifiableMap(new LinkedHashMap<>(arrays));
+        figures = Collections.unmodifiableMap(new LinkedHashMap<>(figures == null ? Map.of() : figures));
         for (String k : figures.keySet()) {
             if (!FIGURE_NAME.matcher(k).matches()) {
                 throw new IllegalArgumentException("checkpoint figure name '" + k + "' is not one of " + FIGURE_NAME);
@@ -83,13 +90,13 @@ public record Checkpoint(String configHash, long step, int epoch, int batchInEpo
 
     private static Checkpoint read(Path file, boolean withArrays) throws IOException {
         Map<String, INDArray> arrays = new LinkedHashMap<>();
-        java.util.Properties meta = new java.util.Properties();
+        Properties meta = new Properties();
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
              ZipInputStream zip = new ZipInputStream(in)) {
             ZipEntry e;
             while ((e = zip.getNextEntry()) != null) {
                 if (e.getName().equals("meta.properties")) {
-                    meta.load(new java.io.StringReader(new String(zip.readAllBytes(), StandardCharsets.UTF_8)));
+                    meta.load(new StringReader(new String(zip.readAllBytes(), StandardCharsets.UTF_8)));
                     if (!withArrays) {
                         break;
                     }
@@ -97,14 +104,14 @@ public record Checkpoint(String configHash, long step, int epoch, int batchInEpo
                     arrays.put(e.getName().substring(7), Nd4j.read(new DataInputStream(zip)));
                 }
             }
-        } catch (RuntimeException | java.util.zip.ZipException | java.io.EOFException ex) {
+        } catch (RuntimeException | ZipException | EOFException ex) {
             throw new IOException("checkpoint " + file + " is corrupt: " + ex.getMessage(), ex);
         }
         if (meta.getProperty("step") == null) {
             throw new IOException("checkpoint " + file + " is corrupt: no meta.properties");
         }
         Map<String, Double> figures = new LinkedHashMap<>();
-        for (String k : new java.util.TreeSet<>(meta.stringPropertyNames())) {
+        for (String k : new TreeSet<>(meta.stringPropertyNames())) {
             if (k.startsWith(FIGURE)) {
                 figures.put(k.substring(FIGURE.length()), Double.parseDouble(meta.getProperty(k)));
             }

@@ -4,6 +4,12 @@ import io.sslbench.core.loss.L2Normalize;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
 /**
  * Representation-collapse monitor of SimSiam (Chen &amp; He 2021, Sec. 4.1, Fig. 2 middle): the standard
  * deviation of the l2-normalised embeddings, computed per output channel over the batch and averaged over
@@ -45,7 +51,7 @@ public final class Collapse {
     public static double std(INDArray embeddings) {
         if (embeddings.rank() != 2) {
             throw new IllegalArgumentException("embeddings must be [N, d], got shape "
-                    + java.util.Arrays.toString(embeddings.shape()));
+                    + Arrays.toString(embeddings.shape()));
         }
         if (embeddings.size(0) < 2) {
             throw new IllegalArgumentException("need at least 2 embeddings for a std, got " + embeddings.size(0));
@@ -151,7 +157,7 @@ public final class Collapse {
 
         /** @return the std-only verdict: collapsed iff {@code std < THRESHOLD_FRACTION/sqrt(d)} */
         public static Verdict of(double std, int d) {
-            return of(std, d, Double.NaN, java.util.Optional.empty());
+            return of(std, d, Double.NaN, Optional.empty());
         }
 
         /**
@@ -164,15 +170,15 @@ public final class Collapse {
          * @param loss    the final loss (mean over the last epoch); NaN skips rule 2
          * @param trivial the method's degenerate loss, if it has one
          */
-        public static Verdict of(double std, int d, double loss, java.util.Optional<TrivialLoss> trivial) {
+        public static Verdict of(double std, int d, double loss, Optional<TrivialLoss> trivial) {
             double h = Collapse.healthy(d), t = Collapse.threshold(d);
             String reason = "";
             if (std < t) {
-                reason = String.format(java.util.Locale.ROOT, "output std %.4f < %.1f/sqrt(d) = %.4f", std,
+                reason = String.format(Locale.ROOT, "output std %.4f < %.1f/sqrt(d) = %.4f", std,
                         THRESHOLD_FRACTION, t);
             } else if (trivial.isPresent() && Double.isFinite(loss) && trivial.get().reachedBy(loss)
                     && std < DEGENERATE_STD_FRACTION * h) {
-                reason = String.format(java.util.Locale.ROOT,
+                reason = String.format(Locale.ROOT,
                         "loss %.4f at its degenerate value %.4f and output std %.4f < %.1f/sqrt(d) = %.4f", loss,
                         trivial.get().value(), std, DEGENERATE_STD_FRACTION, DEGENERATE_STD_FRACTION * h);
             }
@@ -186,8 +192,8 @@ public final class Collapse {
          * @param diagnostics the run's last-epoch diagnostic means (a missing one never fires)
          * @param limits      the method's {@link SslMethod#collapseLimits()}
          */
-        public static Verdict of(double std, int d, double loss, java.util.Optional<TrivialLoss> trivial,
-                                 java.util.Map<String, Double> diagnostics, java.util.List<DiagnosticLimit> limits) {
+        public static Verdict of(double std, int d, double loss, Optional<TrivialLoss> trivial,
+                                 Map<String, Double> diagnostics, List<DiagnosticLimit> limits) {
             Verdict v = of(std, d, loss, trivial);
             if (v.collapsed()) {
                 return v;
@@ -195,7 +201,7 @@ public final class Collapse {
             for (DiagnosticLimit l : limits) {
                 Double value = diagnostics.get(l.diagnostic());
                 if (value != null && value >= l.limit()) {
-                    return new Verdict(std, d, v.healthy(), v.threshold(), true, String.format(java.util.Locale.ROOT,
+                    return new Verdict(std, d, v.healthy(), v.threshold(), true, String.format(Locale.ROOT,
                             "%s %.4f >= %.4f: %s", l.diagnostic(), value, l.limit(), l.meaning()));
                 }
             }
@@ -217,7 +223,7 @@ public final class Collapse {
             if (collapsed || epoch <= 0 || !(lowestEpochStd < threshold)) {
                 return this;
             }
-            return new Verdict(std, dim, healthy, threshold, true, String.format(java.util.Locale.ROOT,
+            return new Verdict(std, dim, healthy, threshold, true, String.format(Locale.ROOT,
                     "output std fell to %.4f < %.1f/sqrt(d) = %.4f at the end of epoch %d (complete collapse; %.4f at "
                             + "the end of training)", lowestEpochStd, THRESHOLD_FRACTION, threshold, epoch, std));
         }

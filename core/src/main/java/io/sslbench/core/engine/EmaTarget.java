@@ -5,6 +5,7 @@ import io.sslbench.core.util.Buffers;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -66,7 +67,7 @@ public final class EmaTarget {
     }
 
     static Map<String, INDArray> snapshot(Map<String, EmaTarget> targets) {
-        java.util.LinkedHashMap<String, INDArray> out = new java.util.LinkedHashMap<>();
+        LinkedHashMap<String, INDArray> out = new LinkedHashMap<>();
         targets.forEach((k, v) -> out.put(k, v.params().dup()));
         return out;
     }

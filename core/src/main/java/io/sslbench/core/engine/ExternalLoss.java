@@ -2,7 +2,9 @@ package io.sslbench.core.engine;
 
 import io.sslbench.core.loss.LossResult;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
 
 import java.util.function.BiFunction;
@@ -44,8 +46,8 @@ public final class ExternalLoss extends BoundLoss {
             throw new IllegalStateException("ExternalLoss used without a bound loss: train through io.sslbench.core.engine.Trainer");
         }
         // outside DL4J's layer workspaces: the results outlive this pass (monitor, queue, probe)
-        try (org.nd4j.linalg.api.memory.MemoryWorkspace ignored =
-                     org.nd4j.linalg.factory.Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+        try (MemoryWorkspace ignored =
+                     Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             lastOutput = preOutput.dup();
             last = fn.apply(lastOutput, labels);
         }

@@ -1,6 +1,7 @@
 package io.sslbench.core.engine;
 
 import io.sslbench.core.loss.L2Normalize;
+import io.sslbench.core.util.Randoms;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -10,6 +11,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * MoCo's queue of negative keys: a ring buffer of {@code K} rows of dimension {@code D}
@@ -61,7 +63,7 @@ public final class FeatureQueue {
         }
         // DEVIATION: MoCo's buffer is randn(dim, K) normalised along dim 0 (keys are columns); here
         // keys are rows of a [K, D] matrix, drawn from ND4J's generator (other numbers than torch's).
-        INDArray gaussian = io.sslbench.core.util.Randoms.gaussian(new java.util.SplittableRandom(seed),
+        INDArray gaussian = Randoms.gaussian(new SplittableRandom(seed),
                 new long[]{size, dim}, 1.0, type);
         return new FeatureQueue(L2Normalize.forward(gaussian, "initial queue").unit(), 0);
     }

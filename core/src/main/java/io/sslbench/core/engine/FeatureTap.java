@@ -1,6 +1,7 @@
 package io.sslbench.core.engine;
 
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
@@ -21,7 +22,7 @@ public final class FeatureTap extends BoundLoss {
 
     @Override
     protected Pair<Double, INDArray> evaluate(INDArray labels, INDArray preOutput) {
-        try (org.nd4j.linalg.api.memory.MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             features = preOutput.dup();
         }
         return Pair.of(0.0, Nd4j.zeros(preOutput.dataType(), preOutput.shape()));

@@ -4,8 +4,11 @@ import io.sslbench.core.nn.BackboneSpec;
 import io.sslbench.core.nn.Backbones;
 import io.sslbench.core.nn.Encoder;
 import io.sslbench.core.nn.ZeroInitResidual;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import io.sslbench.core.nn.fast.FastBatchNormalization;
+import io.sslbench.core.runtime.Backend;
+import io.sslbench.core.util.Randoms;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -64,9 +67,9 @@ public final class OnlineNetwork {
      */
     public static Built build(EncoderFactory encoder, SslMethod method, int channels, int imageSize, long seed,
                               DataType dataType) {
-        io.sslbench.core.runtime.Backend.init();
+        Backend.init();
         GraphBuilder g = new NeuralNetConfiguration.Builder()
-                .seed(io.sslbench.core.util.Randoms.nd4jSeed(seed))
+                .seed(Randoms.nd4jSeed(seed))
                 .dataType(dataType)
                 .updater(new NoOp()) // the engine's Optimizer applies updates
                 .trainingWorkspaceMode(dataType == DataType.DOUBLE ? WorkspaceMode.NONE : WorkspaceMode.ENABLED)
@@ -84,7 +87,7 @@ public final class OnlineNetwork {
         ComputationGraphConfiguration conf = g.build();
         SslMethod.BnLayout bn = method.bnLayout();
         if (bn.blocks() > 1) {
-            io.sslbench.core.nn.fast.FastBatchNormalization.applyGroups(conf, bn.groups(), bn.blocks());
+            FastBatchNormalization.applyGroups(conf, bn.groups(), bn.blocks());
         }
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();

@@ -3,10 +3,12 @@ package io.sslbench.core.engine;
 import io.sslbench.core.util.Gemm;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Online linear probe (solo-learn style): a softmax classifier trained with SGD on DETACHED encoder
@@ -34,11 +36,11 @@ public final class OnlineProbe {
      */
     public void update(INDArray features, int[] labels) {
         int n = labels.length;
-        int[] keep = java.util.stream.IntStream.range(0, n).filter(i -> labels[i] >= 0).toArray();
+        int[] keep = IntStream.range(0, n).filter(i -> labels[i] >= 0).toArray();
         if (keep.length == 0) {
             return;
         }
-        INDArray x = features.get(org.nd4j.linalg.indexing.NDArrayIndex.indices(toLong(keep)))
+        INDArray x = features.get(NDArrayIndex.indices(toLong(keep)))
                 .castTo(w.dataType());
         // standardise per sample so the probe's step size does not depend on the feature scale
         INDArray mu = x.mean(true, 1);

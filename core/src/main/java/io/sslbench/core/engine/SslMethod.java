@@ -1,11 +1,16 @@
 package io.sslbench.core.engine;
 
+import io.sslbench.core.aug.Presets;
+import io.sslbench.core.aug.ViewPipeline;
 import io.sslbench.core.loss.LossResult;
+import io.sslbench.core.nn.ZeroInitResidual;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -28,7 +33,7 @@ public interface SslMethod {
      * @param target image-size regime of the data set (CIFAR 32px, ImageNet 224px)
      * @return one augmentation pipeline per view, normally a preset from {@link io.sslbench.core.aug.Presets}
      */
-    java.util.List<io.sslbench.core.aug.ViewPipeline> views(io.sslbench.core.aug.Presets.Target target);
+    List<ViewPipeline> views(Presets.Target target);
 
     /**
      * Adds the method's heads to the encoder.
@@ -68,8 +73,8 @@ public interface SslMethod {
      *         second collapse signal besides the output std; see {@link Collapse.Verdict}); empty (the default)
      *         where collapse does not minimise the loss (contrastive and clustering losses)
      */
-    default java.util.Optional<Collapse.TrivialLoss> trivialLoss() {
-        return java.util.Optional.empty();
+    default Optional<Collapse.TrivialLoss> trivialLoss() {
+        return Optional.empty();
     }
 
     /**
@@ -105,7 +110,7 @@ public interface SslMethod {
      * @return which residual blocks of the backbone start with the gamma of their last BN at 0; each method states
      *         its official code's choice in its config ({@code method.zeroInitResidual})
      */
-    io.sslbench.core.nn.ZeroInitResidual zeroInitResidual();
+    ZeroInitResidual zeroInitResidual();
 
     /**
      * @return whether, in training mode, every BN layer of the online network (and of the networks cloned from it)
@@ -194,7 +199,7 @@ public interface SslMethod {
      *         {@link #configDeviations()}
      */
     default List<String> deviations() {
-        List<String> out = new java.util.ArrayList<>(MethodCards.of(id()).map(MethodCard::deviations).orElse(List.of()));
+        List<String> out = new ArrayList<>(MethodCards.of(id()).map(MethodCard::deviations).orElse(List.of()));
         out.addAll(configDeviations());
         return out;
     }
@@ -230,7 +235,7 @@ public interface SslMethod {
      */
     static List<String> trainingChoices(String zeroInitResidual, String officialZeroInitResidual, boolean excludeBnBias,
                                         boolean officialExcludeBnBias) {
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         if (!zeroInitResidual.equals(officialZeroInitResidual)) {
             out.add(overridden("method.zeroInitResidual", zeroInitResidual, officialZeroInitResidual,
                     "which residual blocks start with their last BN gamma at 0"));

@@ -2,12 +2,15 @@ package io.sslbench.core.engine;
 
 import io.sslbench.core.aug.BatchSource;
 import io.sslbench.core.aug.ViewBatch;
+import io.sslbench.core.util.Randoms;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.SplittableRandom;
 
 /**
  * Synthetic view batches for benchmarks and engine tests: Gaussian images whose content depends only
@@ -46,7 +49,7 @@ public final class SyntheticBatches implements BatchSource {
         int base = sizes[0];
         INDArray[] views = new INDArray[sizes.length];
         // plain Java randomness: content depends only on (seed, epoch, batch), whatever ND4J's generators do
-        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed * 1_000_003L + epoch * 1009L + b);
+        SplittableRandom rng = new SplittableRandom(seed * 1_000_003L + epoch * 1009L + b);
         INDArray img = gaussian(rng, new long[]{batchSize, channels, base, base}, 1.0);
         for (int v = 0; v < sizes.length; v++) {
             INDArray x = sizes[v] == base ? img.dup() : resizeNearest(img, sizes[v]);
@@ -61,8 +64,8 @@ public final class SyntheticBatches implements BatchSource {
         return new ViewBatch(views, labels, idx);
     }
 
-    private INDArray gaussian(java.util.SplittableRandom rng, long[] shape, double std) {
-        return io.sslbench.core.util.Randoms.gaussian(rng, shape, std, dataType);
+    private INDArray gaussian(SplittableRandom rng, long[] shape, double std) {
+        return Randoms.gaussian(rng, shape, std, dataType);
     }
 
     private static INDArray resizeNearest(INDArray x, int s) {
@@ -71,8 +74,8 @@ public final class SyntheticBatches implements BatchSource {
         for (int i = 0; i < s; i++) {
             rows[i] = Math.min(h - 1, (long) Math.floor((i + 0.5) * h / s));
         }
-        return x.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                org.nd4j.linalg.indexing.NDArrayIndex.indices(rows), org.nd4j.linalg.indexing.NDArrayIndex.indices(rows)).dup();
+        return x.get(NDArrayIndex.all(), NDArrayIndex.all(),
+                NDArrayIndex.indices(rows), NDArrayIndex.indices(rows)).dup();
     }
 
     @Override

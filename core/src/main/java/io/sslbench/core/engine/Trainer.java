@@ -1,6 +1,7 @@
 package io.sslbench.core.engine;
 
 import io.sslbench.core.aug.BatchSource;
+import io.sslbench.core.aug.ViewBatch;
 import io.sslbench.core.config.RunConfig;
 import io.sslbench.core.loss.LossResult;
 import io.sslbench.core.optim.Optimizer;
@@ -11,6 +12,7 @@ import io.sslbench.core.util.SystemStats;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -277,8 +279,8 @@ public final class Trainer {
 
     /** A detached copy of rows {@code [from, from + n)} of a matrix. */
     private static INDArray rows(INDArray m, long from, long n) {
-        return m.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, from + n),
-                org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+        return m.get(NDArrayIndex.interval(from, from + n),
+                NDArrayIndex.all()).dup();
     }
 
     private static INDArray placeholder(INDArray x) {
@@ -294,7 +296,7 @@ public final class Trainer {
             long n = c.size(0);
             for (long s = 0; s < n; s += max) {
                 long e = Math.min(n, s + max);
-                out.add(s == 0 && e == n ? c : c.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(s, e)).dup());
+                out.add(s == 0 && e == n ? c : c.get(NDArrayIndex.interval(s, e)).dup());
             }
         }
         return out.toArray(INDArray[]::new);
@@ -313,7 +315,7 @@ public final class Trainer {
      * One full training step at the context's current step: the method prepares its inputs, forward/
      * backward, NaN guard, optimiser update, the method's after-step hook.
      */
-    public StepGradients trainStep(io.sslbench.core.aug.ViewBatch batch) {
+    public StepGradients trainStep(ViewBatch batch) {
         StepInputs in = method.prepare(ctx, batch.views());
         StepGradients sg = gradients(in);
         checkFinite(sg);
@@ -374,57 +376,36 @@ public final class Trainer {
     }
 
     private Result runLoop() {
-        long startNanos = System.nanoTime();
         prepareRunFolder(runDir, configHash);
         long perEpoch = data.batchesPerEpoch();
         if (perEpoch == 0) {
             throw new IllegalStateException("no full batch of " + cfg.batchSize() + " images in the data set");
         }
-        long total = ctx.totalSteps();
-        int startEpoch = 0;
-        int startBatch = 0;
         stats.reset();
         timing = Timing.NONE;
         stepsDone = 0;
         lowestEpochStd = Double.NaN;
         lowestEpoch = 0;
-        try {
-            if (Files.exists(checkpointFile())) {
-                Checkpoint ck = Checkpoint.read(checkpointFile());
-                restore(ck);
-                startEpoch = ck.epoch();
-                startBatch = ck.batchInEpoch();
-                stepsDone = ck.step();
-                metrics.truncateAfter(ck.step() - 1);
-                say(stepsDone >= total ? "run already finished (" + stepsDone + " steps): nothing to train"
-                        : "resuming from step " + ck.step() + " (epoch " + (startEpoch + 1) + ", batch " + startBatch + ")");
-            } else {
-                metrics.truncateAfter(-1); // a run killed before its first checkpoint starts over: so do its metrics
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        long processImages = 0;
-        double processSeconds = 0;
-        long processSteps = 0;
+        Position start = resume();
+        ProcessClock clock = new ProcessClock();
         Progress progress = new Progress(console, cfg.engine().quiet());
-        for (int epoch = startEpoch; epoch < cfg.epochs(); epoch++) {
+        for (int epoch = start.epoch(); epoch < cfg.epochs(); epoch++) {
             ctx.epoch = epoch;
-            int b = epoch == startEpoch ? startBatch : 0;
+            int b = epoch == start.epoch() ? start.batch() : 0;
             if (b == 0) {
                 stats.reset();
                 if (probe != null) {
                     probe.resetAccuracy();
                 }
             }
-            Iterator<io.sslbench.core.aug.ViewBatch> it = data.epoch(epoch, b);
+            Iterator<ViewBatch> it = data.epoch(epoch, b);
             while (true) {
                 // time the step waits on the loader (augmentation threads): the loader must not be the bottleneck
                 long tw = System.nanoTime();
                 if (!it.hasNext()) {
                     break;
                 }
-                io.sslbench.core.aug.ViewBatch batch = it.next();
+                ViewBatch batch = it.next();
                 long t0 = System.nanoTime();
                 double waited = (t0 - tw) / 1e9;
                 ctx.step = epoch * perEpoch + b;
@@ -432,69 +413,136 @@ public final class Trainer {
                 StepGradients sg = trainStep(batch);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 int images = batch.labels().length;
-                if (processSteps++ > 0) { // the first step of a process includes JIT/allocation warm-up
-                    processImages += images;
-                    processSeconds += secs;
-                }
+                clock.step(images, secs);
                 double loss = sg.loss().value();
-                INDArray emb = method.embeddings(sg.onlineOutput());
-                double std = Collapse.std(emb);
-                Map<String, Double> diagnostics = method.diagnostics();
-                stats.add(std, loss, (int) emb.size(1), diagnostics);
-                stats.addTiming(waited, secs);
-                if (probe != null && sg.features() != null) {
-                    probe.update(sg.features().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, images)), batch.labels());
-                }
+                Recorded rec = record(sg, batch, waited, secs);
                 b++;
                 stepsDone = ctx.step + 1;
                 double ips = images / secs;
                 if (ctx.step % cfg.engine().logEverySteps() == 0 || b == perEpoch) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("step", ctx.step);
-                    row.put("epoch", epoch);
-                    row.put("loss", loss);
-                    row.put("lr", lr);
-                    row.put("imgPerSec", ips);
-                    row.put("dataWaitMs", waited * 1e3);
-                    row.put("collapseStd", std);
-                    row.putAll(diagnostics);
-                    if (probe != null) {
-                        row.put("probeAcc", probe.accuracy());
-                    }
-                    metrics.append(row);
+                    metrics.append(stepRow(epoch, loss, lr, ips, waited, rec));
                 }
-                progress.update(epoch, cfg.epochs(), b, perEpoch, loss, ips, secs, ctx.step + 1, total);
+                progress.update(epoch, cfg.epochs(), b, perEpoch, loss, ips, secs, ctx.step + 1, ctx.totalSteps());
                 boolean epochEnd = b == perEpoch;
                 if (epochEnd) {
                     progress.done();
                     endEpoch(epoch, loss); // its metrics row before the checkpoint that moves past it
                 }
-                boolean periodic = cfg.engine().checkpointEverySteps() > 0
-                        && (ctx.step + 1) % cfg.engine().checkpointEverySteps() == 0;
-                Timing now = timing.plus(processImages, processSeconds, (System.nanoTime() - startNanos) / 1e9);
-                if (epochEnd || periodic) {
-                    save(ctx.step + 1, epochEnd ? epoch + 1 : epoch, epochEnd ? 0 : b, now);
-                }
-                if (STOP.get() && !epochEnd) { // preempted: a checkpoint at this step (at an epoch end one was just saved)
-                    save(ctx.step + 1, epoch, b, now);
-                }
-                if (STOP.get()) {
-                    if (!epochEnd) {
-                        progress.done();
-                    }
-                    say("stop requested: checkpoint at step " + (ctx.step + 1) + " written, run again to resume");
-                    stopped.countDown();
-                    return result(now, false);
-                }
-                if (cfg.engine().stopAfterSteps() > 0 && ctx.step + 1 >= cfg.engine().stopAfterSteps()) {
-                    if (!epochEnd) {
-                        progress.done();
-                    }
-                    return result(now, false);
+                Result stop = checkpointOrStop(epoch, b, epochEnd, clock.timing(timing), progress);
+                if (stop != null) {
+                    return stop;
                 }
             }
         }
-        return result(timing.plus(processImages, processSeconds, (System.nanoTime() - startNanos) / 1e9), true);
+        return result(clock.timing(timing), true);
+    }
+
+    /** Where a run starts: (epoch, batch) from the last checkpoint (its state restored), else (0, 0). */
+    private record Position(int epoch, int batch) {
+    }
+
+    private Position resume() {
+        try {
+            if (!Files.exists(checkpointFile())) {
+                metrics.truncateAfter(-1); // a run killed before its first checkpoint starts over: so do its metrics
+                return new Position(0, 0);
+            }
+            Checkpoint ck = Checkpoint.read(checkpointFile());
+            restore(ck);
+            stepsDone = ck.step();
+            metrics.truncateAfter(ck.step() - 1);
+            say(stepsDone >= ctx.totalSteps() ? "run already finished (" + stepsDone + " steps): nothing to train"
+                    : "resuming from step " + ck.step() + " (epoch " + (ck.epoch() + 1) + ", batch " + ck.batchInEpoch() + ")");
+            return new Position(ck.epoch(), ck.batchInEpoch());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** This process's training time: images and step seconds after its first step (JIT/allocation warm-up), wall time. */
+    private static final class ProcessClock {
+        private final long startNanos = System.nanoTime();
+        private long images;
+        private double seconds;
+        private long steps;
+
+        void step(int stepImages, double stepSeconds) {
+            if (steps++ > 0) {
+                images += stepImages;
+                seconds += stepSeconds;
+            }
+        }
+
+        /** @return the run's timing so far: {@code before} (earlier processes, from the checkpoint) plus this one's */
+        Timing timing(Timing before) {
+            return before.plus(images, seconds, (System.nanoTime() - startNanos) / 1e9);
+        }
+    }
+
+    /** A step's collapse std and the method's diagnostics, read once. */
+    private record Recorded(double std, Map<String, Double> diagnostics) {
+    }
+
+    /** Feeds a step into the epoch statistics and the online probe. */
+    private Recorded record(StepGradients sg, ViewBatch batch, double waited, double secs) {
+        INDArray emb = method.embeddings(sg.onlineOutput());
+        double std = Collapse.std(emb);
+        Map<String, Double> diagnostics = method.diagnostics();
+        stats.add(std, sg.loss().value(), (int) emb.size(1), diagnostics);
+        stats.addTiming(waited, secs);
+        if (probe != null && sg.features() != null) {
+            int images = batch.labels().length;
+            probe.update(sg.features().get(NDArrayIndex.interval(0, images)), batch.labels());
+        }
+        return new Recorded(std, diagnostics);
+    }
+
+    /** @return the metrics row of the current step */
+    private Map<String, Object> stepRow(int epoch, double loss, double lr, double ips, double waited, Recorded rec) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("step", ctx.step);
+        row.put("epoch", epoch);
+        row.put("loss", loss);
+        row.put("lr", lr);
+        row.put("imgPerSec", ips);
+        row.put("dataWaitMs", waited * 1e3);
+        row.put("collapseStd", rec.std());
+        row.putAll(rec.diagnostics());
+        if (probe != null) {
+            row.put("probeAcc", probe.accuracy());
+        }
+        return row;
+    }
+
+    /**
+     * Checkpoints at an epoch end and every {@code engine.checkpointEverySteps}; on a stop request (preemption) or at
+     * {@code engine.stopAfterSteps}, ends the run.
+     *
+     * @param b the batches of {@code epoch} done
+     * @return the run's result when it ends here, else null
+     */
+    private Result checkpointOrStop(int epoch, int b, boolean epochEnd, Timing now, Progress progress) {
+        boolean periodic = cfg.engine().checkpointEverySteps() > 0
+                && (ctx.step + 1) % cfg.engine().checkpointEverySteps() == 0;
+        if (epochEnd || periodic) {
+            save(ctx.step + 1, epochEnd ? epoch + 1 : epoch, epochEnd ? 0 : b, now);
+        }
+        if (STOP.get()) {
+            if (!epochEnd) { // preempted: a checkpoint at this step (at an epoch end one was just saved)
+                save(ctx.step + 1, epoch, b, now);
+                progress.done();
+            }
+            say("stop requested: checkpoint at step " + (ctx.step + 1) + " written, run again to resume");
+            stopped.countDown();
+            return result(now, false);
+        }
+        if (cfg.engine().stopAfterSteps() > 0 && ctx.step + 1 >= cfg.engine().stopAfterSteps()) {
+            if (!epochEnd) {
+                progress.done();
+            }
+            return result(now, false);
+        }
+        return null;
     }
 
     /** Logs the finished epoch's figures (and the kNN monitor's) as its epoch-end metrics row and on the console. */

@@ -1,5 +1,6 @@
 package io.sslbench.core.loss;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -62,7 +63,7 @@ public final class PretextAccuracy {
     /** @return the fraction of rows whose positive similarity is strictly above the best other candidate's */
     private static double hits(INDArray pos, INDArray bestOther) {
         long n = pos.length();
-        return pos.reshape(n).gt(bestOther.reshape(n)).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
+        return pos.reshape(n).gt(bestOther.reshape(n)).castTo(DataType.DOUBLE)
                 .sumNumber().doubleValue() / n;
     }
 

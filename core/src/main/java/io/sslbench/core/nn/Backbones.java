@@ -4,9 +4,10 @@ import io.sslbench.core.nn.fast.FastBatchNormalization;
 import io.sslbench.core.nn.fast.FastConvolution;
 import io.sslbench.core.nn.fast.FastRelu;
 import io.sslbench.core.runtime.Backend;
+import io.sslbench.core.util.Randoms;
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
@@ -146,7 +147,7 @@ public final class Backbones {
         }
         Backend.init();
         GraphBuilder g = new NeuralNetConfiguration.Builder()
-                .seed(io.sslbench.core.util.Randoms.nd4jSeed(seed))
+                .seed(Randoms.nd4jSeed(seed))
                 .dataType(DataType.FLOAT)
                 .graphBuilder()
                 .addInputs(INPUT)

@@ -1,15 +1,16 @@
 package io.sslbench.core.nn;
 
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import io.sslbench.core.nn.fast.FastBatchNormalization;
 import io.sslbench.core.nn.fast.FastDense;
 import io.sslbench.core.nn.fast.FastRelu;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Projection and prediction heads as data (lightly's {@code ProjectionHead(blocks)}): a head is a list
@@ -44,8 +45,8 @@ public final class Heads {
             if (out <= 0) {
                 throw new IllegalArgumentException("head block width must be > 0, got " + out);
             }
-            java.util.Objects.requireNonNull(norm, "norm");
-            java.util.Objects.requireNonNull(activation, "activation");
+            Objects.requireNonNull(norm, "norm");
+            Objects.requireNonNull(activation, "activation");
             if (bias && norm != Norm.NONE) {
                 throw new IllegalArgumentException("a head block with BatchNorm has no bias (the BN mean cancels it)");
             }

@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -106,8 +107,8 @@ public final class Optimizer {
     /** State array {@code name} shaped and laid out like {@code like} (a restored array of another layout is converted). */
     private INDArray buf(String name, INDArray like) {
         INDArray have = state.get(name);
-        if (have == null || (!java.util.Arrays.equals(have.stride(), like.stride())
-                && java.util.Arrays.equals(have.shape(), like.shape()) && Buffers.sameDenseLayout(like))) {
+        if (have == null || (!Arrays.equals(have.stride(), like.stride())
+                && Arrays.equals(have.shape(), like.shape()) && Buffers.sameDenseLayout(like))) {
             INDArray fresh = Nd4j.create(like.dataType(), like.shape(), like.ordering());
             if (have != null) {
                 fresh.assign(have);

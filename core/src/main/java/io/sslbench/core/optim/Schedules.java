@@ -1,5 +1,7 @@
 package io.sslbench.core.optim;
 
+import java.util.List;
+
 /** Learning-rate and momentum schedules, pure functions of the step. */
 public final class Schedules {
     private Schedules() {}
@@ -39,7 +41,7 @@ public final class Schedules {
      * @param epochs        epochs in the run
      * @param milestones    increasing fractions in (0, 1); empty: {@code lr} unchanged
      */
-    public static double stepDecay(double lr, long step, long stepsPerEpoch, int epochs, java.util.List<Double> milestones) {
+    public static double stepDecay(double lr, long step, long stepsPerEpoch, int epochs, List<Double> milestones) {
         checkStep(step);
         double out = lr;
         for (double f : milestones) {

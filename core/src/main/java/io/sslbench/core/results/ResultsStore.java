@@ -2,6 +2,7 @@ package io.sslbench.core.results;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import io.sslbench.core.util.AtomicFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The one results store: a JSON-lines file, a {@link ResultRow} per line.
@@ -94,7 +96,7 @@ public final class ResultsStore {
             sb.append(GSON.toJson(r)).append('\n');
         }
         try {
-            io.sslbench.core.util.AtomicFiles.writeString(cellDir().resolve(name), sb.toString());
+            AtomicFiles.writeString(cellDir().resolve(name), sb.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + rows.size() + " row(s) of cell " + key + " to " + cellDir(), e);
         }
@@ -175,7 +177,7 @@ public final class ResultsStore {
             return out;
         }
         List<Path> files;
-        try (java.util.stream.Stream<Path> s = Files.list(cellDir())) {
+        try (Stream<Path> s = Files.list(cellDir())) {
             files = s.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the cell files of results store " + cellDir(), e);

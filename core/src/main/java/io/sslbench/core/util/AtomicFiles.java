@@ -75,7 +75,7 @@ public final class AtomicFiles {
         }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + TMP_SUFFIX)) {
             for (Path p : ds) {
-                if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
                     Files.delete(p);
                     deleted.add(p);
                 }

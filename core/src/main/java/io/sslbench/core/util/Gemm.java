@@ -1,10 +1,13 @@
 package io.sslbench.core.util;
 
+import io.sslbench.core.runtime.Backend;
 import org.bytedeco.dnnl.global.dnnl;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
 
 /**
  * Matrix products {@code c = alpha op(a) op(b) + beta c} (same contract as {@code Nd4j.gemm}) through oneDNN's
@@ -35,7 +38,7 @@ public final class Gemm {
         }
         // host pointers of ND4J's buffers are the data only on the CPU backend (CUDA keeps it on the device)
         DNNL = ok && !"nd4j".equals(System.getProperty("sslbench.gemm"))
-                && "CPU".equalsIgnoreCase(io.sslbench.core.runtime.Backend.backendName());
+                && "CPU".equalsIgnoreCase(Backend.backendName());
     }
 
     /** @return whether products of dense FLOAT matrices go through oneDNN ({@code -Dsslbench.gemm=nd4j}: never) */
@@ -53,9 +56,9 @@ public final class Gemm {
         long m = c.size(0), n = c.size(1), k = transA ? a.size(0) : a.size(1);
         if ((transA ? a.size(1) : a.size(0)) != m || (transB ? b.size(0) : b.size(1)) != n
                 || (transB ? b.size(1) : b.size(0)) != k) {
-            throw new IllegalArgumentException("gemm shapes: " + java.util.Arrays.toString(a.shape()) + (transA ? "^T" : "")
-                    + " x " + java.util.Arrays.toString(b.shape()) + (transB ? "^T" : "") + " -> "
-                    + java.util.Arrays.toString(c.shape()));
+            throw new IllegalArgumentException("gemm shapes: " + Arrays.toString(a.shape()) + (transA ? "^T" : "")
+                    + " x " + Arrays.toString(b.shape()) + (transB ? "^T" : "") + " -> "
+                    + Arrays.toString(c.shape()));
         }
         if (m == 0 || n == 0) {
             return c;

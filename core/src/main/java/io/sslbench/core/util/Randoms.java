@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.SplittableRandom;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Reproducible random arrays drawn with plain Java generators. ND4J's native generators proved not to
@@ -60,7 +61,7 @@ public final class Randoms {
      *
      * @param nextInt the generator's {@code nextInt(bound)}, uniform in [0, bound)
      */
-    public static void shuffle(int[] a, java.util.function.IntUnaryOperator nextInt) {
+    public static void shuffle(int[] a, IntUnaryOperator nextInt) {
         for (int i = a.length - 1; i > 0; i--) {
             int j = nextInt.applyAsInt(i + 1);
             int t = a[i];
@@ -70,7 +71,7 @@ public final class Randoms {
     }
 
     /** @return a uniformly random permutation of 0..n-1 ({@link #shuffle} of the identity) */
-    public static int[] permutation(int n, java.util.SplittableRandom rng) {
+    public static int[] permutation(int n, SplittableRandom rng) {
         if (n < 0) {
             throw new IllegalArgumentException("permutation length must be >= 0, got " + n);
         }

@@ -1,5 +1,6 @@
 package io.sslbench.eval.bench;
 
+import io.sslbench.byol.ByolViews;
 import io.sslbench.core.aug.FloatImage;
 import io.sslbench.core.aug.MultiViewLoader;
 import io.sslbench.core.aug.Presets;
@@ -7,7 +8,6 @@ import io.sslbench.core.aug.ViewBatch;
 import io.sslbench.core.aug.ViewPipeline;
 import io.sslbench.core.aug.ViewSeeds;
 import io.sslbench.core.data.ImageDataset;
-import io.sslbench.byol.ByolViews;
 import io.sslbench.simclr.SimClrViews;
 import io.sslbench.swav.SwavViews;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,6 +25,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
@@ -66,7 +67,7 @@ public class AugBench {
         byte[] px = new byte[n * side * side * 3];
         new Random(1).nextBytes(px);
         int[] unlabelled = new int[n];
-        java.util.Arrays.fill(unlabelled, -1);
+        Arrays.fill(unlabelled, -1);
         return new ImageDataset("bench-" + side, side, side, 3, px, unlabelled, List.of(), "bench");
     }
 

@@ -1,8 +1,9 @@
 package io.sslbench.eval.cli;
 
-import io.sslbench.core.results.ResultsStore;
 import io.sslbench.core.results.Provenances;
+import io.sslbench.core.results.ResultsStore;
 import io.sslbench.eval.grid.Baselines;
+import io.sslbench.eval.grid.Suite;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ final class BaselineCommand implements Main.Command {
         }
         String suite = a.get("suite");
         Path file = Path.of(a.get("file", "eval/baselines/" + suite + ".json"));
-        var rows = io.sslbench.eval.grid.Suite.load(suite).rowsOf(new ResultsStore(Path.of(a.get("results"))).readAll());
+        var rows = Suite.load(suite).rowsOf(new ResultsStore(Path.of(a.get("results"))).readAll());
         switch (a.positional.get(0)) {
             case "update" -> {
                 String commit = Provenances.create("-", 0, "-", "-", Path.of(System.getProperty("sslbench.repo", ".")))

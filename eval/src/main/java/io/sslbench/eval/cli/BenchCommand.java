@@ -1,6 +1,5 @@
 package io.sslbench.eval.cli;
 
-import io.sslbench.core.util.AtomicFiles;
 import io.sslbench.core.aug.AugmentationStudy;
 import io.sslbench.core.aug.Presets;
 import io.sslbench.core.aug.ViewPipeline;
@@ -13,6 +12,7 @@ import io.sslbench.core.engine.Trainer;
 import io.sslbench.core.nn.BackboneSpec;
 import io.sslbench.core.nn.Backbones;
 import io.sslbench.core.runtime.Backend;
+import io.sslbench.core.util.AtomicFiles;
 import io.sslbench.core.util.SystemStats;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -30,9 +30,12 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * {@code sslbench bench}: throughput of the full training step (all views, loss, update) on synthetic
@@ -64,13 +67,13 @@ final class BenchCommand implements Main.Command {
         if (a.get("method") == null) {
             throw new Args.UsageException("--method is required");
         }
-        java.util.List<String> sets = new java.util.ArrayList<>(a.all("set"));
+        List<String> sets = new ArrayList<>(a.all("set"));
         sets.add("backbone=" + a.get("backbone", "small-cifar"));
         sets.add("batchSize=" + a.intValue("batch", 256));
         sets.add("engine.quiet=true");
         String[] pre = {"--method", a.get("method")};
-        String[] merged = java.util.stream.Stream.concat(java.util.Arrays.stream(pre),
-                sets.stream().flatMap(s -> java.util.stream.Stream.of("--set", s))).toArray(String[]::new);
+        String[] merged = Stream.concat(Arrays.stream(pre),
+                sets.stream().flatMap(s -> Stream.of("--set", s))).toArray(String[]::new);
         RunConfig cfg = PretrainCommand.resolve(Args.parse(merged, Set.of("quiet"), Set.of("method", "config", "set")));
         int steps = a.intValue("steps", 5);
         int warmup = a.intValue("warmup", 2);
@@ -95,7 +98,7 @@ final class BenchCommand implements Main.Command {
                                  int steps) {
         Trainer t = new Trainer(cfg, method, net, data, tmp, 10, null, null);
         out.printf(Locale.ROOT, "bench %s on %s, batch %d, views %s, helpers %s%n", method.id(), cfg.backbone(),
-                cfg.batchSize(), java.util.Arrays.toString(sizes), Backend.helpersActive(net.graph()) ? "on" : "OFF");
+                cfg.batchSize(), Arrays.toString(sizes), Backend.helpersActive(net.graph()) ? "on" : "OFF");
         double bareBefore = a.flag("baseline") ? bareFit(method, spec, cfg, sizes, warmup, steps) : Double.NaN;
         double secs = 0;
         for (int s = 0; s < warmup + steps; s++) {

@@ -10,8 +10,10 @@ import io.sslbench.eval.launch.LocalLauncher;
 import io.sslbench.eval.launch.SlurmLauncher;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -65,7 +67,7 @@ final class GridCommand implements Main.Command {
         if (a.get("grid") != null) {
             Suite scale = Suite.load(a.get("scale", "quick"));
             List<Long> seeds = a.get("seeds") == null ? List.of()
-                    : java.util.Arrays.stream(a.get("seeds").split(",")).map(s -> Long.parseLong(s.trim())).toList();
+                    : Arrays.stream(a.get("seeds").split(",")).map(s -> Long.parseLong(s.trim())).toList();
             return new Suite(scale.name(), scale.overrides(), scale.perMethod(), scale.protocols(), scale.fineTuneEpochs(),
                     scale.linear(), List.of(new Suite.Entry(a.get("grid"), seeds)));
         }
@@ -79,7 +81,7 @@ final class GridCommand implements Main.Command {
             String v = a.get(k);
             if (v != null) {
                 boolean file = (k.equals("suite") || k.equals("grid") || k.equals("scale")) && (v.endsWith(".yaml")
-                        || v.endsWith(".yml")) && java.nio.file.Files.exists(Path.of(v));
+                        || v.endsWith(".yml")) && Files.exists(Path.of(v));
                 out.add("--" + k);
                 out.add(file ? Path.of(v).toAbsolutePath().normalize().toString() : v);
             }

@@ -3,17 +3,22 @@ package io.sslbench.eval.grid;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import io.sslbench.core.results.ResultRow;
+import io.sslbench.reports.ResultsFrame;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -87,7 +92,7 @@ public final class Baselines {
      */
     public static Map<String, Entry> measure(List<ResultRow> rows, String protocol) {
         Map<String, List<Double>> by = new TreeMap<>();
-        for (ResultRow r : io.sslbench.reports.ResultsFrame.dedupe(rows)) {
+        for (ResultRow r : ResultsFrame.dedupe(rows)) {
             if (GRID.equals(r.grid()) && protocol.equals(r.protocol()) && !Double.isNaN(r.metric(METRIC))) {
                 by.computeIfAbsent(r.method(), k -> new ArrayList<>()).add(r.metric(METRIC));
             }
@@ -182,7 +187,7 @@ public final class Baselines {
      * @param lines where to write one line per rejection (null: none)
      */
     static void power(File baseline, List<ResultRow> rows, List<String> failures, List<String> lines) {
-        Map<String, Map<String, Entry>> gated = new java.util.LinkedHashMap<>();
+        Map<String, Map<String, Entry>> gated = new LinkedHashMap<>();
         gated.put(PROTOCOL, baseline.methods());
         if (baseline.linear() != null) {
             gated.put(LINEAR, baseline.linear());
@@ -236,7 +241,7 @@ public final class Baselines {
 
         void check(List<ResultRow> rows, List<String> failures) {
             boolean sawCollapsing = false;
-            java.util.Set<String> runsSeen = new java.util.HashSet<>(); // a run has a row per protocol: judge it once
+            Set<String> runsSeen = new HashSet<>(); // a run has a row per protocol: judge it once
             for (ResultRow r : rows) {
                 Boolean expected = expected(r);
                 if (expected == null || !runsSeen.add(r.grid() + "|" + r.runId() + "|" + r.axes())) {
@@ -353,7 +358,7 @@ public final class Baselines {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.writeString(tmp, GSON.toJson(f) + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write baselines " + file, e);
         }

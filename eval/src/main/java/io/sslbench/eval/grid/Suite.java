@@ -1,14 +1,18 @@
 package io.sslbench.eval.grid;
 
-import io.sslbench.core.engine.RunIdentity;
 import io.sslbench.core.config.ConfigException;
 import io.sslbench.core.config.ConfigTree;
+import io.sslbench.core.engine.RunIdentity;
+import io.sslbench.core.results.ResultRow;
 import io.sslbench.eval.run.Evaluate;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * A suite: the scale every cell runs at (dotted overrides for all methods, plus per-method ones), the
@@ -19,7 +23,7 @@ import java.util.Map;
 public record Suite(String name, Map<String, Object> overrides, Map<String, Map<String, Object>> perMethod,
                     List<String> protocols, int fineTuneEpochs, Evaluate.LinearBudget linear, List<Entry> grids) {
     public Suite {
-        java.util.Objects.requireNonNull(linear, "linear");
+        Objects.requireNonNull(linear, "linear");
         if (fineTuneEpochs < 0) {
             throw new ConfigException("fineTuneEpochs", "suite " + name + ": must be >= 0 (0 = SimCLR's), got " + fineTuneEpochs);
         }
@@ -101,8 +105,8 @@ public record Suite(String name, Map<String, Object> overrides, Map<String, Map<
      *         it plans today. {@code rows} may come from a store kept across suite edits, holding rows of grids the
      *         suite no longer lists or of cells whose settings have changed since (their config hash differs).
      */
-    public List<io.sslbench.core.results.ResultRow> rowsOf(List<io.sslbench.core.results.ResultRow> rows) {
-        java.util.Set<String> current = new java.util.HashSet<>();
+    public List<ResultRow> rowsOf(List<ResultRow> rows) {
+        Set<String> current = new HashSet<>();
         SuiteRunner.plan(this).forEach(j -> current.add(j.grid() + "|" + RunIdentity.hash(j.config())));
         return rows.stream().filter(r -> name.equals(r.suite())
                 && current.contains(r.grid() + "|" + r.provenance().configHash())).toList();

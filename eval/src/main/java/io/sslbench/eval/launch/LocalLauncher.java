@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -38,7 +39,7 @@ public final class LocalLauncher {
         Path launch = cell.launchDir(suite);
         Path logs = launch.resolve("logs");
         LinkedBlockingQueue<Integer> todo = new LinkedBlockingQueue<>(indices);
-        List<Integer> failed = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Integer> failed = Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
         try {
             Files.createDirectories(logs);

@@ -1,5 +1,9 @@
 package io.sslbench.eval.protocol;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Arrays;
+
 /** Top-k accuracy from per-class scores, shared by every protocol. */
 public final class Accuracy {
     private Accuracy() {}
@@ -57,10 +61,10 @@ public final class Accuracy {
      * @param feat   [N, D] features
      * @throws IllegalArgumentException naming the first offending label or the shape mismatch
      */
-    static void checkLabels(String what, int[] labels, org.nd4j.linalg.api.ndarray.INDArray feat, int numClasses) {
+    static void checkLabels(String what, int[] labels, INDArray feat, int numClasses) {
         if (feat.rank() != 2) {
             throw new IllegalArgumentException(what + ": features must be [N, D], got "
-                    + java.util.Arrays.toString(feat.shape()));
+                    + Arrays.toString(feat.shape()));
         }
         if (labels.length != feat.size(0)) {
             throw new IllegalArgumentException(what + ": " + labels.length + " labels for " + feat.size(0) + " feature rows");

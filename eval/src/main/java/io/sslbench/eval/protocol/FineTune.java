@@ -2,6 +2,8 @@ package io.sslbench.eval.protocol;
 
 import io.sslbench.core.data.ImageDataset;
 import io.sslbench.core.data.Tensors;
+import io.sslbench.core.nn.fast.FastBatchNormalization;
+import io.sslbench.core.util.Randoms;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
@@ -22,6 +24,7 @@ import org.nd4j.linalg.schedule.MapSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * Semi-supervised evaluation by fine-tuning (SimCLR Sec. 6; SimCLR v2 fine-tunes "from the first layer of the
@@ -111,11 +115,11 @@ public final class FineTune {
         double lastLoss = Double.NaN;
         float[] mean = cfg.mean(), std = cfg.std();
         for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
-            io.sslbench.core.util.Randoms.shuffle(order, rnd::nextInt);
+            Randoms.shuffle(order, rnd::nextInt);
             double sum = 0;
             for (int s = 0; s < stepsPerEpoch; s++) {
                 int from = s * cfg.batchSize(), b = Math.min(cfg.batchSize(), order.length - from);
-                int[] idx = java.util.Arrays.copyOfRange(order, from, from + b);
+                int[] idx = Arrays.copyOfRange(order, from, from + b);
                 INDArray x = Tensors.toNchw(train, idx, mean, std);
                 if (cfg.randomFlip()) {
                     x = flipRandomly(x, rnd);
@@ -134,7 +138,7 @@ public final class FineTune {
         double[][] scores = new double[test.size()][];
         for (int from = 0; from < test.size(); from += cfg.batchSize()) {
             int b = Math.min(cfg.batchSize(), test.size() - from);
-            int[] idx = java.util.stream.IntStream.range(from, from + b).toArray();
+            int[] idx = IntStream.range(from, from + b).toArray();
             double[][] p = net.output(false, Tensors.toNchw(test, idx, mean, std))[0].toDoubleMatrix();
             System.arraycopy(p, 0, scores, from, b);
         }
@@ -185,7 +189,7 @@ public final class FineTune {
         ComputationGraph net = b.build();
         // fine-tuning normalises each of its batches as a whole, whatever BN layout (per view, per simulated device) the
         // pretraining used: its batches need not split into the pretraining's groups (a last batch of 125 rows)
-        io.sslbench.core.nn.fast.FastBatchNormalization.applyGroups(net.getConfiguration(), 1);
+        FastBatchNormalization.applyGroups(net.getConfiguration(), 1);
         net.getConfiguration().setIterationCount(0);
         net.getConfiguration().setEpochCount(0);
         return net;
@@ -204,7 +208,7 @@ public final class FineTune {
         INDArray a = g.feedForward(Tensors.toNchw(ds, new int[]{index}, cfg.mean(), cfg.std()), false).get(vertex);
         if (a == null || a.rank() != 2) {
             throw new IllegalArgumentException("vertex '" + vertex + "' does not output [B, width] features"
-                    + (a == null ? "" : ": shape " + java.util.Arrays.toString(a.shape())));
+                    + (a == null ? "" : ": shape " + Arrays.toString(a.shape())));
         }
         return (int) a.size(1);
     }

@@ -1,6 +1,7 @@
 package io.sslbench.eval.protocol;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Settings of semi-supervised fine-tuning ({@link FineTune}).
@@ -93,7 +94,7 @@ public record FineTuneConfig(int epochs, double learningRate, double momentum, i
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(epochs, learningRate, momentum, batchSize, weightDecay, randomFlip, seed,
+        return Objects.hash(epochs, learningRate, momentum, batchSize, weightDecay, randomFlip, seed,
                 Arrays.hashCode(mean), Arrays.hashCode(std));
     }
 

@@ -1,8 +1,8 @@
 package io.sslbench.eval.protocol;
 
-import io.sslbench.core.util.Gemm;
 import io.sslbench.core.data.ImageDataset;
 import io.sslbench.core.loss.L2Normalize;
+import io.sslbench.core.util.Gemm;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -11,6 +11,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.lang.ref.Reference;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.stream.IntStream;
 
 /**
@@ -45,7 +47,7 @@ public final class Knn {
     public record Result(double top1, double top5, int k, double temperature, int numTrain, int numTest) {
         /** @return one line naming the protocol and its parameters */
         public String describe() {
-            return String.format(java.util.Locale.ROOT,
+            return String.format(Locale.ROOT,
                     "kNN (InstDisc weighted vote, cosine, k=%d, T=%s) on %d train / %d test: top1=%.4f top5=%.4f",
                     k, temperature, numTrain, numTest, top1, top5);
         }
@@ -110,8 +112,8 @@ public final class Knn {
         }
         Accuracy.checkLabels("trainLabels", trainLabels, trainFeat, numClasses);
         if (testFeat.rank() != 2 || testFeat.size(1) != trainFeat.size(1)) {
-            throw new IllegalArgumentException("test features " + java.util.Arrays.toString(testFeat.shape())
-                    + " do not match train features " + java.util.Arrays.toString(trainFeat.shape()));
+            throw new IllegalArgumentException("test features " + Arrays.toString(testFeat.shape())
+                    + " do not match train features " + Arrays.toString(trainFeat.shape()));
         }
         int n = trainLabels.length;
         if (k < 1 || k > n) {

@@ -10,8 +10,10 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import java.util.SplittableRandom;
 
 /**
@@ -59,7 +61,7 @@ public final class LinearEval {
                              LinearEvalConfig cfg) {
         int n = train.size(), c = train.numClasses(), f = (int) testFeatures.size(1);
         if (trainFeatures.size(0) != n || trainFeatures.size(1) != f) {
-            throw new IllegalArgumentException("train features " + java.util.Arrays.toString(trainFeatures.shape())
+            throw new IllegalArgumentException("train features " + Arrays.toString(trainFeatures.shape())
                     + " do not match " + n + " images x " + f + " test-feature columns");
         }
         int[] labels = train.labels();
@@ -80,7 +82,7 @@ public final class LinearEval {
             int[] order = ViewSeeds.permutation(cfg.seed(), epoch, n);
             for (int from = 0; from < n; from += cfg.batchSize()) {
                 int b = Math.min(cfg.batchSize(), n - from);
-                int[] idx = java.util.Arrays.copyOfRange(order, from, from + b);
+                int[] idx = Arrays.copyOfRange(order, from, from + b);
                 float[][] x = cfg.augment() ? augmentedFeatures(encoder, vertex, train, idx, pipe, cfg.seed(), epoch)
                         : rows(fixed, idx);
                 int[] y = new int[b];
@@ -138,7 +140,7 @@ public final class LinearEval {
             vb = new double[c];
             if (!cfg.zeroInit()) {
                 SplittableRandom rng = new SplittableRandom(cfg.seed());
-                java.util.Random gauss = new java.util.Random(rng.nextLong());
+                Random gauss = new Random(rng.nextLong());
                 for (int i = 0; i < w.length; i++) {
                     w[i] = 0.01 * gauss.nextGaussian();
                 }

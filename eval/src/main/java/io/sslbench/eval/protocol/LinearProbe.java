@@ -8,6 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.IntStream;
 
 /**
  * Linear evaluation on frozen features: features are extracted once, standardised with the training split's
@@ -199,7 +200,7 @@ public final class LinearProbe {
             int blocks = (n + BLOCK - 1) / BLOCK;
             double[] blockLoss = new double[blocks];
             double[][] blockGb = new double[blocks][c];
-            java.util.stream.IntStream.range(0, blocks).parallel().forEach(bi -> {
+            IntStream.range(0, blocks).parallel().forEach(bi -> {
                 double[] gbb = blockGb[bi];
                 double lossb = 0;
                 for (int i = bi * BLOCK, end = Math.min(n, i + BLOCK); i < end; i++) {

@@ -8,6 +8,7 @@ import io.sslbench.core.engine.Trainer;
 import io.sslbench.core.nn.BackboneSpec;
 import io.sslbench.core.results.Provenance;
 import io.sslbench.core.results.ResultRow;
+import io.sslbench.core.util.Hashing;
 import io.sslbench.eval.protocol.FeatureExtractor;
 import io.sslbench.eval.protocol.FineTune;
 import io.sslbench.eval.protocol.FineTuneConfig;
@@ -18,17 +19,24 @@ import io.sslbench.eval.protocol.LinearProbe;
 import io.sslbench.eval.protocol.LinearProbeConfig;
 import io.sslbench.eval.protocol.SanityCheck;
 import io.sslbench.eval.protocol.SemiSupervisedSubsets;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs the evaluation protocols on a pretrained run and turns each into a {@link ResultRow} with full
@@ -51,9 +59,9 @@ public final class Evaluate {
             "random-init-knn", "random-init-linear", "random-init-linear-lbfgs");
 
     /** Floor metrics by (hash of the untrained encoder's weights, train, test, protocol); see {@link #floor}. */
-    private static final Map<String, Map<String, Double>> FLOORS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, Map<String, Double>> FLOORS = new ConcurrentHashMap<>();
     /** How many floors were computed rather than found in {@link #FLOORS} (for tests). */
-    static final java.util.concurrent.atomic.AtomicInteger FLOOR_MISSES = new java.util.concurrent.atomic.AtomicInteger();
+    static final AtomicInteger FLOOR_MISSES = new AtomicInteger();
 
     /**
      * Where the rows go and how the evaluation is budgeted.
@@ -69,7 +77,7 @@ public final class Evaluate {
                 throw new IllegalArgumentException("fineTuneEpochs must be >= 0 (0 = the protocol's default), got "
                         + fineTuneEpochs);
             }
-            java.util.Objects.requireNonNull(linear, "linear");
+            Objects.requireNonNull(linear, "linear");
         }
 
         public static Context adhoc(Path subsetDir, int fineTuneEpochs, LinearBudget linear) {
@@ -205,14 +213,14 @@ public final class Evaluate {
         ImageDataset tr = data.train(), te = data.test();
         ComputationGraph fresh = OnlineNetwork.build(OnlineNetwork.EncoderFactory.of(BackboneSpec.parse(cfg.backbone()), method.zeroInitResidual()),
                 method, tr.channels(), data.target().size(), cfg.seed(), DataType.FLOAT).graph();
-        java.security.MessageDigest md = io.sslbench.core.util.Hashing.digest("SHA-256");
-        for (org.deeplearning4j.nn.api.Layer l : fresh.getLayers()) {
+        MessageDigest md = Hashing.digest("SHA-256");
+        for (Layer l : fresh.getLayers()) {
             if (l.conf().getLayer().getLayerName().startsWith("enc_") && l.numParams() > 0) {
-                md.update(l.conf().getLayer().getLayerName().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                md.update(l.conf().getLayer().getLayerName().getBytes(StandardCharsets.UTF_8));
                 md.update(l.params().castTo(DataType.FLOAT).dup().data().asBytes()); // dup: a contiguous copy, not a view
             }
         }
-        String key = java.util.HexFormat.of().formatHex(md.digest()) + "|" + features + "|" + tr.sha256() + "|"
+        String key = HexFormat.of().formatHex(md.digest()) + "|" + features + "|" + tr.sha256() + "|"
                 + te.sha256();
         // the linear protocol's settings differ between methods and budgets, so they are part of its key
         LinearEvalConfig lc = protocol.equals("random-init-linear") ? linear.apply(cfg.methodName()) : null;

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * Downloads one file over HTTP(S) to {@code target + ".part"}, computing its MD5 on the fly, and renames it to
@@ -49,7 +50,7 @@ public final class Downloader {
         Path part = target.resolveSibling(target.getFileName() + ".part");
         try {
             Files.createDirectories(target.toAbsolutePath().getParent());
-            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
+            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
             HttpURLConnection con = null;
             long length;
             InputStream source;

@@ -8,12 +8,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Per-shape timing of a convolution's backward pass: libnd4j's oneDNN {@code conv2d_bp} (input and weight gradient)
@@ -70,7 +74,7 @@ public final class ConvBackwardBench {
         INDArray wFlip = Nd4j.create(DataType.FLOAT, ci, co, k, k);
         ConvKernels.flipTranspose(wt, wFlip);
         Map<String, Runnable> variants = new LinkedHashMap<>();
-        List<java.util.function.Supplier<String>> checks = new ArrayList<>();
+        List<Supplier<String>> checks = new ArrayList<>();
         variants.put("onednn_fwd", () -> Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(x, wt).addOutputs(y)
                 .addIntegerArguments(iargs(k, s, p)).build()));
         variants.put("onednn_bp", () -> Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(x, wt, dy)
@@ -186,12 +190,12 @@ public final class ConvBackwardBench {
     /** CPU time of all this process's threads so far (sum of /proc/self/task/N/schedstat), in ns. */
     static long cpuNanos() {
         long sum = 0;
-        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
-        for (java.io.File t : tasks == null ? new java.io.File[0] : tasks) {
+        File[] tasks = new File("/proc/self/task").listFiles();
+        for (File t : tasks == null ? new File[0] : tasks) {
             try {
-                String line = java.nio.file.Files.readString(t.toPath().resolve("schedstat"));
+                String line = Files.readString(t.toPath().resolve("schedstat"));
                 sum += Long.parseLong(line.substring(0, line.indexOf(' ')));
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 // the thread ended between listing and reading
             }
         }

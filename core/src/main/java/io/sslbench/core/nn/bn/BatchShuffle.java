@@ -1,5 +1,6 @@
 package io.sslbench.core.nn.bn;
 
+import io.sslbench.core.util.Randoms;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -90,7 +91,7 @@ public final class BatchShuffle {
      * @return the permutation
      */
     public static int[] randomPermutation(int n, SplittableRandom rng) {
-        return io.sslbench.core.util.Randoms.permutation(n, rng);
+        return Randoms.permutation(n, rng);
     }
 
     /** {@code out[i] = x[idx[i]]} along dimension 0, as a new c-order array. */

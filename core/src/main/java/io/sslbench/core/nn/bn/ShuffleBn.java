@@ -3,11 +3,13 @@ package io.sslbench.core.nn.bn;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 
 /**
  * Shuffling BN for MoCo's key encoder on one device (He et al. 2020, Sec. 3.3, "Shuffling BN"):
@@ -64,7 +66,7 @@ public final class ShuffleBn {
      * a function from a group's inputs to its outputs, run in training mode by the caller (e.g. an
      * {@code EmaTarget}'s forward to a named vertex).
      */
-    public static INDArray forward(java.util.function.UnaryOperator<INDArray> keyEncoder, INDArray x, int groups,
+    public static INDArray forward(UnaryOperator<INDArray> keyEncoder, INDArray x, int groups,
                                    SplittableRandom rng) {
         return forward(keyEncoder, x, groups, true, rng);
     }
@@ -78,7 +80,7 @@ public final class ShuffleBn {
      *
      * @param shuffle shuffle the batch before the split (and unshuffle after); false leaves {@code rng} untouched
      */
-    public static INDArray forward(java.util.function.UnaryOperator<INDArray> keyEncoder, INDArray x, int groups,
+    public static INDArray forward(UnaryOperator<INDArray> keyEncoder, INDArray x, int groups,
                                    boolean shuffle, SplittableRandom rng) {
         Objects.requireNonNull(keyEncoder, "keyEncoder");
         Objects.requireNonNull(x, "x");
@@ -112,8 +114,8 @@ public final class ShuffleBn {
         return shuffle ? BatchShuffle.unshuffle(joined, s.perm()) : joined;
     }
 
-    private static org.nd4j.linalg.indexing.INDArrayIndex[] rowRange(int rank, long from, long to) {
-        org.nd4j.linalg.indexing.INDArrayIndex[] idx = new org.nd4j.linalg.indexing.INDArrayIndex[rank];
+    private static INDArrayIndex[] rowRange(int rank, long from, long to) {
+        INDArrayIndex[] idx = new INDArrayIndex[rank];
         idx[0] = NDArrayIndex.interval(from, to);
         for (int d = 1; d < rank; d++) {
             idx[d] = NDArrayIndex.all();

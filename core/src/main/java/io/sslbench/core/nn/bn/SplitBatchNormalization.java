@@ -1,6 +1,7 @@
 package io.sslbench.core.nn.bn;
 
 import io.sslbench.core.nn.fast.LayerWiring;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
@@ -91,7 +92,7 @@ public class SplitBatchNormalization extends FeedForwardLayer {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+    public Layer instantiate(NeuralNetConfiguration conf,
                                                         Collection<TrainingListener> listeners,
                                                         int layerIndex, INDArray layerParamsView,
                                                         boolean initializeParams, DataType networkDataType) {

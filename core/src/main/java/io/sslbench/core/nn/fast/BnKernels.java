@@ -1,6 +1,8 @@
 package io.sslbench.core.nn.fast;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 /**
@@ -47,7 +49,7 @@ final class BnKernels {
             float[] a = new float[c], b = new float[c];
             double[] sum = new double[c];
             for (int g = 0; g < groups; g++) {
-                java.util.Arrays.fill(sum, 0);
+                Arrays.fill(sum, 0);
                 for (int blk = g; blk < blocks; blk += groups) {
                     for (int i = blk * rows; i < (blk + 1) * rows; i++) {
                         int base = i * c;
@@ -154,14 +156,14 @@ final class BnKernels {
                          float[] gamma, double[][] mean, double[][] invStd, float[] dGamma, float[] dBeta) {
         int rows = n / blocks;
         double count = (double) (n / groups) * s;
-        java.util.Arrays.fill(dGamma, 0);
-        java.util.Arrays.fill(dBeta, 0);
+        Arrays.fill(dGamma, 0);
+        Arrays.fill(dBeta, 0);
         float[] ka = new float[c], kb = new float[c], kc = new float[c], gGamma = new float[c], gBeta = new float[c];
         if (s == 1) {
             double[] sdy = new double[c], sdyx = new double[c];
             for (int g = 0; g < groups; g++) {
-                java.util.Arrays.fill(sdy, 0);
-                java.util.Arrays.fill(sdyx, 0);
+                Arrays.fill(sdy, 0);
+                Arrays.fill(sdyx, 0);
                 for (int blk = g; blk < blocks; blk += groups) {
                     for (int i = blk * rows; i < (blk + 1) * rows; i++) {
                         int base = i * c;
@@ -317,7 +319,7 @@ final class BnKernels {
         return total;
     }
 
-    private static void channels(int c, long total, java.util.function.IntConsumer body) {
+    private static void channels(int c, long total, IntConsumer body) {
         if (total < PARALLEL_MIN) {
             for (int ch = 0; ch < c; ch++) {
                 body.accept(ch);

@@ -1,5 +1,30 @@
 package io.sslbench.core.nn.fast;
 
+import io.sslbench.core.util.Buffers;
+import org.bytedeco.dnnl.const_dnnl_op_desc_t;
+import org.bytedeco.dnnl.dnnl_convolution_desc_t;
+import org.bytedeco.dnnl.dnnl_engine;
+import org.bytedeco.dnnl.dnnl_exec_arg_t;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.dnnl.dnnl_stream;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
@@ -44,28 +69,6 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_default_flags;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_wait;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
-
-import org.bytedeco.dnnl.const_dnnl_op_desc_t;
-import org.bytedeco.dnnl.dnnl_convolution_desc_t;
-import org.bytedeco.dnnl.dnnl_engine;
-import org.bytedeco.dnnl.dnnl_exec_arg_t;
-import org.bytedeco.dnnl.dnnl_memory;
-import org.bytedeco.dnnl.dnnl_memory_desc_t;
-import org.bytedeco.dnnl.dnnl_primitive;
-import org.bytedeco.dnnl.dnnl_primitive_desc;
-import org.bytedeco.dnnl.dnnl_stream;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.PointerPointer;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * A 2d convolution (NCHW FLOAT, no bias, no dilation, DL4J's Truncate output size) computed by oneDNN called
@@ -150,7 +153,7 @@ public final class DnnlConv {
 
     private static final ThreadLocal<Map<Shape, Plan>> PLANS = ThreadLocal.withInitial(HashMap::new);
     /** Shapes oneDNN refused (logged once); the layer falls back for them. */
-    private static final Set<Shape> REFUSED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Set<Shape> REFUSED = ConcurrentHashMap.newKeySet();
     private static final ThreadLocal<dnnl_stream> STREAMS = ThreadLocal.withInitial(() -> {
         dnnl_stream s = new dnnl_stream();
         check(dnnl_stream_create(s, ENGINE, dnnl_stream_default_flags), "stream");
@@ -373,10 +376,10 @@ public final class DnnlConv {
         }
 
         private static void requireDense(INDArray a, long[] shape, String name) {
-            if (a.dataType() != DataType.FLOAT || !java.util.Arrays.equals(a.shape(), shape)
-                    || !io.sslbench.core.util.Buffers.denseRowMajor(a)) {
+            if (a.dataType() != DataType.FLOAT || !Arrays.equals(a.shape(), shape)
+                    || !Buffers.denseRowMajor(a)) {
                 throw new IllegalArgumentException(name + ": expected a dense c-order FLOAT array of shape "
-                        + java.util.Arrays.toString(shape) + ", got " + a.shapeInfoToString());
+                        + Arrays.toString(shape) + ", got " + a.shapeInfoToString());
             }
         }
 

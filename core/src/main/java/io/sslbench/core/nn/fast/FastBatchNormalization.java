@@ -1,7 +1,10 @@
 package io.sslbench.core.nn.fast;
 
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -123,7 +126,7 @@ public class FastBatchNormalization extends BatchNormalization {
     }
 
     /** As {@link #applyGroups(org.deeplearning4j.nn.conf.ComputationGraphConfiguration, int, int)} with one block per group. */
-    public static void applyGroups(org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf, int groups) {
+    public static void applyGroups(ComputationGraphConfiguration conf, int groups) {
         applyGroups(conf, groups, groups);
     }
 
@@ -132,10 +135,10 @@ public class FastBatchNormalization extends BatchNormalization {
      * initialised graph's layers read these very configuration objects, so they change at once; clones and saved
      * models keep the grouping.
      */
-    public static void applyGroups(org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf, int groups,
+    public static void applyGroups(ComputationGraphConfiguration conf, int groups,
                                    int blocks) {
-        for (org.deeplearning4j.nn.conf.graph.GraphVertex v : conf.getVertices().values()) {
-            if (v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv
+        for (GraphVertex v : conf.getVertices().values()) {
+            if (v instanceof LayerVertex lv
                     && lv.getLayerConf().getLayer() instanceof FastBatchNormalization f) {
                 f.setGroups(groups);
                 f.setBlocks(blocks == groups ? 0 : blocks);

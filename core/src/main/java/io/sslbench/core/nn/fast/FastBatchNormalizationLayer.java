@@ -1,9 +1,8 @@
 package io.sslbench.core.nn.fast;
 
-import io.sslbench.core.util.Buffers;
-
 import io.sslbench.core.runtime.Backend;
 import io.sslbench.core.runtime.KernelInfo;
+import io.sslbench.core.util.Buffers;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -17,6 +16,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
  * DL4J's BatchNormalization layer with its training forward and backward computed by {@link BnKernels} (fused
@@ -81,7 +81,7 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
         }
         if (input.size(1) != layerConf().getNOut()) {
             throw new IllegalArgumentException("input.size(1) does not match expected input size of "
-                    + layerConf().getNOut() + " - got input array with shape " + java.util.Arrays.toString(input.shape()));
+                    + layerConf().getNOut() + " - got input array with shape " + Arrays.toString(input.shape()));
         }
         INDArray x = Buffers.dense(input);
         int n = (int) x.size(0), c = (int) x.size(1), s = (int) (x.length() / ((long) n * c));
@@ -240,7 +240,7 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
 
     private static float[] filled(int c, double v) {
         float[] a = new float[c];
-        java.util.Arrays.fill(a, (float) v);
+        Arrays.fill(a, (float) v);
         return a;
     }
 
