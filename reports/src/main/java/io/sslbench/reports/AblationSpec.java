@@ -1,21 +1,24 @@
 package io.sslbench.reports;
 
+import io.sslbench.core.config.ConfigException;
+import io.sslbench.core.config.ConfigTree;
+
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * How one paper lays out one ablation, and how to recognise the grid that runs it.
+ * How one paper lays out one ablation: the {@code report:} section of the ablation's grid file
+ * ({@code sslbench/grids/<grid>.yaml}, next to its axes and gate), read by exact grid name ({@link #of(String)}).
  *
- * <p>A grid is matched when its name equals {@code id}, or when every row's method is in {@code methods}
- * and the grid varies the spec's first (primary) axis. Among matching specs the one that covers the most
- * of the grid's axes wins; ties go to the earlier spec in {@link Ablations#SPECS}.
- *
- * @param id          spec id, also accepted as a grid name
+ * @param id          the grid's name
  * @param title       table title
  * @param caption     the paper's table/figure this mirrors and what the paper found (qualitatively)
- * @param methods     method ids the spec applies to
  * @param axes        grid axis keys the spec lays out, primary first (at most two are laid out as a pivot)
  * @param axisTitles  axis key to column title, e.g. "method.momentum" to "momentum m"
  * @param valueLabels axis key to (raw value to label), e.g. "true" to "w/ stop-grad"
@@ -27,7 +30,7 @@ import java.util.Set;
  *                    difference of the primary metric to the same method's row with this value (BYOL Fig. 3b's drop
  *                    from the full augmentation); null for none
  */
-public record AblationSpec(String id, String title, String caption, Set<String> methods, List<String> axes,
+public record AblationSpec(String id, String title, String caption, List<String> axes,
                            Map<String, String> axisTitles, Map<String, Map<String, String>> valueLabels,
                            Map<String, List<String>> valueOrder, boolean horizontal, boolean showOutputStd,
                            Chart chart, String reference) {
@@ -45,26 +48,11 @@ public record AblationSpec(String id, String title, String caption, Set<String> 
         HEAT_MAP
     }
 
-    /** A spec without a reference row. */
-    public AblationSpec(String id, String title, String caption, Set<String> methods, List<String> axes,
-                        Map<String, String> axisTitles, Map<String, Map<String, String>> valueLabels,
-                        Map<String, List<String>> valueOrder, boolean horizontal, boolean showOutputStd, Chart chart) {
-        this(id, title, caption, methods, axes, axisTitles, valueLabels, valueOrder, horizontal, showOutputStd, chart, null);
-    }
-
-    /** A spec charted as bars. */
-    public AblationSpec(String id, String title, String caption, Set<String> methods, List<String> axes,
-                        Map<String, String> axisTitles, Map<String, Map<String, String>> valueLabels,
-                        Map<String, List<String>> valueOrder, boolean horizontal, boolean showOutputStd) {
-        this(id, title, caption, methods, axes, axisTitles, valueLabels, valueOrder, horizontal, showOutputStd, Chart.BARS);
-    }
-
     public AblationSpec {
         Objects.requireNonNull(id, "AblationSpec.id");
         Objects.requireNonNull(title, "AblationSpec.title");
         Objects.requireNonNull(caption, "AblationSpec.caption");
         Objects.requireNonNull(chart, "AblationSpec.chart");
-        methods = Set.copyOf(methods);
         axes = List.copyOf(axes);
         if (axes.isEmpty()) {
             throw new IllegalArgumentException("AblationSpec '" + id + "': axes must not be empty");
@@ -72,6 +60,90 @@ public record AblationSpec(String id, String title, String caption, Set<String> 
         axisTitles = Map.copyOf(axisTitles);
         valueLabels = Map.copyOf(valueLabels);
         valueOrder = Map.copyOf(valueOrder);
+    }
+
+    /**
+     * @return the layout in grid {@code grid}'s bundled file ({@code sslbench/grids/<grid>.yaml} on the class path, in
+     *         the module of the method it ablates), if the grid is bundled and its file has a {@code report:} section
+     */
+    public static Optional<AblationSpec> of(String grid) {
+        String resource = "sslbench/grids/" + grid + ".yaml";
+        if (AblationSpec.class.getClassLoader().getResource(resource) == null) {
+            return Optional.empty();
+        }
+        Object report = ConfigTree.load("sslbench/grids/", grid).get("report");
+        return report == null ? Optional.empty() : Optional.of(fromTree(grid, report, resource));
+    }
+
+    /** Keys of a grid file's {@code report:} section. */
+    static final List<String> KEYS = List.of("title", "caption", "axes", "axisTitles", "valueLabels", "valueOrder",
+            "horizontal", "showOutputStd", "chart", "reference");
+
+    /**
+     * @param grid   the grid's name
+     * @param report its {@code report:} section
+     * @param where  the file, named in errors
+     */
+    @SuppressWarnings("unchecked")
+    static AblationSpec fromTree(String grid, Object report, String where) {
+        if (!(report instanceof Map<?, ?> raw)) {
+            throw new ConfigException(where + ": report", "must be a map, got " + report);
+        }
+        Map<String, Object> r = (Map<String, Object>) raw;
+        Set<String> unknown = new TreeSet<>(r.keySet());
+        unknown.removeAll(KEYS);
+        if (!unknown.isEmpty()) {
+            throw new ConfigException(where + ": report", "unknown keys " + unknown + " (allowed: " + KEYS + ")");
+        }
+        Map<String, Map<String, String>> labels = new LinkedHashMap<>();
+        map(r.get("valueLabels"), where).forEach((axis, m) -> labels.put(axis, strings(map(m, where))));
+        Map<String, List<String>> order = new LinkedHashMap<>();
+        map(r.get("valueOrder"), where).forEach((axis, l) -> order.put(axis, list(l, where)));
+        String chart = String.valueOf(r.getOrDefault("chart", "bars"));
+        Chart kind;
+        try {
+            kind = Chart.valueOf(chart.toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where + ": report.chart", "one of bars, line, heat-map, got " + chart);
+        }
+        return new AblationSpec(grid, text(r, "title", where), text(r, "caption", where), list(r.get("axes"), where),
+                strings(map(r.get("axisTitles"), where)), labels, order, Boolean.TRUE.equals(r.get("horizontal")),
+                Boolean.TRUE.equals(r.get("showOutputStd")), kind,
+                r.get("reference") == null ? null : String.valueOf(r.get("reference")));
+    }
+
+    private static String text(Map<String, Object> r, String key, String where) {
+        Object v = r.get(key);
+        if (v == null || String.valueOf(v).isBlank()) {
+            throw new ConfigException(where + ": report." + key, "missing");
+        }
+        return String.valueOf(v);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object node, String where) {
+        if (node == null) {
+            return Map.of();
+        }
+        if (!(node instanceof Map<?, ?> m)) {
+            throw new ConfigException(where + ": report", "expected a map, got " + node);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(String.valueOf(k), v));
+        return out;
+    }
+
+    private static Map<String, String> strings(Map<String, Object> m) {
+        Map<String, String> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(k, String.valueOf(v)));
+        return out;
+    }
+
+    private static List<String> list(Object node, String where) {
+        if (!(node instanceof List<?> l)) {
+            throw new ConfigException(where + ": report", "expected a list, got " + node);
+        }
+        return l.stream().map(String::valueOf).toList();
     }
 
     /** @return the column title of an axis: the spec's title, or the key without its "method." prefix */

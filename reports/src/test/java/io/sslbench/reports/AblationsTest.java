@@ -3,7 +3,7 @@ package io.sslbench.reports;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -13,32 +13,34 @@ class AblationsTest {
     }
 
     @Test
-    void eachGridGetsThePaperLayoutOfItsAxes() {
+    void eachGridGetsTheLayoutOfItsOwnFileByExactName() {
         List<AblationTable> ts = Ablations.build(Fixtures.allRows());
-        assertEquals(List.of("byol-decay", "lr-sweep", "moco-momentum-sweep", "simclr-head-x-tau", "simsiam-ablation",
-                "swav-crops"), ts.stream().map(AblationTable::grid).toList());
-        assertEquals("byol-target-decay", byGrid(ts, "byol-decay").spec().id());
-        assertEquals("grid", byGrid(ts, "lr-sweep").spec().id());
-        assertEquals("moco-momentum", byGrid(ts, "moco-momentum-sweep").spec().id());
-        assertEquals("simclr-head", byGrid(ts, "simclr-head-x-tau").spec().id());
-        assertEquals("simsiam-stop-gradient", byGrid(ts, "simsiam-ablation").spec().id());
-        assertEquals("swav-multi-crop", byGrid(ts, "swav-crops").spec().id());
+        assertEquals(List.of("byol-decay", "lr-sweep", "moco-momentum", "simclr-head", "simsiam-ablation",
+                "swav-multicrop"), ts.stream().map(AblationTable::grid).toList());
+        for (String g : List.of("byol-decay", "moco-momentum", "simclr-head", "simsiam-ablation", "swav-multicrop")) {
+            assertEquals(g, byGrid(ts, g).spec().id(), "the report section of " + g + ".yaml");
+        }
+        assertEquals("grid", byGrid(ts, "lr-sweep").spec().id(), "a grid without a file gets the generic layout");
+        assertEquals("BYOL: target network decay rate", byGrid(ts, "byol-decay").spec().title());
     }
 
     @Test
-    void choosingFollowsPrimaryAxisMethodAndGridName() {
-        assertEquals("simclr-temperature", Ablations.choose("g", Set.of("simclr"), Set.of("method.temperature")).orElseThrow().id());
-        assertEquals("simclr-head", Ablations.choose("g", Set.of("simclr"), Set.of("method.head")).orElseThrow().id());
-        // a temperature grid of MoCo is not SimCLR's layout
-        assertTrue(Ablations.choose("g", Set.of("moco-v2"), Set.of("method.temperature")).isEmpty());
-        // the grid name selects a spec directly
-        assertEquals("moco-momentum", Ablations.choose("moco-momentum", Set.of("moco-v1"), Set.of("x")).orElseThrow().id());
-        // SwAV's epsilon grid gets its own layout (with the output std and the collapse column), by axis or by name
-        AblationSpec eps = Ablations.choose("g", Set.of("swav"), Set.of("method.epsilon")).orElseThrow();
-        assertEquals("swav-epsilon", eps.id());
+    void theLayoutsComeFromTheGridFilesAndBadOnesNameTheProblem() {
+        AblationSpec eps = AblationSpec.of("swav-epsilon").orElseThrow();
         assertTrue(eps.showOutputStd());
-        assertEquals("swav-epsilon", Ablations.choose("swav-epsilon", Set.of("swav"), Set.of("x")).orElseThrow().id());
-        assertTrue(Ablations.choose("g", Set.of("moco-v2"), Set.of("method.epsilon")).isEmpty());
+        assertEquals(List.of("method.epsilon"), eps.axes());
+        assertEquals(AblationSpec.Chart.HEAT_MAP, AblationSpec.of("simclr-augment").orElseThrow().chart());
+        assertEquals("all", AblationSpec.of("augment-reduction").orElseThrow().reference());
+        assertTrue(AblationSpec.of("moco-momentum").orElseThrow().horizontal());
+        assertTrue(AblationSpec.of("no-such-grid").isEmpty());
+        io.sslbench.core.config.ConfigException e = assertThrows(io.sslbench.core.config.ConfigException.class,
+                () -> AblationSpec.fromTree("g", Map.of("title", "t", "caption", "c", "axes", List.of("a"), "chrat", "line"),
+                        "g.yaml"));
+        assertTrue(e.getMessage().contains("chrat") && e.getMessage().contains("g.yaml"), e.getMessage());
+        e = assertThrows(io.sslbench.core.config.ConfigException.class,
+                () -> AblationSpec.fromTree("g", Map.of("title", "t", "caption", "c", "axes", List.of("a"), "chart", "pie"),
+                        "g.yaml"));
+        assertTrue(e.getMessage().contains("heat-map"), e.getMessage());
     }
 
     @Test
@@ -62,7 +64,7 @@ class AblationsTest {
 
     @Test
     void mocoMomentumIsLaidOutHorizontallyInNumericOrder() {
-        ReportTable rt = byGrid(Ablations.build(Fixtures.allRows()), "moco-momentum-sweep").toReportTable();
+        ReportTable rt = byGrid(Ablations.build(Fixtures.allRows()), "moco-momentum").toReportTable();
         assertEquals(List.of("momentum m", "0", "0.9", "0.99", "0.999"), rt.header());
         assertEquals("kNN top-1 (%)", rt.rows().get(0).get(0).display());
         assertEquals(List.of("10.0", "74.0", "78.0", "80.0"),
@@ -73,7 +75,7 @@ class AblationsTest {
 
     @Test
     void simclrHeadByTemperatureIsAPivot() {
-        AblationTable t = byGrid(Ablations.build(Fixtures.allRows()), "simclr-head-x-tau");
+        AblationTable t = byGrid(Ablations.build(Fixtures.allRows()), "simclr-head");
         assertEquals("method.temperature", t.colAxis());
         assertEquals(List.of("0.1", "0.5"), t.colValues());
         assertEquals(MainTable.Metric.LINEAR_TOP1, t.primaryMetric());
@@ -96,7 +98,7 @@ class AblationsTest {
         ReportTable byol = byGrid(ts, "byol-decay").toReportTable();
         assertEquals(List.of("0", "0.99", "0.996", "1"), byol.rows().stream().map(r -> r.get(0).display()).toList());
         assertEquals("τ_base", byol.header().get(0));
-        ReportTable swav = byGrid(ts, "swav-crops").toReportTable();
+        ReportTable swav = byGrid(ts, "swav-multicrop").toReportTable();
         assertEquals(List.of("2 crops (no multi-crop)", "multi-crop"), swav.rows().stream().map(r -> r.get(0).display()).toList());
         assertEquals("74.0", swav.cell("multi-crop", "kNN top-1 (%)").display());
     }

@@ -96,7 +96,7 @@ class ChartsTest {
         assertListEquals(list(75, 10), c.series("kNN top-1 (%)").y(), 1e-9);
         assertListEquals(list(100 * 0.01 * Math.sqrt(2), 0), c.series("kNN top-1 (%)").errors(), 1e-9);
 
-        AblationTable pivot = ts.stream().filter(t -> t.grid().equals("simclr-head-x-tau")).findFirst().orElseThrow();
+        AblationTable pivot = ts.stream().filter(t -> t.grid().equals("simclr-head")).findFirst().orElseThrow();
         ChartSpec p = Charts.ablationChart(pivot);
         assertEquals(List.of("none", "linear", "non-linear (MLP)"), p.categories());
         assertEquals(List.of("temperature τ 0.1", "temperature τ 0.5"), p.series().stream().map(ChartSpec.Series::name).toList());

@@ -109,7 +109,7 @@ final class Fixtures {
         List<ResultRow> out = new ArrayList<>();
         double[] knn = {0.80, 0.10, 0.78, 0.74};
         for (int i = 0; i < MOMENTA.length; i++) {
-            Run r = run("moco-m" + MOMENTA[i], "moco-momentum-sweep", "moco-v2", Map.of("method.momentum", MOMENTA[i]), 0,
+            Run r = run("moco-m" + MOMENTA[i], "moco-momentum", "moco-v2", Map.of("method.momentum", MOMENTA[i]), 0,
                     220, 3600, i == 1 ? 0.001 : 0.08, i == 1);
             out.add(r.row("knn", knn[i], Double.NaN));
         }
@@ -130,7 +130,7 @@ final class Fixtures {
         for (String head : HEADS) {
             for (String tau : TAUS) {
                 for (int s = 0; s < 2; s++) {
-                    Run r = run("simclr-" + head + "-" + tau + "-s" + s, "simclr-head-x-tau", "simclr",
+                    Run r = run("simclr-" + head + "-" + tau + "-s" + s, "simclr-head", "simclr",
                             Map.of("method.head", head, "method.temperature", tau), s, 200, 3600, 0.08, false);
                     out.add(r.row("linear", simclrHeadTauLinear(head, tau) + D2[s], Double.NaN));
                     out.add(r.row("knn", simclrHeadTauLinear(head, tau) - 0.05, Double.NaN));
@@ -142,8 +142,8 @@ final class Fixtures {
 
     static List<ResultRow> swavMultiCropRows() {
         List<ResultRow> out = new ArrayList<>();
-        Run a = run("swav-mc-false", "swav-crops", "swav", Map.of("method.smallCrops", "0"), 0, 150, 3000, 0.08, false);
-        Run b = run("swav-mc-true", "swav-crops", "swav", Map.of("method.smallCrops", "2"), 0, 90, 5000, 0.08, false);
+        Run a = run("swav-mc-false", "swav-multicrop", "swav", Map.of("method.smallCrops", "0"), 0, 150, 3000, 0.08, false);
+        Run b = run("swav-mc-true", "swav-multicrop", "swav", Map.of("method.smallCrops", "2"), 0, 90, 5000, 0.08, false);
         out.add(a.row("knn", 0.70, Double.NaN));
         out.add(b.row("knn", 0.74, Double.NaN));
         return out;

@@ -65,7 +65,7 @@ class ReportTest {
             assertTrue(Files.isRegularFile(dir.resolve("charts").resolve(c.id() + ".svg")), c.id());
         }
         assertTrue(content.tables().stream().map(ReportTable::id).toList()
-                .containsAll(List.of("main", "reference-numbers", "provenance", "ablation-moco-momentum-sweep")));
+                .containsAll(List.of("main", "reference-numbers", "provenance", "ablation-moco-momentum")));
     }
 
     @Test
