@@ -1,10 +1,15 @@
 package io.sslbench.eval.cli;
 
-import io.sslbench.core.data.DataCommand;
+import io.sslbench.core.data.DataRoot;
+import io.sslbench.core.data.DataTasks;
+import io.sslbench.core.data.KnownDataset;
+import io.sslbench.core.util.Suggest;
 
 import java.io.PrintStream;
+import java.util.List;
+import java.util.Set;
 
-/** {@code sslbench data list|fetch|verify}: core's {@link DataCommand}. */
+/** {@code sslbench data list|fetch|verify}: core's {@link DataTasks}. */
 final class DataCli implements Main.Command {
     @Override
     public String summary() {
@@ -13,12 +18,59 @@ final class DataCli implements Main.Command {
 
     @Override
     public String usage() {
-        return "usage: sslbench data list|fetch|verify [<dataset>] [--data-root DIR] [--quiet] [--base-url URL]\n"
-                + "  data sets: cifar10, cifar100, stl10, mnist, fashion-mnist";
+        return String.join("\n",
+                "usage: sslbench data <command> [options]",
+                "",
+                "commands:",
+                "  list               what is present under the data root, per data set and split, with image counts",
+                "  fetch <dataset>    download <dataset> from its official source, verify the published MD5, extract",
+                "  verify <dataset>   check checksums (published MD5s, extraction manifests) and record counts",
+                "",
+                "datasets: " + DataTasks.DATASETS,
+                "",
+                "options:",
+                "  --data-root DIR    data root (default: $" + DataRoot.ENV + ", else ~/.cache/sslbench/data)",
+                "  --quiet            no progress bar (fetch)",
+                "  --base-url URL     fetch from URL/<file> instead of the official mirrors");
     }
 
     @Override
-    public int run(String[] args, PrintStream out) {
-        return new DataCommand().run(args, out);
+    public int run(String[] argv, PrintStream out) {
+        Args a = Args.parse(argv, Set.of("quiet"), Set.of("data-root", "base-url"));
+        List<String> pos = a.positional;
+        if (pos.isEmpty()) {
+            throw new Args.UsageException("give a command: list, fetch <dataset> or verify <dataset>");
+        }
+        DataRoot root = DataRoot.resolve(a.get("data-root"));
+        return switch (pos.get(0)) {
+            case "list" -> {
+                require(pos.size() == 1, "list takes no data set");
+                yield DataTasks.list(root, out);
+            }
+            case "fetch" -> {
+                require(pos.size() == 2, "fetch needs one data set");
+                yield DataTasks.fetch(dataset(pos.get(1)), root, a.flag("quiet"), a.get("base-url"), out);
+            }
+            case "verify" -> {
+                require(pos.size() == 2, "verify needs one data set");
+                yield DataTasks.verify(dataset(pos.get(1)), root, out);
+            }
+            default -> throw new Args.UsageException("unknown command '" + pos.get(0) + "'"
+                    + Suggest.didYouMean(pos.get(0), List.of("list", "fetch", "verify")));
+        };
+    }
+
+    private static KnownDataset dataset(String id) {
+        try {
+            return KnownDataset.byId(id);
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException(e.getMessage());
+        }
+    }
+
+    private static void require(boolean ok, String problem) {
+        if (!ok) {
+            throw new Args.UsageException(problem);
+        }
     }
 }

@@ -19,98 +19,17 @@ import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 /**
- * The {@code sslbench data} command: {@code list}, {@code fetch <dataset>}, {@code verify <dataset>}, with
- * {@code --data-root DIR}, {@code --quiet}, {@code --base-url URL} and {@code --help}. Exit status 0 on
- * success, 1 on a failed fetch or verification, 2 on a usage error.
+ * What {@code sslbench data} does (its command line is eval's {@code DataCli}): {@link #list}, {@link #fetch} and
+ * {@link #verify} under a data root. Each returns an exit status: 0 on success, 1 on a failed fetch or verification.
  */
-public final class DataCommand {
-    static final String USAGE = String.join("\n",
-            "usage: sslbench data <command> [options]",
-            "",
-            "commands:",
-            "  list               what is present under the data root, per data set and split, with image counts",
-            "  fetch <dataset>    download <dataset> from its official source, verify the published MD5, extract",
-            "  verify <dataset>   check checksums (published MD5s, extraction manifests) and record counts",
-            "",
-            "datasets: cifar10, cifar100, stl10, mnist, fashion-mnist",
-            "",
-            "options:",
-            "  --data-root DIR    data root (default: $" + DataRoot.ENV + ", else ~/.cache/sslbench/data)",
-            "  --quiet            no progress bar (fetch)",
-            "  --base-url URL     fetch from URL/<file> instead of the official mirrors",
-            "  --help             this text");
+public final class DataTasks {
+    private DataTasks() {}
 
-    /**
-     * @param args the arguments after {@code data} (a leading "data" is skipped)
-     * @param out  where to print (progress bars of fetch go there too unless --quiet)
-     * @return exit status
-     */
-    public int run(String[] args, PrintStream out) {
-        List<String> pos = new ArrayList<>();
-        String rootArg = null, baseUrl = null;
-        boolean quiet = false;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (i == 0 && a.equals("data")) {
-                continue;
-            }
-            switch (a) {
-                case "--help", "-h", "help" -> {
-                    out.println(USAGE);
-                    return 0;
-                }
-                case "--quiet", "-q" -> quiet = true;
-                case "--data-root", "--base-url" -> {
-                    if (i + 1 >= args.length) {
-                        out.println(a + " needs a value\n" + USAGE);
-                        return 2;
-                    }
-                    if (a.equals("--data-root")) {
-                        rootArg = args[++i];
-                    } else {
-                        baseUrl = args[++i];
-                    }
-                }
-                default -> {
-                    if (a.startsWith("--data-root=")) {
-                        rootArg = a.substring("--data-root=".length());
-                    } else if (a.startsWith("--base-url=")) {
-                        baseUrl = a.substring("--base-url=".length());
-                    } else if (a.startsWith("-")) {
-                        out.println("unknown option " + a + "\n" + USAGE);
-                        return 2;
-                    } else {
-                        pos.add(a);
-                    }
-                }
-            }
-        }
-        if (pos.isEmpty()) {
-            out.println(USAGE);
-            return 2;
-        }
-        DataRoot root = DataRoot.resolve(rootArg);
-        String cmd = pos.get(0);
-        try {
-            return switch (cmd) {
-                case "list" -> pos.size() == 1 ? list(root, out) : usage(out, "list takes no data set");
-                case "fetch" -> pos.size() == 2 ? fetch(KnownDataset.byId(pos.get(1)), root, quiet, baseUrl, out)
-                        : usage(out, "fetch needs one data set");
-                case "verify" -> pos.size() == 2 ? verify(KnownDataset.byId(pos.get(1)), root, out)
-                        : usage(out, "verify needs one data set");
-                default -> usage(out, "unknown command " + cmd);
-            };
-        } catch (IllegalArgumentException e) {
-            return usage(out, e.getMessage());
-        }
-    }
+    /** The data sets the tasks know, for usage texts. */
+    public static final String DATASETS = "cifar10, cifar100, stl10, mnist, fashion-mnist";
 
-    private static int usage(PrintStream out, String problem) {
-        out.println(problem + "\n" + USAGE);
-        return 2;
-    }
-
-    private static int list(DataRoot root, PrintStream out) {
+    /** Prints what is present under {@code root}, per data set and split, with image counts. */
+    public static int list(DataRoot root, PrintStream out) {
         out.println("data root: " + root.path() + " (" + root.origin() + ")");
         out.println(String.format(Locale.ROOT, "%-14s %-10s %8s  %s", "dataset", "split", "images", "source"));
         for (KnownDataset k : KnownDataset.values()) {
@@ -147,7 +66,13 @@ public final class DataCommand {
         return 0;
     }
 
-    private static int fetch(KnownDataset k, DataRoot root, boolean quiet, String baseUrl, PrintStream out) {
+    /**
+     * Downloads {@code k} from its official source (or {@code baseUrl}/file), verifies the published MD5s, extracts.
+     *
+     * @param quiet   no progress bar
+     * @param baseUrl null for the official mirrors
+     */
+    public static int fetch(KnownDataset k, DataRoot root, boolean quiet, String baseUrl, PrintStream out) {
         boolean complete = k.officialCounts().keySet().stream().allMatch(s -> k.present(root, s));
         if (complete) {
             out.println(k.id() + " is already present in " + root.child(k.dirName()) + "; `sslbench data verify "
@@ -165,8 +90,8 @@ public final class DataCommand {
         return 0;
     }
 
-    /** Checksums and record counts of one data set; @return 0 if everything checked passed */
-    private static int verify(KnownDataset k, DataRoot root, PrintStream out) {
+    /** Checksums (published MD5s, extraction manifests) and record counts of one data set; @return 0 if all passed */
+    public static int verify(KnownDataset k, DataRoot root, PrintStream out) {
         List<String> failures = new ArrayList<>();
         Path dir = root.child(k.dirName());
         out.println("verifying " + k.id() + " in " + dir);
