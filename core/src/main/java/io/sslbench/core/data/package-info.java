@@ -8,7 +8,7 @@
  * {@link io.sslbench.core.data.ImageFolderReader} (a folder per class, or a flat unlabelled folder; JPEG/PNG)
  * with the on-disk {@link io.sslbench.core.data.DecodedCache}. Entry point by id:
  * {@link io.sslbench.core.data.Datasets#load(String, String, io.sslbench.core.data.DataRoot, boolean)};
- * command line: {@link io.sslbench.core.data.DataCommand}. Downloads: {@code io.sslbench.core.data.download}.
+ * tasks of {@code sslbench data}: {@link io.sslbench.core.data.DataTasks}. Downloads: {@code io.sslbench.core.data.download}.
  *
  * <p>Deviations from torchvision's loaders:
  * <ul>
