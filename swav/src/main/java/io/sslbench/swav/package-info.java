@@ -17,8 +17,8 @@
  *       log-sum-exp over all crops, and the gradient {@code softmax * rowsum(T) - T}.</li>
  * </ul>
  *
- * <p>Benchmarks: {@code bench.SwavLossBench} (JMH); run with
- * {@code java -cp swav/target/classes:<runtime classpath> org.openjdk.jmh.Main SwavLossBench}.
+ * <p>Benchmarks: {@code bench.SwavLossBench} (JMH, in the test sources); run with
+ * {@code bench/jmh.sh swav SwavLossBench}.
  *
  * <p>Collapse: {@link io.sslbench.swav.Swav} reports {@code codeEntropy}, the mean normalised entropy of its
  * codes ({@link io.sslbench.swav.SwavLoss#normalizedEntropy}), with every step, and a run whose last-epoch mean

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Loss + gradient of {@link ByolLoss} on FLOAT inputs, B samples per view (2B rows), dimension D.
- * Run: {@code java -cp <classpath> org.openjdk.jmh.Main ByolLossBench}.
+ * Run: {@code bench/jmh.sh byol ByolLossBench}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  *       {@code threads} workers; ops/s = images/s for the whole loader.</li>
  * </ul>
  *
- * <p>Run: {@code java -cp <eval classpath> org.openjdk.jmh.Main AugBench -f 1 -wi 2 -i 3}. Source pixels
+ * <p>Run: {@code bench/jmh.sh eval AugBench -f 1 -wi 2 -i 3}. Source pixels
  * are seeded random bytes: the ops' cost does not depend on content (no data-dependent early exits
  * beyond the hue branches).
  */

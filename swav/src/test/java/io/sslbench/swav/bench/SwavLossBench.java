@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * {@link SwavLoss} (Sinkhorn codes for crops 0 and 1 + swapped prediction + gradient) and
  * {@link SinkhornKnopp} alone, on FLOAT scores of unit features against unit prototypes:
  * B samples per crop, K prototypes, 2 crops or 2+4 multi-crop.
- * Run: {@code java -cp <classpath> org.openjdk.jmh.Main SwavLossBench}.
+ * Run: {@code bench/jmh.sh swav SwavLossBench}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

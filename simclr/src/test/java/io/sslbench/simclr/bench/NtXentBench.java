@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Sample-time mode: on a shared machine the minimum and median per call say more than a mean
  * that scheduler stalls dominate. ND4J's own threads follow {@code OMP_NUM_THREADS}.
  *
- * <p>Run: {@code java -cp <classpath> org.openjdk.jmh.Main NtXentBench}.
+ * <p>Run: {@code bench/jmh.sh simclr NtXentBench}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * with {@code groups} 1 and 2 against DL4J's {@link BatchNormalization} with its oneDNN helper
  * (as this project runs it) and with the helper removed (DL4J's generic ND4J code).
  *
- * <p>Run: {@code java -cp <core classes + dependencies> org.openjdk.jmh.Main BatchNormBenchmark}.
+ * <p>Run: {@code bench/jmh.sh core BatchNormBenchmark}.
  * Every invocation reads the same input and epsilon (never modified) and returns dL/dx.
  */
 @State(Scope.Thread)

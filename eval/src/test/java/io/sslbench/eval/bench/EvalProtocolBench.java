@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * 10k queries, and the L-BFGS linear probe on the same features. Features are synthetic: 10 class centres (N(0, 0.06^2) per coordinate, so the classes overlap) plus unit
  * Gaussian noise (timings of kNN do not depend on the values; the probe's iteration count does, a little).
  *
- * <p>Run: {@code java -cp <eval classpath> org.openjdk.jmh.Main EvalProtocolBench}.
+ * <p>Run: {@code bench/jmh.sh eval EvalProtocolBench}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Loss + gradient of {@link SimSiamLoss} (stop-gradient on, and off: both gradients) on FLOAT inputs, B samples per view (2B rows), dimension D.
- * Run: {@code java -cp <classpath> org.openjdk.jmh.Main SimSiamLossBench}.
+ * Run: {@code bench/jmh.sh simsiam SimSiamLossBench}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
