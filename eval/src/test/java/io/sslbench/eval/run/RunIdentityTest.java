@@ -1,6 +1,7 @@
 package io.sslbench.eval.run;
 
 import io.sslbench.core.config.ConfigTree;
+import io.sslbench.core.config.RecordTrees;
 import io.sslbench.core.config.RunConfig;
 import io.sslbench.core.engine.MethodProvider;
 import io.sslbench.core.engine.RunIdentity;
@@ -44,6 +45,19 @@ class RunIdentityTest {
             RunConfig c = cfg(id + "-cifar10", "epochs=2", "batchSize=64");
             RunConfig back = RunConfig.from(ConfigTree.parse(ConfigTree.toYaml(RunIdentity.tree(c)), "config.yaml"));
             assertEquals(RunIdentity.hash(c), RunIdentity.hash(back), id + ": a run folder's config.yaml resumes its run");
+        }
+    }
+
+    /** Issue 19: a method's paper defaults live in its config record; a bundled config states only what differs. */
+    @Test
+    void bundledConfigsRestateNoDefaultOfTheMethodsConfigRecord() {
+        for (String id : MethodProvider.available()) {
+            RunConfig bare = RunConfig.from(Map.of("method", Map.of("name", id), "batchSize", 256));
+            Map<String, Object> defaults = RecordTrees.toTree(MethodProvider.forConfig(bare).config());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> written = (Map<String, Object>) ConfigTree.load(id + "-cifar10").get("method");
+            written.forEach((k, v) -> assertTrue(k.equals("name") || !ConfigTree.canonical(v).equals(
+                    ConfigTree.canonical(defaults.get(k))), id + "-cifar10 restates the default method." + k + " = " + v));
         }
     }
 }
