@@ -1,45 +1,37 @@
 package io.sslbench.eval.cli;
 
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParseResult;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
-/** Minimal GNU-style argument parser: {@code --key value}, {@code --key=value}, repeatable keys, flags, positionals. */
+/** A command's parsed options and positionals (parsed by picocli from the command's {@link Opt}s), as text. */
 final class Args {
     final Map<String, List<String>> options = new LinkedHashMap<>();
     final List<String> positional = new ArrayList<>();
 
-    static Args parse(String[] argv, Set<String> flags, Set<String> valued) {
+    /** @return the values picocli matched, as the user wrote them */
+    static Args of(ParseResult pr) {
         Args a = new Args();
-        for (int i = 0; i < argv.length; i++) {
-            String s = argv[i];
-            if (s.startsWith("--")) {
-                String key = s.substring(2);
-                String val = null;
-                int eq = key.indexOf('=');
-                if (eq >= 0) {
-                    val = key.substring(eq + 1);
-                    key = key.substring(0, eq);
-                }
-                if (flags.contains(key)) {
-                    a.options.computeIfAbsent(key, k -> new ArrayList<>()).add(val == null ? "true" : val);
-                } else if (valued.contains(key)) {
-                    if (val == null) {
-                        if (i + 1 >= argv.length) {
-                            throw new UsageException("--" + key + " needs a value");
-                        }
-                        val = argv[++i];
-                    }
-                    a.options.computeIfAbsent(key, k -> new ArrayList<>()).add(val);
-                } else {
-                    throw new UsageException("unknown option --" + key);
-                }
-            } else {
-                a.positional.add(s);
-            }
+        for (OptionSpec o : pr.matchedOptions()) {
+            String key = o.longestName().replaceFirst("^-+", "");
+            List<String> raw = o.arity().max == 0 ? List.of("true") : o.originalStringValues();
+            a.options.computeIfAbsent(key, k -> new ArrayList<>()).addAll(raw.isEmpty() ? List.of("true") : raw);
         }
+        for (PositionalParamSpec p : pr.matchedPositionals()) {
+            a.positional.addAll(p.originalStringValues());
+        }
+        return a;
+    }
+
+    /** @return the options given as {@code key -> values} (tests and programmatic callers) */
+    static Args of(Map<String, List<String>> options) {
+        Args a = new Args();
+        a.options.putAll(options);
         return a;
     }
 

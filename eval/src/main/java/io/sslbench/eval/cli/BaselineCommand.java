@@ -1,13 +1,14 @@
 package io.sslbench.eval.cli;
 
 import io.sslbench.core.results.Provenances;
+import io.sslbench.core.util.BundledResources;
 import io.sslbench.core.results.ResultsStore;
 import io.sslbench.eval.grid.Baselines;
 import io.sslbench.eval.grid.Suite;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.List;
 
 /** {@code sslbench baseline}: the only way baselines change, with a recorded reason; or check against them. */
 final class BaselineCommand implements Main.Command {
@@ -17,17 +18,25 @@ final class BaselineCommand implements Main.Command {
     }
 
     @Override
-    public String usage() {
-        return """
-                usage: sslbench baseline update --suite S --results FILE --reason "why" [--seed-std X] [--file F]
-                       sslbench baseline check  --suite S --results FILE [--file F]
-                  --file F       baseline file (default eval/baselines/<suite>.json)
-                  --seed-std X   the suite's measured seed-to-seed std of a run's kNN top-1 (default: keep the file's)""";
+    public List<Opt> options() {
+        return List.of(
+                Opt.value("suite", "S", "the suite whose rows are recorded or checked")
+                        .completing(() -> BundledResources.names(Suite.RESOURCE_DIR, ".yaml")),
+                Opt.value("results", "FILE", "the results store"),
+                Opt.value("reason", "WHY", "update: why the baselines change (kept in the file's history)"),
+                Opt.value("file", "F", "baseline file (default eval/baselines/<suite>.json)"),
+                Opt.value("seed-std", "X", "update: the suite's measured seed-to-seed std of a run's kNN top-1 "
+                        + "(default: keep the file's)").doubles());
     }
 
     @Override
-    public int run(String[] argv, PrintStream out) {
-        Args a = Args.parse(argv, Set.of(), Set.of("suite", "results", "reason", "file", "seed-std"));
+    public Opt.Positional positional() {
+        return new Opt.Positional("update|check", "update: record new baselines; check: run the regression gate",
+                () -> List.of("update", "check"));
+    }
+
+    @Override
+    public int run(Args a, PrintStream out) {
         if (a.positional.isEmpty() || a.get("suite") == null || a.get("results") == null) {
             throw new Args.UsageException("give update|check, --suite and --results");
         }

@@ -34,8 +34,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * {@code sslbench bench}: throughput of the full training step (all views, loss, update) on synthetic
@@ -49,21 +47,27 @@ final class BenchCommand implements Main.Command {
     }
 
     @Override
-    public String usage() {
-        return """
-                usage: sslbench bench --method M [--backbone B] [--batch N] [--steps S] [--warmup W] [--baseline]
-                                      [--set key=value ...]
-                  --method M     method id (its bundled cifar10 config is used)
-                  --backbone B   e.g. small-cifar (default), resnet18-cifar
-                  --batch N      images per step (default 256); each image gives the method's views
-                  --steps S      measured steps (default 5), after --warmup W steps (default 2)
-                  --baseline     also time a bare ComputationGraph.fit of the same network on the same rows
-                Prints the step breakdown, peak RSS and, as the last line, 'img/s: <number>'.""";
+    public List<Opt> options() {
+        return List.of(
+                Opt.value("method", "M", "method id (" + String.join(", ", MethodProvider.available())
+                        + "; its bundled cifar10 config is used)")
+                        .completing(MethodProvider::available),
+                Opt.value("backbone", "B", "e.g. small-cifar (default), resnet18-cifar"),
+                Opt.value("batch", "N", "images per step (default 256); each image gives the method's views").ints(),
+                Opt.value("steps", "S", "measured steps (default 5)").ints(),
+                Opt.value("warmup", "W", "warm-up steps before them (default 2)").ints(),
+                Opt.flag("baseline", "also time a bare ComputationGraph.fit of the same network on the same rows"),
+                Opt.value("set", "KEY=VALUE", "override any config key").many(),
+                Opt.flag("quiet", "no progress output"));
     }
 
     @Override
-    public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = Args.parse(argv, Set.of("baseline", "quiet"), Set.of("method", "backbone", "batch", "steps", "warmup", "set"));
+    public String footer() {
+        return "Prints the step breakdown, peak RSS and, as the last line, 'img/s: <number>'.";
+    }
+
+    @Override
+    public int run(Args a, PrintStream out) throws Exception {
         if (a.get("method") == null) {
             throw new Args.UsageException("--method is required");
         }
@@ -71,10 +75,7 @@ final class BenchCommand implements Main.Command {
         sets.add("backbone=" + a.get("backbone", "small-cifar"));
         sets.add("batchSize=" + a.intValue("batch", 256));
         sets.add("engine.quiet=true");
-        String[] pre = {"--method", a.get("method")};
-        String[] merged = Stream.concat(Arrays.stream(pre),
-                sets.stream().flatMap(s -> Stream.of("--set", s))).toArray(String[]::new);
-        RunConfig cfg = PretrainCommand.resolve(Args.parse(merged, Set.of("quiet"), Set.of("method", "config", "set")));
+        RunConfig cfg = PretrainCommand.resolve(a.get("method"), null, sets, false);
         int steps = a.intValue("steps", 5);
         int warmup = a.intValue("warmup", 2);
         Backend.init();

@@ -5,8 +5,8 @@ import io.sslbench.eval.grid.SuiteRunner;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code sslbench cell}: one cell of a suite (a task of {@code grid --launcher slurm|local}), its rows written as a
@@ -25,18 +25,15 @@ final class CellCommand implements Main.Command {
     }
 
     @Override
-    public String usage() {
-        return """
-                usage: sslbench cell (--grid G [--scale S] [--seeds 0,1] | --suite S) --index I
-                                     [--results FILE] [--runs DIR] [--data-root DIR]
-                  --index I    the cell's index in the suite's plan (sslbench grid ... --dry-run lists them)""";
+    public List<Opt> options() {
+        List<Opt> o = new ArrayList<>(GridCommand.suiteOptions());
+        o.add(Opt.value("index", "I", "the cell's index in the suite's plan (sslbench grid ... --dry-run lists them)").ints());
+        o.addAll(GridCommand.storeOptions());
+        return o;
     }
 
     @Override
-    public int run(String[] argv, PrintStream out) {
-        Set<String> valued = new HashSet<>(GridCommand.SUITE_OPTIONS);
-        valued.addAll(Set.of("index", "results", "runs", "data-root"));
-        Args a = Args.parse(argv, Set.of(), valued);
+    public int run(Args a, PrintStream out) {
         if (a.get("index") == null) {
             throw new Args.UsageException("give --index");
         }

@@ -6,8 +6,9 @@ import io.sslbench.core.data.KnownDataset;
 import io.sslbench.core.util.Suggest;
 
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
+import java.util.stream.Stream;
 
 /** {@code sslbench data list|fetch|verify}: core's {@link DataTasks}. */
 final class DataCli implements Main.Command {
@@ -17,26 +18,25 @@ final class DataCli implements Main.Command {
     }
 
     @Override
-    public String usage() {
-        return String.join("\n",
-                "usage: sslbench data <command> [options]",
-                "",
-                "commands:",
-                "  list               what is present under the data root, per data set and split, with image counts",
-                "  fetch <dataset>    download <dataset> from its official source, verify the published MD5, extract",
-                "  verify <dataset>   check checksums (published MD5s, extraction manifests) and record counts",
-                "",
-                "datasets: " + DataTasks.DATASETS,
-                "",
-                "options:",
-                "  --data-root DIR    data root (default: $" + DataRoot.ENV + ", else ~/.cache/sslbench/data)",
-                "  --quiet            no progress bar (fetch)",
-                "  --base-url URL     fetch from URL/<file> instead of the official mirrors");
+    public List<Opt> options() {
+        return List.of(
+                Opt.value("data-root", "DIR", "data root (default: $" + DataRoot.ENV + ", else ~/.cache/sslbench/data)"),
+                Opt.flag("quiet", "no progress bar (fetch)"),
+                Opt.value("base-url", "URL", "fetch from URL/<file> instead of the official mirrors"));
     }
 
     @Override
-    public int run(String[] argv, PrintStream out) {
-        Args a = Args.parse(argv, Set.of("quiet"), Set.of("data-root", "base-url"));
+    public Opt.Positional positional() {
+        return new Opt.Positional("list | fetch DATASET | verify DATASET", "list: what is present under the data root, "
+                + "per data set and split, with image counts; fetch: download a data set from its official source, "
+                + "verify the published MD5, extract; verify: check checksums (published MD5s, extraction manifests) "
+                + "and record counts. Data sets: " + DataTasks.DATASETS,
+                () -> Stream.concat(Stream.of("list", "fetch", "verify"), Arrays.stream(DataTasks.DATASETS.split(", ")))
+                        .toList());
+    }
+
+    @Override
+    public int run(Args a, PrintStream out) {
         List<String> pos = a.positional;
         if (pos.isEmpty()) {
             throw new Args.UsageException("give a command: list, fetch <dataset> or verify <dataset>");

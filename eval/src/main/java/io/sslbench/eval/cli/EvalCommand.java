@@ -16,9 +16,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
+import java.util.stream.Stream;
 
 /** {@code sslbench eval}: evaluation protocols on a finished run folder. */
 final class EvalCommand implements Main.Command {
@@ -28,26 +27,30 @@ final class EvalCommand implements Main.Command {
     }
 
     @Override
-    public String usage() {
-        return """
-                usage: sslbench eval --run DIR [--protocol P ... | all] [--fine-tune-epochs N] [--linear-epochs N]
-                                     [--linear-unaugmented] [--results FILE] [--data-root DIR]
-                  --run DIR        a run folder written by sslbench pretrain (config.yaml, model.zip, summary.json)
-                  --protocol P     repeatable, one of knn, linear, linear-lbfgs, semi1, semi10, random-init-knn,
-                                   random-init-linear, random-init-linear-lbfgs; default all
-                  --linear-epochs N     linear: N epochs instead of the method's official count (milestones scaled)
-                  --linear-unaugmented  linear: train on the unaugmented images' features, computed once
-                  --fine-tune-epochs N  semi1/semi10 fine-tuning epochs (default SimCLR's: 60 for 1%, 30 for 10%)
-                  --results FILE   results store to append to (default results/results.jsonl)
-                  semi1/semi10: class-balanced 1%/10% of the whole labelled training split (CIFAR-10: 500/5,000
-                  images, index files in <run>/../subsets), whole network fine-tuned with a new classifier
-                """ + "  " + FeatureExtractor.PROTOCOL;
+    public List<Opt> options() {
+        return List.of(
+                Opt.value("run", "DIR", "a run folder written by sslbench pretrain (config.yaml, model.zip, summary.json)"),
+                Opt.value("protocol", "P", "repeatable: knn, linear, linear-lbfgs, semi1, semi10, random-init-knn, "
+                        + "random-init-linear, random-init-linear-lbfgs, or all (the default)").many()
+                        .completing(() -> Stream.concat(Evaluate.ALL.stream(), Stream.of("all")).toList()),
+                Opt.value("linear-epochs", "N", "linear: N epochs instead of the method's official count "
+                        + "(milestones scaled)").ints(),
+                Opt.flag("linear-unaugmented", "linear: train on the unaugmented images' features, computed once"),
+                Opt.value("fine-tune-epochs", "N", "semi1/semi10 fine-tuning epochs (default SimCLR's: 60 for 1%, 30 "
+                        + "for 10%)").ints(),
+                Opt.value("results", "FILE", "results store to append to (default results/results.jsonl)"),
+                Opt.value("data-root", "DIR", "data root (default $SSLBENCH_DATA, else ~/.cache/sslbench/data)"));
     }
 
     @Override
-    public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = Args.parse(argv, Set.of("linear-unaugmented"), Set.of("run", "protocol", "results", "data-root",
-                "fine-tune-epochs", "linear-epochs"));
+    public String footer() {
+        return "semi1/semi10: class-balanced 1%/10% of the whole labelled training split (CIFAR-10: 500/5,000 images, "
+                + "index files in <run>/../subsets), whole network fine-tuned with a new classifier. "
+                + FeatureExtractor.PROTOCOL;
+    }
+
+    @Override
+    public int run(Args a, PrintStream out) throws Exception {
         if (a.get("run") == null) {
             throw new Args.UsageException("--run is required");
         }

@@ -1,6 +1,8 @@
 package io.sslbench.eval.cli;
 
 import io.sslbench.core.engine.RunIdentity;
+import io.sslbench.core.util.BundledResources;
+import io.sslbench.eval.grid.Grid;
 import io.sslbench.core.results.ResultsStore;
 import io.sslbench.eval.grid.Suite;
 import io.sslbench.eval.grid.SuiteRunner;
@@ -18,45 +20,59 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /** {@code sslbench grid}: run a grid (or a whole suite) with resumable, cached cells, here or on a SLURM cluster. */
 final class GridCommand implements Main.Command {
-    /** Options that select the suite, shared with {@code cell} (a cluster task rebuilds the same suite from them). */
-    static final Set<String> SUITE_OPTIONS = Set.of("grid", "suite", "scale", "seeds");
-    private static final Set<String> FLAGS = Set.of("dry-run", "status");
-    private static final Set<String> VALUED = Set.of("grid", "suite", "scale", "seeds", "results", "runs", "data-root",
-            "launcher", "parallel", "devices", "retries", "partition", "gpus-per-task", "cpus-per-task", "mem", "time",
-            "array-parallelism", "signal-seconds");
-
     @Override
     public String summary() {
         return "run an ablation grid or a suite (cells already in the results store are skipped)";
     }
 
+    /** Options that select the suite, shared with {@code cell} (a cluster task rebuilds the same suite from them). */
+    static List<Opt> suiteOptions() {
+        return List.of(
+                Opt.value("grid", "G", "one grid, a file or a bundled name, at the scale of --scale")
+                        .completing(() -> BundledResources.names(Grid.RESOURCE_DIR, ".yaml")),
+                Opt.value("suite", "S", "every grid of a suite (a file or a bundled name)")
+                        .completing(() -> BundledResources.names(Suite.RESOURCE_DIR, ".yaml")),
+                Opt.value("scale", "SUITE", "the suite whose scale --grid runs at (default quick)")
+                        .completing(() -> BundledResources.names(Suite.RESOURCE_DIR, ".yaml")),
+                Opt.value("seeds", "0,1,...", "--grid: the seeds (default the grid's)"));
+    }
+
+    /** Where rows and run folders go, shared with {@code cell}. */
+    static List<Opt> storeOptions() {
+        return List.of(
+                Opt.value("results", "FILE", "the results store (default results/results.jsonl)"),
+                Opt.value("runs", "DIR", "run folders (default runs)"),
+                Opt.value("data-root", "DIR", "data root (default $SSLBENCH_DATA, else ~/.cache/sslbench/data)"));
+    }
+
     @Override
-    public String usage() {
-        return """
-                usage: sslbench grid (--grid FILE|NAME | --suite quick|short|paper) [--scale SUITE] [--seeds 0,1,2]
-                                     [--results FILE] [--runs DIR] [--data-root DIR] [--dry-run | --status]
-                                     [--launcher inline|local|slurm] [launcher options]
-                  --grid G     one grid (bundled: methods, simsiam-ablation, moco-momentum, simclr-head,
-                               simclr-temperature, swav-multicrop, swav-epsilon, byol-decay, simsiam-stopgrad,
-                               bn-per-view, byol-bn, simclr-batch, moco-queue, simclr-augment, augment-reduction,
-                               moco-shufflebn, simclr-global-bn) at the scale of --scale (default quick)
-                  --suite S    every grid of a suite
-                  --dry-run    list the runs and which are already done, run nothing (with --launcher slurm: print
-                               the batch script instead of submitting it)
-                  --status     cells done / running / queued / failed / to do (the results store, the launch
-                               records in RUNS/_launch, and SLURM's queue when its commands answer)
-                launchers (the cells not yet in the results store):
-                  inline (default)  one after the other in this process
-                  local             --parallel N cells at once, each in a JVM of its own [--devices 0,1,...: one
-                                    device per slot, as CUDA_VISIBLE_DEVICES] [--retries R (default 1)]
-                  slurm             one SLURM job array, a task per cell (sbatch --array), preempted tasks
-                                    checkpoint and requeue themselves: [--partition P] [--gpus-per-task N]
-                                    [--cpus-per-task N (default 2)] [--mem M] [--time HH:MM:SS]
-                                    [--array-parallelism K] [--retries R (default 2)] [--signal-seconds S (120)]""";
+    public List<Opt> options() {
+        List<Opt> o = new ArrayList<>(suiteOptions());
+        o.addAll(storeOptions());
+        o.addAll(List.of(
+                Opt.flag("dry-run", "list the runs and which are already done, run nothing (with --launcher slurm: "
+                        + "print the batch script instead of submitting it)"),
+                Opt.flag("status", "cells done / running / queued / failed / to do (the results store, the launch "
+                        + "records in RUNS/_launch, and SLURM's queue when its commands answer)"),
+                Opt.value("launcher", "L", "inline (default: one cell after the other in this process), local "
+                        + "(--parallel cells at once, each in a JVM of its own) or slurm (one job array, a task per "
+                        + "cell; preempted tasks checkpoint and requeue themselves)")
+                        .completing(() -> List.of("inline", "local", "slurm")),
+                Opt.value("parallel", "N", "local: cells at once").ints(),
+                Opt.value("devices", "0,1,...", "local: one device per slot, as CUDA_VISIBLE_DEVICES"),
+                Opt.value("retries", "R", "local/slurm: attempts after a failure (default 1 / 2)").ints(),
+                Opt.value("partition", "P", "slurm: partition"),
+                Opt.value("gpus-per-task", "N", "slurm: GPUs per task").ints(),
+                Opt.value("cpus-per-task", "N", "slurm: CPUs per task (default 2)").ints(),
+                Opt.value("mem", "M", "slurm: memory per task, e.g. 16G"),
+                Opt.value("time", "HH:MM:SS", "slurm: time limit per task"),
+                Opt.value("array-parallelism", "K", "slurm: tasks of the array at once").ints(),
+                Opt.value("signal-seconds", "S", "slurm: seconds before the time limit a task is told to checkpoint "
+                        + "(default 120)").ints()));
+        return o;
     }
 
     /** The suite the suite options name. */
@@ -99,8 +115,7 @@ final class GridCommand implements Main.Command {
     }
 
     @Override
-    public int run(String[] argv, PrintStream out) {
-        Args a = Args.parse(argv, FLAGS, VALUED);
+    public int run(Args a, PrintStream out) {
         Suite suite = suite(a);
         SuiteRunner runner = runner(a, out);
         List<SuiteRunner.Job> all = SuiteRunner.plan(suite);

@@ -6,6 +6,7 @@ import io.sslbench.core.config.RunConfig;
 import io.sslbench.core.engine.Collapse;
 import io.sslbench.core.engine.MethodProvider;
 import io.sslbench.core.engine.Trainer;
+import io.sslbench.core.util.BundledResources;
 import io.sslbench.core.util.Suggest;
 import io.sslbench.eval.run.Pretrain;
 
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /** {@code sslbench pretrain}: one pretraining run from a config. */
 final class PretrainCommand implements Main.Command {
@@ -25,29 +25,40 @@ final class PretrainCommand implements Main.Command {
     }
 
     @Override
-    public String usage() {
-        return """
-                usage: sslbench pretrain [--method M | --config FILE|NAME] [--set key=value ...] [--out DIR]
-                                         [--data-root DIR] [--quiet]
-                  --method M       a registered method id (%s): uses the bundled
-                                   config M-<dataset> (dataset from --set data.dataset=..., default cifar10)
-                  --config F       a YAML file, or a bundled config name such as simclr-cifar10
-                  --set k=v        override any key, e.g. --set epochs=1 --set data.subset=512
-                                   --set backbone=resnet18-cifar --set method.temperature=0.2
-                  --out DIR        run folder (default runs/<method>-<confighash>); an existing folder with a
-                                   checkpoint of the same config is resumed
-                  --data-root DIR  data root (default $SSLBENCH_DATA, else ~/.cache/sslbench/data)
-                  --quiet          no progress bar
-                Writes config.yaml, provenance.json, metrics.jsonl, checkpoints/, model.zip, summary.json."""
-                .formatted(String.join(", ", MethodProvider.available()));
+    public List<Opt> options() {
+        return List.of(
+                Opt.value("method", "M", "a registered method id (" + String.join(", ", MethodProvider.available())
+                        + "): uses its bundled config M-<dataset> (dataset from --set data.dataset=..., default "
+                        + "cifar10)").completing(MethodProvider::available),
+                Opt.value("config", "FILE|NAME", "a YAML file, or a bundled config name such as simclr-cifar10")
+                        .completing(() -> BundledResources.names(ConfigTree.RESOURCE_DIR, ".yaml")),
+                Opt.value("set", "KEY=VALUE", "override any key, e.g. --set epochs=1 --set data.subset=512 "
+                        + "--set backbone=resnet18-cifar --set method.temperature=0.2").many(),
+                Opt.value("out", "DIR", "run folder (default runs/<method>-<confighash>-s<seed>); an existing folder "
+                        + "with a checkpoint of the same config is resumed"),
+                Opt.value("data-root", "DIR", "data root (default $SSLBENCH_DATA, else ~/.cache/sslbench/data)"),
+                Opt.flag("quiet", "no progress bar"));
+    }
+
+    @Override
+    public String footer() {
+        return "Writes config.yaml, provenance.json, metrics.jsonl, checkpoints/, model.zip, summary.json.";
     }
 
     /** Resolves a config from --method/--config and --set. */
     static RunConfig resolve(Args a) {
-        String method = a.get("method");
-        String config = a.get("config");
-        List<String> sets = new ArrayList<>(a.all("set"));
-        if (a.flag("quiet")) {
+        return resolve(a.get("method"), a.get("config"), a.all("set"), a.flag("quiet"));
+    }
+
+    /**
+     * @param method a method id (its bundled config) or null
+     * @param config a config file or bundled name, or null
+     * @param set    {@code key=value} overrides, in order
+     * @param quiet  no progress bar
+     */
+    static RunConfig resolve(String method, String config, List<String> set, boolean quiet) {
+        List<String> sets = new ArrayList<>(set);
+        if (quiet) {
             sets.add("engine.quiet=true");
         }
         if (config == null && method == null) {
@@ -78,8 +89,7 @@ final class PretrainCommand implements Main.Command {
     }
 
     @Override
-    public int run(String[] argv, PrintStream out) {
-        Args a = Args.parse(argv, Set.of("quiet"), Set.of("method", "config", "set", "out", "data-root"));
+    public int run(Args a, PrintStream out) {
         RunConfig cfg = resolve(a);
         Path out0 = Path.of(a.get("out", "runs/" + cfg.methodName() + "-" + RunIdentity.hash(cfg) + "-s" + cfg.seed()));
         Trainer.prepareRunFolder(out0, RunIdentity.hash(cfg)); // an unusable --out fails now, with its cause, not after the data loaded

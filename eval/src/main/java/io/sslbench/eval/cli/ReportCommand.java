@@ -5,7 +5,7 @@ import io.sslbench.eval.run.Reporting;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.List;
 
 /** {@code sslbench report}: tables, charts and the self-contained HTML report from the results store. */
 final class ReportCommand implements Main.Command {
@@ -15,17 +15,16 @@ final class ReportCommand implements Main.Command {
     }
 
     @Override
-    public String usage() {
-        return """
-                usage: sslbench report [--results FILE] [--runs DIR] [--out DIR] [--title T]
-                  --results FILE  results store (default results/results.jsonl)
-                  --runs DIR      run folders, for the training curves (default runs)
-                  --out DIR       output folder (default report-out); the page is DIR/report/index.html""";
+    public List<Opt> options() {
+        return List.of(
+                Opt.value("results", "FILE", "results store (default results/results.jsonl)"),
+                Opt.value("runs", "DIR", "run folders, for the training curves (default runs)"),
+                Opt.value("out", "DIR", "output folder (default report-out); the page is DIR/report/index.html"),
+                Opt.value("title", "T", "the report's title (default 'sslbench results')"));
     }
 
     @Override
-    public int run(String[] argv, PrintStream out) {
-        Args a = Args.parse(argv, Set.of(), Set.of("results", "runs", "out", "title"));
+    public int run(Args a, PrintStream out) {
         ResultsStore store = new ResultsStore(Path.of(a.get("results", "results/results.jsonl")));
         var rows = store.readAll();
         if (rows.isEmpty()) {

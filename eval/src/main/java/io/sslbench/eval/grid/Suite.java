@@ -22,6 +22,9 @@ import java.util.Set;
  */
 public record Suite(String name, Map<String, Object> overrides, Map<String, Map<String, Object>> perMethod,
                     List<String> protocols, int fineTuneEpochs, Evaluate.LinearBudget linear, List<Entry> grids) {
+    /** Where bundled suites live on the class path: {@code sslbench/suites/<name>.yaml}. */
+    public static final String RESOURCE_DIR = "sslbench/suites/";
+
     public Suite {
         Objects.requireNonNull(linear, "linear");
         if (fineTuneEpochs < 0) {
@@ -52,7 +55,7 @@ public record Suite(String name, Map<String, Object> overrides, Map<String, Map<
 
     @SuppressWarnings("unchecked")
     public static Suite load(String fileOrName) {
-        Map<String, Object> t = ConfigTree.load("sslbench/suites/", fileOrName);
+        Map<String, Object> t = ConfigTree.load(RESOURCE_DIR, fileOrName);
         Map<String, Object> ov = t.get("overrides") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
         Map<String, Map<String, Object>> per = new LinkedHashMap<>();
         if (t.get("perMethod") instanceof Map<?, ?> pm) {

@@ -26,7 +26,7 @@ class DataCliTest {
     void helpAndUsageErrors() {
         Result h = run("--help");
         assertEquals(0, h.rc());
-        assertTrue(h.out().contains("verify <dataset>") && h.out().contains("--data-root"), h.out());
+        assertTrue(h.out().contains("verify DATASET") && h.out().contains("--data-root"), h.out());
         Result unknown = run("frobnicate");
         assertEquals(2, unknown.rc());
         assertTrue(unknown.out().contains("unknown command 'frobnicate'"), unknown.out());

@@ -26,9 +26,12 @@ class MainTest {
         assertEquals("warn", p.getProperty("org.slf4j.simpleLogger.defaultLogLevel"));
         String[] r = run("--verbose", "cell", "--help");
         assertEquals("0", r[0], r[2]);
-        assertTrue(r[1].contains("usage: sslbench cell"), r[1]);
+        assertTrue(r[1].contains("Usage: sslbench cell") && r[1].contains("--index=I"), r[1]);
         assertEquals("info", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel"));
-        assertTrue(run().length == 3 && run()[1].contains("usage: sslbench [--verbose] <command>"));
+        String[] none = run();
+        assertEquals("2", none[0]);
+        assertTrue(none[1].contains("Usage: sslbench") && none[1].contains("--verbose") && none[1].contains("pretrain"),
+                none[1]);
     }
 
     @Test
@@ -39,5 +42,19 @@ class MainTest {
         r = run("grid", "--grid", "simclr-head", "--launcher", "kubernetes", "--results", "target/none.jsonl");
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("--launcher is inline, local or slurm"), r[2]);
+    }
+
+    @Test
+    void aMisspelledCommandGetsASuggestionAndCompletionOffersThePluginsIds() {
+        String[] r = run("pretrian", "--method", "simclr");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("pretrian") && r[2].contains("did you mean 'pretrain'?"), r[2]);
+        String[] c = run("completion");
+        assertEquals("0", c[0], c[2]);
+        assertTrue(c[1].contains("complete -F") && c[1].contains("pretrain") && c[1].contains("simsiam")
+                && c[1].contains("simclr-augment"), "a bash script offering the discovered methods and grids");
+        String[] typed = run("bench", "--method", "simclr", "--batch", "many");
+        assertEquals("2", typed[0]);
+        assertTrue(typed[2].contains("--batch") && typed[2].contains("many"), typed[2]);
     }
 }
