@@ -2,6 +2,8 @@ package io.sslbench.byol;
 
 import io.sslbench.core.aug.Presets;
 import io.sslbench.core.aug.ViewPipeline;
+import io.sslbench.core.engine.EmaTarget;
+import io.sslbench.core.engine.HeadOutputs;
 import io.sslbench.core.engine.Collapse;
 import io.sslbench.core.engine.SslMethod;
 import io.sslbench.core.engine.StepInputs;
@@ -26,6 +28,8 @@ import java.util.Optional;
 public final class Byol implements SslMethod {
     private final ByolConfig cfg;
     private String projection;
+    /** The target network (its EMA target, created in init). */
+    private EmaTarget target;
 
     public Byol(ByolConfig cfg) {
         this.cfg = cfg;
@@ -65,25 +69,25 @@ public final class Byol implements SslMethod {
 
     @Override
     public void init(TrainContext ctx) {
-        ctx.emaTarget("target");
+        target = ctx.emaTarget("target");
     }
 
     @Override
     public StepInputs prepare(TrainContext ctx, INDArray[] views) {
         INDArray x = Nd4j.concat(0, views[0], views[1]);
-        INDArray zTarget = ctx.emaTarget("target").forward(projection, x);
+        INDArray zTarget = target.forward(projection, x);
         return new StepInputs(new INDArray[]{x}, zTarget);
     }
 
     @Override
-    public LossResult loss(INDArray p, INDArray zTarget, TrainContext ctx) {
-        return ByolLoss.compute(p, zTarget);
+    public LossResult loss(HeadOutputs.Values out, INDArray zTarget, TrainContext ctx) {
+        return ByolLoss.compute(out.merged(), zTarget);
     }
 
     /** Target update after the online step: ξ ← τ ξ + (1 − τ) θ with the cosine τ schedule. */
     @Override
-    public void afterStep(TrainContext ctx, StepInputs in, INDArray p) {
-        ctx.emaTarget("target").update(Schedules.cosineMomentum(cfg.baseMomentum(), ctx.step(), ctx.totalSteps()));
+    public void afterStep(TrainContext ctx, StepInputs in, HeadOutputs.Values out) {
+        target.update(Schedules.cosineMomentum(cfg.baseMomentum(), ctx.step(), ctx.totalSteps()));
     }
 
     /** Collapse minimises this loss: every prediction equal to its target gives 0; the summed loss spans [0, 8]. */

@@ -7,6 +7,7 @@ import io.sslbench.core.aug.RandomGrayscale;
 import io.sslbench.core.aug.RandomHorizontalFlip;
 import io.sslbench.core.aug.RandomResizedCrop;
 import io.sslbench.core.aug.ViewPipeline;
+import io.sslbench.core.engine.HeadOutputs;
 import io.sslbench.core.engine.StepInputs;
 import io.sslbench.core.engine.SslMethod;
 import io.sslbench.core.engine.TrainContext;
@@ -63,8 +64,8 @@ public final class AlignUniform implements SslMethod {
     }
 
     @Override
-    public LossResult loss(INDArray z, INDArray targets, TrainContext ctx) {
-        return AlignUniformLoss.compute(z, cfg.alignWeight(), cfg.uniformWeight(), cfg.alpha(), cfg.t());
+    public LossResult loss(HeadOutputs.Values out, INDArray targets, TrainContext ctx) {
+        return AlignUniformLoss.compute(out.merged(), cfg.alignWeight(), cfg.uniformWeight(), cfg.alpha(), cfg.t());
     }
 
     @Override

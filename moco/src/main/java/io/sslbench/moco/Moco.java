@@ -2,6 +2,7 @@ package io.sslbench.moco;
 
 import io.sslbench.core.aug.Presets;
 import io.sslbench.core.aug.ViewPipeline;
+import io.sslbench.core.engine.HeadOutputs;
 import io.sslbench.core.engine.EmaTarget;
 import io.sslbench.core.engine.FeatureQueue;
 import io.sslbench.core.engine.SslMethod;
@@ -31,6 +32,8 @@ public final class Moco implements SslMethod {
     private final String id;
     private final MocoConfig cfg;
     private FeatureQueue queue;
+    /** The key encoder (its EMA target, created in init). */
+    private EmaTarget keyEncoder;
     /** The last step's pretext top-1 ({@link PretextAccuracy#infoNce}); NaN before the first step. */
     private double pretextTop1 = Double.NaN;
 
@@ -65,13 +68,13 @@ public final class Moco implements SslMethod {
 
     @Override
     public void init(TrainContext ctx) {
-        ctx.emaTarget("key");
+        keyEncoder = ctx.emaTarget("key");
         queue = FeatureQueue.random(cfg.queueSize(), cfg.outDim(), DataType.FLOAT, ctx.config().seed());
     }
 
     @Override
     public StepInputs prepare(TrainContext ctx, INDArray[] views) {
-        EmaTarget key = ctx.emaTarget("key");
+        EmaTarget key = keyEncoder;
         key.update(cfg.momentum()); // _momentum_update_key_encoder() before the keys, as the official forward()
         // with per-device BN layers (queries per device) the encoder splits the batch itself: one forward of the keys
         int splits = perDeviceBn() ? 1 : cfg.shuffleGroups();
@@ -81,7 +84,8 @@ public final class Moco implements SslMethod {
     }
 
     @Override
-    public LossResult loss(INDArray q, INDArray k, TrainContext ctx) {
+    public LossResult loss(HeadOutputs.Values out, INDArray k, TrainContext ctx) {
+        INDArray q = out.merged();
         INDArray negatives = queue.snapshot();
         pretextTop1 = PretextAccuracy.infoNce(q, k, negatives);
         return InfoNceLoss.compute(q, k, negatives, cfg.temperature());
@@ -104,7 +108,7 @@ public final class Moco implements SslMethod {
     }
 
     @Override
-    public void afterStep(TrainContext ctx, StepInputs in, INDArray q) {
+    public void afterStep(TrainContext ctx, StepInputs in, HeadOutputs.Values out) {
         queue.enqueue(L2Normalize.forward(in.targets(), "keys").unit()); // _dequeue_and_enqueue(k)
     }
 

@@ -2,6 +2,7 @@ package io.sslbench.simclr;
 
 import io.sslbench.core.aug.Presets;
 import io.sslbench.core.aug.ViewPipeline;
+import io.sslbench.core.engine.HeadOutputs;
 import io.sslbench.core.engine.EmaTarget;
 import io.sslbench.core.engine.FeatureQueue;
 import io.sslbench.core.engine.SslMethod;
@@ -43,6 +44,8 @@ public final class SimClr implements SslMethod {
     private int featureDim;
     /** The memory of negatives; null when {@code queueSize = 0}. */
     private FeatureQueue memory;
+    /** The memory encoder (its EMA target, created in init). */
+    private EmaTarget memoryEncoder;
     /**
      * The last step's pretext top-1 over the batch's 2N embeddings ({@link PretextAccuracy#ntXent}; the memory's keys
      * are not candidates); NaN before the first step.
@@ -100,7 +103,7 @@ public final class SimClr implements SslMethod {
         if (featureDim < 1) {
             throw new IllegalStateException("SimClr.init before addHeads: the memory's key width is unknown");
         }
-        ctx.emaTarget(MEMORY_TARGET);
+        memoryEncoder = ctx.emaTarget(MEMORY_TARGET);
         int keyDim = cfg.head().equals("none") ? featureDim : cfg.outDim();
         // DEVIATION: SimCLR v2 does not say how its memory starts; as MoCo, K random unit vectors.
         memory = FeatureQueue.random(cfg.queueSize(), keyDim, ctx.online().params().dataType(), ctx.config().seed());
@@ -116,15 +119,15 @@ public final class SimClr implements SslMethod {
         if (!cfg.memory()) {
             return StepInputs.of(x);
         }
-        EmaTarget key = ctx.emaTarget(MEMORY_TARGET);
-        key.update(cfg.momentum()); // before the keys, as MoCo's _momentum_update_key_encoder()
+        memoryEncoder.update(cfg.momentum()); // before the keys, as MoCo's _momentum_update_key_encoder()
         // DEVIATION: the memory encoder's BN uses the statistics of all 2N rows, like the online
         // encoder here; no ShuffleBN (SimCLR v2 does not describe any, and its BN is global anyway).
-        return new StepInputs(new INDArray[]{x}, key.forward(ctx.headVertex(), x));
+        return new StepInputs(new INDArray[]{x}, memoryEncoder.forward(ctx.headVertex(), x));
     }
 
     @Override
-    public LossResult loss(INDArray z, INDArray targets, TrainContext ctx) {
+    public LossResult loss(HeadOutputs.Values out, INDArray targets, TrainContext ctx) {
+        INDArray z = out.merged();
         pretextTop1 = PretextAccuracy.ntXent(z);
         return memory == null
                 ? NtXentLoss.compute(z, cfg.temperature())
@@ -136,7 +139,7 @@ public final class SimClr implements SslMethod {
      * N, so K need only be a multiple of N).
      */
     @Override
-    public void afterStep(TrainContext ctx, StepInputs in, INDArray onlineOutput) {
+    public void afterStep(TrainContext ctx, StepInputs in, HeadOutputs.Values out) {
         if (memory == null) {
             return;
         }

@@ -2,6 +2,7 @@ package io.sslbench.simsiam;
 
 import io.sslbench.core.aug.Presets;
 import io.sslbench.core.aug.ViewPipeline;
+import io.sslbench.core.engine.HeadOutputs;
 import io.sslbench.core.engine.Collapse;
 import io.sslbench.core.engine.SslMethod;
 import io.sslbench.core.engine.StepInputs;
@@ -17,6 +18,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -69,25 +71,17 @@ public final class SimSiam implements SslMethod {
     }
 
     @Override
-    public LossResult loss(INDArray zp, INDArray targets, TrainContext ctx) {
-        long d = cfg.dim();
-        INDArray z = zp.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d)).dup();
-        INDArray p = zp.get(NDArrayIndex.all(), NDArrayIndex.interval(d, 2 * d)).dup();
-        LossResult r = SimSiamLoss.compute(p, z, cfg.stopGradient());
-        INDArray gz = r.gradient(1) == null ? Nd4j.zeros(z.dataType(), z.shape()) : r.gradient(1);
-        INDArray gp = r.gradient(0);
-        if (!cfg.predictor()) {
-            // p and z are the same vertex: its gradient is the sum of both columns' gradients
-            INDArray sum = gz.add(gp);
-            return new LossResult(r.value(), Nd4j.concat(1, sum, Nd4j.zeros(p.dataType(), p.shape())));
-        }
-        return new LossResult(r.value(), Nd4j.concat(1, gz, gp));
+    public LossResult loss(HeadOutputs.Values out, INDArray targets, TrainContext ctx) {
+        LossResult r = SimSiamLoss.compute(out.get("p"), out.get("z"), cfg.stopGradient());
+        // without the predictor "p" is z again (the merge vertex's second input): its gradient joins z's there
+        return out.gradient(r.value(), r.gradient(1) == null ? Map.of("p", r.gradient(0))
+                : Map.of("z", r.gradient(1), "p", r.gradient(0)));
     }
 
-    /** The collapse monitor watches the projector output z, as the paper's Fig. 2. */
+    /** {@code [z | p]}: the projection z and the prediction p (z again without the predictor), {@code dim} each. */
     @Override
-    public INDArray embeddings(INDArray zp) {
-        return zp.get(NDArrayIndex.all(), NDArrayIndex.interval(0, cfg.dim()));
+    public HeadOutputs outputs() {
+        return HeadOutputs.of("z", cfg.dim()).and("p", cfg.dim());
     }
 
     @Override

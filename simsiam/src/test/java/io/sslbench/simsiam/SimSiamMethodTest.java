@@ -23,7 +23,7 @@ class SimSiamMethodTest {
         Trainer.StepGradients g = on.step(0);
         INDArray zp = g.onlineOutput();
         assertEquals(32, zp.size(1), "[z | p]");
-        INDArray grad = on.method.loss(zp, null, on.trainer.context()).gradient(0);
+        INDArray grad = on.method.loss(on.method.outputs().values(zp), null, on.trainer.context()).gradient(0);
         // exact: with the stop-gradient the z columns are filled with Nd4j.zeros, nothing is computed there
         assertEquals(0.0, grad.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 16)).norm2Number().doubleValue(), 0.0);
         assertTrue(grad.get(NDArrayIndex.all(), NDArrayIndex.interval(16, 32)).norm2Number().doubleValue() > 0);
@@ -31,7 +31,7 @@ class SimSiamMethodTest {
 
         MethodHarness off = harness("method.stopGradient=false");
         INDArray zp2 = off.step(0).onlineOutput();
-        INDArray grad2 = off.method.loss(zp2, null, off.trainer.context()).gradient(0);
+        INDArray grad2 = off.method.loss(off.method.outputs().values(zp2), null, off.trainer.context()).gradient(0);
         assertTrue(grad2.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 16)).norm2Number().doubleValue() > 0,
                 "without stop-gradient z receives a gradient");
     }

@@ -2,6 +2,7 @@ package io.sslbench.swav;
 
 import io.sslbench.core.aug.Presets;
 import io.sslbench.core.aug.ViewPipeline;
+import io.sslbench.core.engine.HeadOutputs;
 import io.sslbench.core.engine.Collapse;
 import io.sslbench.core.engine.FeatureQueue;
 import io.sslbench.core.engine.SslMethod;
@@ -103,10 +104,9 @@ public final class Swav implements SslMethod {
     }
 
     @Override
-    public LossResult loss(INDArray zs, INDArray targets, TrainContext ctx) {
-        long d = cfg.outDim();
-        long b = zs.size(0) / lossCfg.numCrops();
-        INDArray scores = zs.get(NDArrayIndex.all(), NDArrayIndex.interval(d, zs.size(1))).dup();
+    public LossResult loss(HeadOutputs.Values out, INDArray targets, TrainContext ctx) {
+        long b = out.rows() / lossCfg.numCrops();
+        INDArray scores = out.get("scores");
         List<INDArray> queueScores = null;
         if (queuesReady()) {
             INDArray w = ctx.online().getParam(PROTOTYPES + "_W");
@@ -118,8 +118,13 @@ public final class Swav implements SslMethod {
         INDArray[] codes = SwavLoss.codes(scores, (int) b, lossCfg, queueScores);
         codeEntropy = SwavLoss.normalizedEntropy(codes);
         LossResult r = SwavLoss.swappedPrediction(scores, (int) b, lossCfg, codes);
-        INDArray grad = Nd4j.concat(1, Nd4j.zeros(zs.dataType(), zs.size(0), d), r.gradient(0));
-        return new LossResult(r.value(), grad);
+        return out.gradient(r.value(), Map.of("scores", r.gradient(0))); // z gets its gradient through the prototypes
+    }
+
+    /** {@code [z | scores]}: the normalised projection and its prototype scores. */
+    @Override
+    public HeadOutputs outputs() {
+        return HeadOutputs.of("z", cfg.outDim()).and("scores", cfg.numPrototypes());
     }
 
     /**
@@ -146,23 +151,19 @@ public final class Swav implements SslMethod {
     }
 
     @Override
-    public void afterStep(TrainContext ctx, StepInputs in, INDArray zs) {
+    public void afterStep(TrainContext ctx, StepInputs in, HeadOutputs.Values out) {
         if (cfg.queueLength() == 0 || ctx.epoch() < cfg.queueStartEpoch()) {
             return;
         }
-        long b = zs.size(0) / lossCfg.numCrops();
+        long b = out.rows() / lossCfg.numCrops();
         for (int c = 0; c < 2; c++) {
             if (queues[c] == null) {
-                queues[c] = FeatureQueue.random(cfg.queueLength(), cfg.outDim(), zs.dataType(), ctx.config().seed() + c);
+                queues[c] = FeatureQueue.random(cfg.queueLength(), cfg.outDim(), out.merged().dataType(),
+                        ctx.config().seed() + c);
             }
-            queues[c].enqueue(zs.get(NDArrayIndex.interval(c * b, (c + 1) * b), NDArrayIndex.interval(0, cfg.outDim())));
+            queues[c].enqueue(out.rows("z", c * b, b));
             queued[c] += b;
         }
-    }
-
-    @Override
-    public INDArray embeddings(INDArray zs) {
-        return zs.get(NDArrayIndex.all(), NDArrayIndex.interval(0, cfg.outDim()));
     }
 
     /** "freeze the prototypes during the first epoch" (main_swav.py: cancel their gradients). */

@@ -21,8 +21,10 @@ import java.util.Set;
  * vertex returned by {@link #addHeads}. Each step the engine calls {@link #prepare} with the
  * augmented views, forwards {@link StepInputs#chunks()} through the online network (one chunk: one
  * fused forward/backward at {@code fit} speed; several chunks, e.g. multi-crop resolutions or
- * gradient caching: forward all, loss once, backward per chunk), calls {@link #loss} on the
- * concatenated head outputs, updates, and finally calls {@link #afterStep}.
+ * gradient caching: forward all, loss once, backward per chunk), calls {@link #loss} with the head
+ * outputs by name ({@link #outputs()}: e.g. SimSiam's {@code z} and {@code p}) and takes the gradients back by name,
+ * updates, and finally calls {@link #afterStep}. EMA targets (momentum encoders) are created once in {@link #init}
+ * ({@link TrainContext#emaTarget}) and kept by the method, which updates and forwards them.
  */
 public interface SslMethod {
 
@@ -56,16 +58,25 @@ public interface SslMethod {
     StepInputs prepare(TrainContext ctx, INDArray[] views);
 
     /**
+     * @return the named outputs of the head vertex {@link #addHeads} returns, in its column order (default: one
+     *         output, {@link HeadOutputs#single()}); the engine hands them to {@link #loss} by name
+     */
+    default HeadOutputs outputs() {
+        return HeadOutputs.single();
+    }
+
+    /**
      * The loss over the online head outputs.
      *
-     * @param online  head outputs of all chunks, rows concatenated in chunk order
+     * @param out     the head outputs of all chunks by name ({@link #outputs()}), rows concatenated in chunk order
      * @param targets {@link StepInputs#targets()} of this step (may be null)
-     * @return the mean loss and, as gradient 0, dL/d(online) of that mean
+     * @return the mean loss and, as gradient 0, dL/d(head output) of that mean: for several outputs, from the named
+     *         gradients by {@link HeadOutputs.Values#gradient}
      */
-    LossResult loss(INDArray online, INDArray targets, TrainContext ctx);
+    LossResult loss(HeadOutputs.Values out, INDArray targets, TrainContext ctx);
 
     /** Called after the parameter update (enqueue keys, EMA updates, normalise prototypes...). */
-    default void afterStep(TrainContext ctx, StepInputs in, INDArray onlineOutput) {
+    default void afterStep(TrainContext ctx, StepInputs in, HeadOutputs.Values out) {
     }
 
     /**
@@ -94,9 +105,9 @@ public interface SslMethod {
         return List.of();
     }
 
-    /** @return the embeddings whose spread the collapse monitor tracks (default: the head output) */
-    default INDArray embeddings(INDArray onlineOutput) {
-        return onlineOutput;
+    /** @return the embeddings whose spread the collapse monitor tracks (default: the first head output) */
+    default INDArray embeddings(HeadOutputs.Values out) {
+        return out.get(outputs().names().get(0));
     }
 
     /**

@@ -131,6 +131,8 @@ public final class Trainer {
 
     private final RunConfig cfg;
     private final String configHash;
+    /** The method's named head outputs (its declaration, read once). */
+    private final HeadOutputs outputs;
     private final SslMethod method;
     private final OnlineNetwork.Built net;
     private final BatchSource data;
@@ -159,6 +161,7 @@ public final class Trainer {
                    int numClasses, EpochMonitor monitor, PrintStream console) {
         this.cfg = cfg;
         this.configHash = RunIdentity.hash(cfg, method);
+        this.outputs = method.outputs();
         this.method = method;
         this.net = net;
         this.data = data;
@@ -201,7 +204,7 @@ public final class Trainer {
         INDArray[] chunks = split(in.chunks(), cfg.engine().gradCacheChunk());
         if (chunks.length == 1) {
             INDArray x = chunks[0];
-            ext.bind((out, labels) -> method.loss(out, in.targets(), ctx));
+            ext.bind((out, labels) -> method.loss(outputs.values(out), in.targets(), ctx));
             tap.reset();
             g.setInputs(x);
             g.setLabels(placeholder(x), placeholder(x));
@@ -234,7 +237,7 @@ public final class Trainer {
         int fused = first;
         ext.bind((out, labels) -> {
             outs[fused] = out;
-            full[0] = method.loss(Nd4j.concat(0, outs), in.targets(), ctx);
+            full[0] = method.loss(outputs.values(Nd4j.concat(0, outs)), in.targets(), ctx);
             return new LossResult(full[0].value(), rows(full[0].gradient(0), start[fused], chunks[fused].size(0)));
         });
         tap.reset();
@@ -320,7 +323,7 @@ public final class Trainer {
         StepGradients sg = gradients(in);
         checkFinite(sg);
         optimizer.step(net.graph().paramTable(), sg.grads(), learningRate(ctx.step), baseLr, method.frozenPrefixes(ctx));
-        method.afterStep(ctx, in, sg.onlineOutput());
+        method.afterStep(ctx, in, outputs.values(sg.onlineOutput()));
         return sg;
     }
 
@@ -485,7 +488,7 @@ public final class Trainer {
 
     /** Feeds a step into the epoch statistics and the online probe. */
     private Recorded record(StepGradients sg, ViewBatch batch, double waited, double secs) {
-        INDArray emb = method.embeddings(sg.onlineOutput());
+        INDArray emb = method.embeddings(outputs.values(sg.onlineOutput()));
         double std = Collapse.std(emb);
         Map<String, Double> diagnostics = method.diagnostics();
         stats.add(std, sg.loss().value(), (int) emb.size(1), diagnostics);

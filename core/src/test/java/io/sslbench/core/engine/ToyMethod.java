@@ -55,7 +55,8 @@ final class ToyMethod implements SslMethod {
     }
 
     @Override
-    public LossResult loss(INDArray z, INDArray targets, TrainContext ctx) {
+    public LossResult loss(HeadOutputs.Values out, INDArray targets, TrainContext ctx) {
+        INDArray z = out.merged();
         if (nan) {
             return new LossResult(Double.NaN, z.mul(0));
         }
@@ -81,7 +82,7 @@ final class ToyMethod implements SslMethod {
     }
 
     @Override
-    public void afterStep(TrainContext ctx, StepInputs in, INDArray out) {
+    public void afterStep(TrainContext ctx, StepInputs in, HeadOutputs.Values out) {
         stepsSeen++;
         if (afterStepHook != null) {
             afterStepHook.accept((int) stepsSeen);
