@@ -6,6 +6,7 @@ import picocli.CommandLine.ParseResult;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +18,8 @@ final class Args {
     /** @return the values picocli matched, as the user wrote them */
     static Args of(ParseResult pr) {
         Args a = new Args();
-        for (OptionSpec o : pr.matchedOptions()) {
+        // an option matched n times is listed n times, each time with all its values: take each once
+        for (OptionSpec o : new LinkedHashSet<>(pr.matchedOptions())) {
             String key = o.longestName().replaceFirst("^-+", "");
             List<String> raw = o.arity().max == 0 ? List.of("true") : o.originalStringValues();
             a.options.computeIfAbsent(key, k -> new ArrayList<>()).addAll(raw.isEmpty() ? List.of("true") : raw);

@@ -57,4 +57,15 @@ class MainTest {
         assertEquals("2", typed[0]);
         assertTrue(typed[2].contains("--batch") && typed[2].contains("many"), typed[2]);
     }
+
+    @Test
+    void aRepeatedOptionKeepsEachValueOnceInOrder() {
+        picocli.CommandLine cl = Main.commandLine();
+        picocli.CommandLine.ParseResult pr = cl.parseArgs("eval", "--run", "r", "--protocol", "knn", "--protocol",
+                "linear", "--protocol=semi1");
+        Args a = Args.of(pr.subcommand());
+        assertEquals(java.util.List.of("knn", "linear", "semi1"), a.all("protocol"));
+        assertEquals("r", a.get("run"));
+        assertFalse(a.flag("linear-unaugmented"));
+    }
 }
