@@ -1,6 +1,8 @@
 package io.sslbench.core.config;
 
+import io.sslbench.core.util.BundledResources;
 import io.sslbench.core.util.Hashing;
+import io.sslbench.core.util.Suggest;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -69,7 +71,8 @@ public final class ConfigTree {
         String name = fileOrName.endsWith(".yaml") ? fileOrName : fileOrName + ".yaml";
         try (InputStream in = ConfigTree.class.getClassLoader().getResourceAsStream(resourceDir + name)) {
             if (in == null) {
-                throw new ConfigException(fileOrName, "no such file, and nothing bundled as '" + resourceDir + name + "'");
+                throw new ConfigException(fileOrName, "no such file, and nothing bundled as '" + resourceDir + name + "'"
+                        + Suggest.didYouMean(fileOrName, BundledResources.names(resourceDir, ".yaml")));
             }
             return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), resourceDir + name);
         } catch (IOException e) {

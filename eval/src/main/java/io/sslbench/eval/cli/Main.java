@@ -81,12 +81,12 @@ public final class Main {
 
     private static CommandSpec spec(String name, Command c) {
         CommandSpec s = CommandSpec.create().name(name);
-        s.usageMessage().description(c.summary()).sortOptions(false).width(110);
+        s.usageMessage().description(text(c.summary())).sortOptions(false).width(110);
         if (!c.footer().isEmpty()) {
-            s.usageMessage().footer(c.footer());
+            s.usageMessage().footer(text(c.footer()));
         }
         for (Opt o : c.options()) {
-            OptionSpec.Builder b = OptionSpec.builder("--" + o.name()).description(o.description());
+            OptionSpec.Builder b = OptionSpec.builder("--" + o.name()).description(text(o.description()));
             if (o.isFlag()) {
                 b.arity("0").type(boolean.class);
             } else {
@@ -103,7 +103,7 @@ public final class Main {
         Opt.Positional p = c.positional();
         if (p != null) {
             PositionalParamSpec.Builder b = PositionalParamSpec.builder().paramLabel(p.label()).arity("0..*")
-                    .type(List.class).auxiliaryTypes(String.class).description(p.description());
+                    .type(List.class).auxiliaryTypes(String.class).description(text(p.description()));
             if (p.candidates() != null) {
                 b.completionCandidates(() -> p.candidates().get().iterator());
             }
@@ -111,6 +111,11 @@ public final class Main {
         }
         s.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("this help").build());
         return s;
+    }
+
+    /** @return help text as picocli prints it verbatim (it formats with String.format: a '%' is written '%%') */
+    private static String text(String s) {
+        return s.replace("%", "%%");
     }
 
     /**

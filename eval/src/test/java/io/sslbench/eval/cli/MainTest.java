@@ -68,4 +68,23 @@ class MainTest {
         assertEquals("r", a.get("run"));
         assertFalse(a.flag("linear-unaugmented"));
     }
+
+    @Test
+    void helpPrintsPercentSignsAndAMisspelledGridGetsASuggestion() {
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        String[] eval;
+        try {
+            System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8)); // picocli warns on System.err
+            eval = run("eval", "--help");
+        } finally {
+            System.setErr(stderr);
+        }
+        assertEquals("0", eval[0]);
+        assertTrue(eval[1].contains("1%/10%"), eval[1]);
+        assertFalse(warnings.toString(StandardCharsets.UTF_8).contains("Could not format"), warnings.toString());
+        String[] grid = run("grid", "--grid", "simclr-hed", "--dry-run", "--results", "target/none.jsonl");
+        assertEquals("2", grid[0]);
+        assertTrue(grid[2].contains("did you mean 'simclr-head'?"), grid[2]);
+    }
 }
