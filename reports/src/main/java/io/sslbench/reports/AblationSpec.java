@@ -67,13 +67,12 @@ public record AblationSpec(String id, String title, String caption, List<String>
      *         the module of the method it ablates), if the grid is bundled and its file has a {@code report:} section
      */
     public static Optional<AblationSpec> of(String grid) {
-        String resource = "sslbench/grids/" + grid + ".yaml";
-        if (AblationSpec.class.getClassLoader().getResource(resource) == null) {
-            return Optional.empty();
-        }
-        Object report = ConfigTree.load("sslbench/grids/", grid).get("report");
-        return report == null ? Optional.empty() : Optional.of(fromTree(grid, report, resource));
+        return ConfigTree.bundledSection(GRIDS, grid, "report")
+                .map(report -> fromTree(grid, report, GRIDS + grid + ".yaml"));
     }
+
+    /** Where grid files live on the class path (eval's {@code Grid.RESOURCE_DIR}; reports does not depend on eval). */
+    static final String GRIDS = "sslbench/grids/";
 
     /** Keys of a grid file's {@code report:} section. */
     static final List<String> KEYS = List.of("title", "caption", "axes", "axisTitles", "valueLabels", "valueOrder",

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -78,6 +79,17 @@ public final class ConfigTree {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * @return section {@code key} of the bundled file {@code resourceDir/name.yaml}, if that file is on the class path
+     *         and has the section (a name that is not bundled, e.g. a grid given as a path, has none)
+     */
+    public static Optional<Object> bundledSection(String resourceDir, String name, String key) {
+        if (ConfigTree.class.getClassLoader().getResource(resourceDir + name + ".yaml") == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(load(resourceDir, name).get(key));
     }
 
     /** @return base with every key of {@code over} written over it, recursively for sections */

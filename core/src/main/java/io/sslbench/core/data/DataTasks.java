@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +27,7 @@ public final class DataTasks {
     private DataTasks() {}
 
     /** The data sets the tasks know, for usage texts. */
-    public static final String DATASETS = "cifar10, cifar100, stl10, mnist, fashion-mnist";
+    public static final List<String> DATASETS = Arrays.stream(KnownDataset.values()).map(KnownDataset::id).toList();
 
     /** Prints what is present under {@code root}, per data set and split, with image counts. */
     public static int list(DataRoot root, PrintStream out) {

@@ -18,7 +18,7 @@ public final class RunIdentity {
 
     /** @return the identity tree of {@code cfg}, its method bound by the registered provider (raw when none offers it) */
     public static Map<String, Object> tree(RunConfig cfg) {
-        return tree(cfg, MethodProvider.available().contains(cfg.methodName()) ? MethodProvider.forConfig(cfg) : null);
+        return tree(cfg, MethodCards.of(cfg.methodName()).isPresent() ? MethodProvider.forConfig(cfg) : null);
     }
 
     /**

@@ -6,7 +6,6 @@ import io.sslbench.core.data.KnownDataset;
 import io.sslbench.core.util.Suggest;
 
 import java.io.PrintStream;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -30,9 +29,8 @@ final class DataCli implements Main.Command {
         return new Opt.Positional("list | fetch DATASET | verify DATASET", "list: what is present under the data root, "
                 + "per data set and split, with image counts; fetch: download a data set from its official source, "
                 + "verify the published MD5, extract; verify: check checksums (published MD5s, extraction manifests) "
-                + "and record counts. Data sets: " + DataTasks.DATASETS,
-                () -> Stream.concat(Stream.of("list", "fetch", "verify"), Arrays.stream(DataTasks.DATASETS.split(", ")))
-                        .toList());
+                + "and record counts. Data sets: " + String.join(", ", DataTasks.DATASETS),
+                () -> Stream.concat(Stream.of("list", "fetch", "verify"), DataTasks.DATASETS.stream()).toList());
     }
 
     @Override

@@ -1,9 +1,9 @@
 package io.sslbench.eval.cli;
 
 import io.sslbench.core.engine.RunIdentity;
+import io.sslbench.core.results.ResultsStore;
 import io.sslbench.core.util.BundledResources;
 import io.sslbench.eval.grid.Grid;
-import io.sslbench.core.results.ResultsStore;
 import io.sslbench.eval.grid.Suite;
 import io.sslbench.eval.grid.SuiteRunner;
 import io.sslbench.eval.launch.CellCommandLine;

@@ -39,10 +39,7 @@ public record GridGate(String grid, Optional<Baselines.CollapseGate> collapse, O
 
     /** @return the gate section of grid {@code name}'s bundled file, if it has one (and if the grid is bundled) */
     public static Optional<GridGate> of(String name) {
-        if (GridGate.class.getClassLoader().getResource(Grid.RESOURCE_DIR + name + ".yaml") == null) {
-            return Optional.empty();
-        }
-        return parse(name, ConfigTree.load(Grid.RESOURCE_DIR, name).get("gate"));
+        return ConfigTree.bundledSection(Grid.RESOURCE_DIR, name, "gate").flatMap(gate -> parse(name, gate));
     }
 
     /** @return the gates of every bundled grid among {@code rows}' grids, in the rows' order */

@@ -1,8 +1,8 @@
 package io.sslbench.eval.grid;
 
-import io.sslbench.core.engine.RunIdentity;
 import io.sslbench.core.config.ConfigTree;
 import io.sslbench.core.config.RunConfig;
+import io.sslbench.core.engine.RunIdentity;
 import io.sslbench.core.results.ResultRow;
 import io.sslbench.core.results.ResultsStore;
 import io.sslbench.eval.run.Evaluate;
@@ -124,8 +124,9 @@ public final class SuiteRunner {
      */
     private List<ResultRow> reuse(Job j, List<String> protocols) {
         Map<String, ResultRow> byProtocol = new LinkedHashMap<>();
+        String hash = RunIdentity.hash(j.config());
         for (ResultRow r : current(store.readAll())) {
-            if (r.provenance().configHash().equals(RunIdentity.hash(j.config())) && protocols.contains(r.protocol())) {
+            if (r.provenance().configHash().equals(hash) && protocols.contains(r.protocol())) {
                 byProtocol.putIfAbsent(r.protocol(), r);
             }
         }

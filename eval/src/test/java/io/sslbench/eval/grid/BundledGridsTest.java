@@ -2,39 +2,24 @@ package io.sslbench.eval.grid;
 
 import io.sslbench.core.config.RunConfig;
 import io.sslbench.core.engine.MethodProvider;
+import io.sslbench.core.util.BundledResources;
 import io.sslbench.reports.AblationSpec;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Every bundled grid loads, every one of its cells binds to a valid config and method, and the report has its layout. */
 class BundledGridsTest {
-    /** @return every grid file bundled by a module of the build (eval's own and each method module's) */
-    private static List<String> bundled() throws IOException {
-        List<String> out = new java.util.ArrayList<>();
-        try (Stream<Path> modules = Files.list(Path.of(".."))) {
-            for (Path m : modules.toList()) {
-                Path dir = m.resolve("src/main/resources").resolve(Grid.RESOURCE_DIR);
-                if (Files.isDirectory(dir)) {
-                    try (Stream<Path> files = Files.list(dir)) {
-                        files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".yaml"))
-                                .map(f -> f.substring(0, f.length() - ".yaml".length())).forEach(out::add);
-                    }
-                }
-            }
-        }
-        return out.stream().sorted().toList();
+    /** @return every grid file bundled on the class path (eval's own and each method module's) */
+    private static List<String> bundled() {
+        return BundledResources.names(Grid.RESOURCE_DIR, ".yaml");
     }
 
     @Test
-    void everyCellOfEveryBundledGridBindsAndHasItsPaperLayout() throws IOException {
+    void everyCellOfEveryBundledGridBindsAndHasItsPaperLayout() {
         List<String> names = bundled();
         assertTrue(names.containsAll(List.of("simclr-augment", "augment-reduction", "moco-shufflebn", "simclr-global-bn")),
                 names.toString());
