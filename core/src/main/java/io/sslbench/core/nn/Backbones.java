@@ -1,7 +1,9 @@
 package io.sslbench.core.nn;
 
+import io.sslbench.core.nn.fast.BlockedLayout;
 import io.sslbench.core.nn.fast.FastBatchNormalization;
 import io.sslbench.core.nn.fast.FastConvolution;
+import io.sslbench.core.nn.fast.FastGlobalPooling;
 import io.sslbench.core.nn.fast.FastRelu;
 import io.sslbench.core.runtime.Backend;
 import io.sslbench.core.util.Randoms;
@@ -101,13 +103,14 @@ public final class Backbones {
         int channels = spec.stemWidth();
         // the images need no gradient: the stem computes only its weight gradient (FastConvolution.withoutInputGradient)
         boolean imagesIn = g.getNetworkInputs().contains(input);
+        Layout layout = new Layout(blockable(spec));
         if (spec.stem() == BackboneSpec.Stem.CIFAR) {
-            x = conv(g, prefix + "stem_conv", input, channels, 3, 1, imagesIn);
-            x = bn(g, prefix + "stem_bn", x);
+            x = conv(g, prefix + "stem_conv", input, channels, 3, 1, imagesIn, layout.stem());
+            x = bn(g, prefix + "stem_bn", x, 1, layout);
             x = relu(g, prefix + "stem_relu", x);
         } else {
-            x = conv(g, prefix + "stem_conv", input, channels, 7, 2, imagesIn);
-            x = bn(g, prefix + "stem_bn", x);
+            x = conv(g, prefix + "stem_conv", input, channels, 7, 2, imagesIn, layout.stem());
+            x = bn(g, prefix + "stem_bn", x, 1, layout);
             x = relu(g, prefix + "stem_relu", x);
             x = maxPool(g, prefix + "stem_pool", x);
         }
@@ -118,13 +121,14 @@ public final class Backbones {
                 String name = prefix + "layer" + (s + 1) + "_" + b + "_";
                 double lastGamma = zeroInit.zeroes(depth.block()) ? 0 : 1;
                 x = depth.block() == BackboneSpec.Block.BASIC
-                        ? basicBlock(g, name, x, channels, spec.stageWidth(s), stride, lastGamma)
-                        : bottleneck(g, name, x, channels, spec.stageWidth(s), stride, lastGamma);
+                        ? basicBlock(g, name, x, channels, spec.stageWidth(s), stride, lastGamma, layout)
+                        : bottleneck(g, name, x, channels, spec.stageWidth(s), stride, lastGamma, layout);
                 channels = spec.stageOutput(s);
             }
         }
         String features = prefix + FEATURES;
-        g.addLayer(features, new GlobalPoolingLayer.Builder(PoolingType.AVG).collapseDimensions(true).build(), x);
+        FastGlobalPooling pool = FastGlobalPooling.average();
+        g.addLayer(features, layout.on() ? pool.blocked() : pool, x);
         return new Encoder(features, spec.featureDim());
     }
 
@@ -210,46 +214,79 @@ public final class Backbones {
     }
 
     private static String basicBlock(GraphBuilder g, String name, String in, int inChannels, int width, int stride,
-                                     double lastGamma) {
-        String x = conv(g, name + "conv1", in, width, 3, stride);
-        x = bn(g, name + "bn1", x);
+                                     double lastGamma, Layout layout) {
+        String x = conv(g, name + "conv1", in, width, 3, stride, layout);
+        x = bn(g, name + "bn1", x, 1, layout);
         x = relu(g, name + "relu1", x);
-        x = conv(g, name + "conv2", x, width, 3, 1);
-        x = bn(g, name + "bn2", x, lastGamma);
-        return residual(g, name, in, x, inChannels, width, stride);
+        x = conv(g, name + "conv2", x, width, 3, 1, layout);
+        x = bn(g, name + "bn2", x, lastGamma, layout);
+        return residual(g, name, in, x, inChannels, width, stride, layout);
     }
 
     private static String bottleneck(GraphBuilder g, String name, String in, int inChannels, int width, int stride,
-                                     double lastGamma) {
+                                     double lastGamma, Layout layout) {
         int out = width * BackboneSpec.Block.BOTTLENECK.expansion();
-        String x = conv(g, name + "conv1", in, width, 1, 1);
-        x = bn(g, name + "bn1", x);
+        String x = conv(g, name + "conv1", in, width, 1, 1, layout);
+        x = bn(g, name + "bn1", x, 1, layout);
         x = relu(g, name + "relu1", x);
-        x = conv(g, name + "conv2", x, width, 3, stride); // v1.5: the stride is on the 3x3 conv
-        x = bn(g, name + "bn2", x);
+        x = conv(g, name + "conv2", x, width, 3, stride, layout); // v1.5: the stride is on the 3x3 conv
+        x = bn(g, name + "bn2", x, 1, layout);
         x = relu(g, name + "relu2", x);
-        x = conv(g, name + "conv3", x, out, 1, 1);
-        x = bn(g, name + "bn3", x, lastGamma);
-        return residual(g, name, in, x, inChannels, out, stride);
+        x = conv(g, name + "conv3", x, out, 1, 1, layout);
+        x = bn(g, name + "bn3", x, lastGamma, layout);
+        return residual(g, name, in, x, inChannels, out, stride, layout);
     }
 
     /** Shortcut (identity, or 1x1 conv + BN when the shape changes), add, ReLU; returns the block output name. */
-    private static String residual(GraphBuilder g, String name, String in, String branch, int inChannels, int out, int stride) {
+    private static String residual(GraphBuilder g, String name, String in, String branch, int inChannels, int out,
+                                   int stride, Layout layout) {
         String shortcut = in;
         if (stride != 1 || inChannels != out) {
-            shortcut = conv(g, name + "down_conv", in, out, 1, stride);
-            shortcut = bn(g, name + "down_bn", shortcut);
+            shortcut = conv(g, name + "down_conv", in, out, 1, stride, layout);
+            shortcut = bn(g, name + "down_bn", shortcut, 1, layout);
         }
         g.addVertex(name + "add", new ElementWiseVertex(ElementWiseVertex.Op.Add), branch, shortcut);
         return relu(g, name + "relu", name + "add");
     }
 
-    /** k x k convolution, stride {@code stride}, padding {@code k/2}, no bias, Kaiming-normal fan_out init. */
-    private static String conv(GraphBuilder g, String name, String in, int nOut, int k, int stride) {
-        return conv(g, name, in, nOut, k, stride, false);
+    /**
+     * Whether a backbone passes {@link BlockedLayout} activations between its layers (when the layout is active):
+     * the CIFAR stem (the ImageNet stem's max pool reads NCHW) and every channel count a multiple of
+     * {@link BlockedLayout#CHANNEL_MULTIPLE}.
+     */
+    static boolean blockable(BackboneSpec spec) {
+        if (spec.stem() != BackboneSpec.Stem.CIFAR || spec.stemWidth() % BlockedLayout.CHANNEL_MULTIPLE != 0) {
+            return false;
+        }
+        for (int s = 0; s < spec.depth().numStages(); s++) {
+            if (spec.stageWidth(s) % BlockedLayout.CHANNEL_MULTIPLE != 0
+                    || spec.stageOutput(s) % BlockedLayout.CHANNEL_MULTIPLE != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
-    private static String conv(GraphBuilder g, String name, String in, int nOut, int k, int stride, boolean imagesIn) {
+    /** Whether the encoder's layers are marked for the blocked layout; the stem reads NCHW images either way. */
+    private record Layout(boolean on) {
+        /** The marks of a convolution inside the backbone. */
+        boolean[] inner() {
+            return new boolean[]{on, on};
+        }
+
+        /** The marks of the stem: NCHW images in. */
+        boolean[] stem() {
+            return new boolean[]{false, on};
+        }
+    }
+
+    /** k x k convolution, stride {@code stride}, padding {@code k/2}, no bias, Kaiming-normal fan_out init. */
+    private static String conv(GraphBuilder g, String name, String in, int nOut, int k, int stride, Layout layout) {
+        return conv(g, name, in, nOut, k, stride, false, layout.inner());
+    }
+
+    private static String conv(GraphBuilder g, String name, String in, int nOut, int k, int stride, boolean imagesIn,
+                               boolean[] blocked) {
         double std = Math.sqrt(2.0 / ((double) nOut * k * k));
         FastConvolution layer = new FastConvolution(new ConvolutionLayer.Builder(k, k)
                 .stride(stride, stride)
@@ -259,21 +296,18 @@ public final class Backbones {
                 .nOut(nOut)
                 .activation(Activation.IDENTITY)
                 .weightInit(new NormalDistribution(0, std)));
+        layer.blocked(blocked[0], blocked[1]);
         g.addLayer(name, imagesIn ? layer.withoutInputGradient() : layer, in);
         return name;
     }
 
-    private static String bn(GraphBuilder g, String name, String in) {
-        return bn(g, name, in, 1);
-    }
-
     /** BatchNorm whose trainable gamma starts at {@code gamma} (DL4J initialises an unlocked gamma to the config's value). */
-    private static String bn(GraphBuilder g, String name, String in, double gamma) {
+    private static String bn(GraphBuilder g, String name, String in, double gamma, Layout layout) {
         // DEVIATION: DL4J updates the running variance with the biased batch variance (PyTorch: unbiased, a factor
         // m/(m-1) with m = N*H*W, e.g. 1.0002 for 256 CIFAR images at 4x4); only evaluation-mode outputs see it.
         FastBatchNormalization layer = new FastBatchNormalization(BN_EPS, BN_DECAY);
         layer.setGamma(gamma);
-        g.addLayer(name, layer, in);
+        g.addLayer(name, layout.on() ? layer.blocked() : layer, in);
         return name;
     }
 

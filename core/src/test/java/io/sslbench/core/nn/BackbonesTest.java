@@ -1,5 +1,7 @@
 package io.sslbench.core.nn;
 
+import io.sslbench.core.nn.fast.BlockedLayout;
+
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -132,6 +134,17 @@ class BackbonesTest {
 
     @Test
     void featuresAreTheSpatialMeanOfTheLastBlock() {
+        // the blocks' activations read as NCHW (the blocked layout's byte order: BlockedLayoutTest)
+        String layout = BlockedLayout.policy();
+        BlockedLayout.setPolicy("nchw");
+        try {
+            featuresAreTheSpatialMeanOfTheLastNchwBlock();
+        } finally {
+            BlockedLayout.setPolicy(layout);
+        }
+    }
+
+    private static void featuresAreTheSpatialMeanOfTheLastNchwBlock() {
         ComputationGraph g = Backbones.encoderGraph(BackboneSpec.parse("small-cifar"), 7, 16);
         INDArray x = Nd4j.rand(DataType.FLOAT, 3, 3, 16, 16).subi(0.5);
         Map<String, INDArray> acts = g.feedForward(x, false);

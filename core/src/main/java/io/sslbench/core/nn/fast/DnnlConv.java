@@ -108,40 +108,29 @@ public final class DnnlConv {
                 ? dnnl_convolution_auto : dnnl_convolution_direct;
     }
 
-    /** Why oneDNN cannot be called directly here, or null when it can. */
-    private static final String UNAVAILABLE;
-    private static final dnnl_engine ENGINE;
-
-    static {
-        String why = null;
-        dnnl_engine engine = null;
-        try {
-            engine = new dnnl_engine();
-            check(dnnl_engine_create(engine, dnnl_cpu, 0), "engine");
-        } catch (Throwable t) { // a missing native build or preset class: the layer keeps DL4J's helper
-            why = "oneDNN preset does not load: " + t;
-            engine = null;
-        }
-        UNAVAILABLE = why;
-        ENGINE = engine;
-        if (why != null) {
-            LOG.warn("convolutions through DL4J's oneDNN helper: {}", why);
-        }
-    }
-
     /** @return whether convolutions can run through this class */
     public static boolean available() {
-        return UNAVAILABLE == null;
+        return Dnnl.available();
     }
 
     /** @return why not {@link #available()}, or null */
     public static String unavailableReason() {
-        return UNAVAILABLE;
+        return Dnnl.unavailableReason();
     }
 
-    /** The geometry of one convolution: input {@code [n, ci, h, w]}, weights {@code [co, ci, kh, kw]}. */
+    /**
+     * The geometry of one convolution: input {@code [n, ci, h, w]}, weights {@code [co, ci, kh, kw]}; the layouts of
+     * the layer's input (and input gradient) and output (and output gradient) arrays as oneDNN format tags:
+     * {@code nchw}, or a {@link BlockedLayout} tag.
+     */
     public record Shape(long n, long ci, long h, long w, long co, int kh, int kw, int sh, int sw, int ph, int pw,
-                 boolean inputGradient) {
+                 boolean inputGradient, int srcTag, int dstTag) {
+        /** A convolution between NCHW arrays. */
+        public Shape(long n, long ci, long h, long w, long co, int kh, int kw, int sh, int sw, int ph, int pw,
+                     boolean inputGradient) {
+            this(n, ci, h, w, co, kh, kw, sh, sw, ph, pw, inputGradient, dnnl_nchw, dnnl_nchw);
+        }
+
         long ho() {
             return (h + 2L * ph - kh) / sh + 1;
         }
@@ -154,11 +143,6 @@ public final class DnnlConv {
     private static final ThreadLocal<Map<Shape, Plan>> PLANS = ThreadLocal.withInitial(HashMap::new);
     /** Shapes oneDNN refused (logged once); the layer falls back for them. */
     private static final Set<Shape> REFUSED = ConcurrentHashMap.newKeySet();
-    private static final ThreadLocal<dnnl_stream> STREAMS = ThreadLocal.withInitial(() -> {
-        dnnl_stream s = new dnnl_stream();
-        check(dnnl_stream_create(s, ENGINE, dnnl_stream_default_flags), "stream");
-        return s;
-    });
     /** Scratch for oneDNN's layouts: the six operands a backward pass can need at once. */
     private static final ThreadLocal<ConvKernels.Scratch> SCRATCH =
             ThreadLocal.withInitial(() -> new ConvKernels.Scratch(6));
@@ -184,51 +168,6 @@ public final class DnnlConv {
         return p;
     }
 
-    private static void check(int status, String what) {
-        if (status != dnnl_success) {
-            throw new IllegalStateException("oneDNN " + what + " failed with status " + status);
-        }
-    }
-
-    private static dnnl_memory_desc_t desc(long[] dims, int tag) {
-        dnnl_memory_desc_t d = new dnnl_memory_desc_t();
-        check(dnnl_memory_desc_init_by_tag(d, dims.length, dims, dnnl_f32, tag), "memory descriptor");
-        return d;
-    }
-
-    /** A memory object without data; its handle is set before each use. */
-    private static dnnl_memory memory(dnnl_memory_desc_t d) {
-        dnnl_memory m = new dnnl_memory();
-        check(dnnl_memory_create(m, d, ENGINE, (Pointer) null), "memory");
-        return m;
-    }
-
-    private static void point(dnnl_memory m, INDArray a) {
-        // addressPointer() is at the array's first element (ND4J views carry their offset); arrays here are dense
-        check(dnnl_memory_set_data_handle(m, a.data().addressPointer()), "data handle");
-    }
-
-    /** A primitive with its argument list (memory objects fixed, their handles set per call). */
-    private static final class Call {
-        private final dnnl_primitive primitive = new dnnl_primitive();
-        private final dnnl_exec_arg_t args;
-        private final int count;
-
-        Call(dnnl_primitive_desc pd, int[] ids, dnnl_memory... mems) {
-            check(dnnl_primitive_create(primitive, pd), "primitive");
-            count = ids.length;
-            args = new dnnl_exec_arg_t(count);
-            for (int i = 0; i < count; i++) {
-                args.position(i).arg(ids[i]).memory(mems[i]);
-            }
-            args.position(0);
-        }
-
-        void run(dnnl_stream stream) {
-            check(dnnl_primitive_execute(primitive, stream, count, args), "execute");
-        }
-    }
-
     /** Alignment of every buffer a primitive reads or writes (oneDNN's Winograd kernels use aligned loads). */
     private static final int ALIGN = 64;
 
@@ -245,45 +184,49 @@ public final class DnnlConv {
         final dnnl_memory user;
         final dnnl_memory inner;
         /** user -&gt; inner for an input, inner -&gt; user for an output (a plain copy when the layouts agree) */
-        final Call reorder;
+        final Dnnl.Call reorder;
         final boolean sameLayout;
         final int slot;
         final long innerFloats;
         private boolean staged;
 
+        /** Whether the primitive needs 64-byte aligned data (Winograd's kernels; the direct ones load unaligned). */
+        final boolean alignedAccess;
+
         /** @param toInner reorder user -&gt; inner (an input of the primitive), else inner -&gt; user (an output) */
-        Operand(dnnl_memory_desc_t userDesc, dnnl_memory_desc_t innerDesc, boolean toInner, int slot) {
-            this.user = memory(userDesc);
-            this.inner = memory(innerDesc);
+        Operand(dnnl_memory_desc_t userDesc, dnnl_memory_desc_t innerDesc, boolean toInner, int slot, String impl) {
+            this.alignedAccess = impl.contains("wino");
+            this.user = Dnnl.memory(userDesc);
+            this.inner = Dnnl.memory(innerDesc);
             this.slot = slot;
             this.sameLayout = dnnl_memory_desc_equal(userDesc, innerDesc) != 0;
             innerFloats = (dnnl_memory_desc_get_size(innerDesc) + Float.BYTES - 1) / Float.BYTES;
             dnnl_primitive_desc pd = new dnnl_primitive_desc();
-            check(toInner ? dnnl_reorder_primitive_desc_create(pd, userDesc, ENGINE, innerDesc, ENGINE, null)
-                    : dnnl_reorder_primitive_desc_create(pd, innerDesc, ENGINE, userDesc, ENGINE, null), "reorder");
-            reorder = new Call(pd, new int[]{DNNL_ARG_FROM, DNNL_ARG_TO}, toInner ? user : inner, toInner ? inner : user);
+            Dnnl.check(toInner ? dnnl_reorder_primitive_desc_create(pd, userDesc, Dnnl.ENGINE, innerDesc, Dnnl.ENGINE, null)
+                    : dnnl_reorder_primitive_desc_create(pd, innerDesc, Dnnl.ENGINE, userDesc, Dnnl.ENGINE, null), "reorder");
+            reorder = new Dnnl.Call(pd, new int[]{DNNL_ARG_FROM, DNNL_ARG_TO}, toInner ? user : inner, toInner ? inner : user);
         }
 
         /** Points the primitive's side at {@code a} when it can read it as it is, else at scratch, reordered in. */
         void bindInput(INDArray a, ConvKernels.Scratch scratch, dnnl_stream stream) {
-            if (sameLayout && aligned(a)) {
-                point(inner, a);
+            if (sameLayout && (!alignedAccess || aligned(a))) {
+                Dnnl.point(inner, a);
                 return;
             }
-            point(user, a);
-            point(inner, scratch.aligned(slot, innerFloats, ALIGN));
+            Dnnl.point(user, a);
+            Dnnl.point(inner, scratch.aligned(slot, innerFloats, ALIGN));
             reorder.run(stream);
         }
 
         /** Points the primitive's side at {@code a} when it can write it directly, else at scratch. */
         void bindOutput(INDArray a, ConvKernels.Scratch scratch) {
-            staged = !(sameLayout && aligned(a));
+            staged = !(sameLayout && (!alignedAccess || aligned(a)));
             if (!staged) {
-                point(inner, a);
+                Dnnl.point(inner, a);
                 return;
             }
-            point(user, a);
-            point(inner, scratch.aligned(slot, innerFloats, ALIGN));
+            Dnnl.point(user, a);
+            Dnnl.point(inner, scratch.aligned(slot, innerFloats, ALIGN));
         }
 
         /** Copies an output from scratch (oneDNN's layout) to the layer's array, when it went there. */
@@ -302,7 +245,7 @@ public final class DnnlConv {
         public final String backwardDataImpl;
         public final String backwardWeightsImpl;
         private final Operand fSrc, fWeights, fDst, bDiffDst, bWeights, bDiffSrc, wSrc, wDiffDst, wDiffWeights;
-        private final Call forward, backwardData, backwardWeights;
+        private final Dnnl.Call forward, backwardData, backwardWeights;
         /** Whether both backward primitives read the output gradient in one layout (then it is reordered once). */
         private final boolean sharedDiffDst;
 
@@ -313,90 +256,84 @@ public final class DnnlConv {
             long[] strides = {s.sh(), s.sw()}, padL = {s.ph(), s.pw()};
             // Truncate: the last window may stop short of the padded edge, i.e. a negative right padding
             long[] padR = {(s.ho() - 1) * s.sh() + s.kh() - s.h() - s.ph(), (s.wo() - 1) * s.sw() + s.kw() - s.w() - s.pw()};
-            dnnl_memory_desc_t uSrc = desc(src, dnnl_nchw), uWei = desc(wei, dnnl_oihw), uDst = desc(dst, dnnl_nchw);
-            dnnl_memory_desc_t aSrc = desc(src, dnnl_format_tag_any), aWei = desc(wei, dnnl_format_tag_any),
-                    aDst = desc(dst, dnnl_format_tag_any);
+            dnnl_memory_desc_t uSrc = Dnnl.desc(src, s.srcTag()), uWei = Dnnl.desc(wei, dnnl_oihw),
+                    uDst = Dnnl.desc(dst, s.dstTag());
+            dnnl_memory_desc_t aSrc = Dnnl.desc(src, dnnl_format_tag_any), aWei = Dnnl.desc(wei, dnnl_format_tag_any),
+                    aDst = Dnnl.desc(dst, dnnl_format_tag_any);
 
             dnnl_convolution_desc_t fd = new dnnl_convolution_desc_t();
-            check(dnnl_convolution_forward_desc_init(fd, dnnl_forward_training, algorithm(s), aSrc, aWei,
+            Dnnl.check(dnnl_convolution_forward_desc_init(fd, dnnl_forward_training, algorithm(s), aSrc, aWei,
                     null, aDst, strides, padL, padR), "forward descriptor");
             dnnl_primitive_desc fpd = primitiveDesc(fd, null);
-            fSrc = new Operand(uSrc, dnnl_primitive_desc_query_md(fpd, dnnl_query_src_md, 0), true, 0);
-            fWeights = new Operand(uWei, dnnl_primitive_desc_query_md(fpd, dnnl_query_weights_md, 0), true, 1);
-            fDst = new Operand(uDst, dnnl_primitive_desc_query_md(fpd, dnnl_query_dst_md, 0), false, 2);
-            forward = new Call(fpd, new int[]{DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST}, fSrc.inner, fWeights.inner,
+            forwardImpl = Dnnl.impl(fpd);
+            fSrc = new Operand(uSrc, dnnl_primitive_desc_query_md(fpd, dnnl_query_src_md, 0), true, 0, forwardImpl);
+            fWeights = new Operand(uWei, dnnl_primitive_desc_query_md(fpd, dnnl_query_weights_md, 0), true, 1,
+                    forwardImpl);
+            fDst = new Operand(uDst, dnnl_primitive_desc_query_md(fpd, dnnl_query_dst_md, 0), false, 2, forwardImpl);
+            forward = new Dnnl.Call(fpd, new int[]{DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST}, fSrc.inner, fWeights.inner,
                     fDst.inner);
-            forwardImpl = impl(fpd);
+
+            dnnl_convolution_desc_t wd = new dnnl_convolution_desc_t();
+            Dnnl.check(dnnl_convolution_backward_weights_desc_init(wd, algorithm(s), aSrc, aWei, null, aDst,
+                    strides, padL, padR), "backward-weights descriptor");
+            dnnl_primitive_desc wpd = primitiveDesc(wd, fpd);
+            backwardWeightsImpl = Dnnl.impl(wpd);
 
             dnnl_primitive_desc bpdOrNull = null;
             if (s.inputGradient()) {
                 dnnl_convolution_desc_t bd = new dnnl_convolution_desc_t();
-                check(dnnl_convolution_backward_data_desc_init(bd, algorithm(s), aSrc, aWei, aDst, strides,
+                Dnnl.check(dnnl_convolution_backward_data_desc_init(bd, algorithm(s), aSrc, aWei, aDst, strides,
                         padL, padR), "backward-data descriptor");
                 dnnl_primitive_desc bpd = primitiveDesc(bd, fpd);
                 bpdOrNull = bpd;
-                bDiffDst = new Operand(uDst, dnnl_primitive_desc_query_md(bpd, dnnl_query_diff_dst_md, 0), true, 0);
-                bWeights = new Operand(uWei, dnnl_primitive_desc_query_md(bpd, dnnl_query_weights_md, 0), true, 1);
-                bDiffSrc = new Operand(uSrc, dnnl_primitive_desc_query_md(bpd, dnnl_query_diff_src_md, 0), false, 2);
-                backwardData = new Call(bpd, new int[]{DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC},
+                backwardDataImpl = Dnnl.impl(bpd);
+                // the output gradient may be shared with the weight gradient's primitive: aligned when either needs it
+                bDiffDst = new Operand(uDst, dnnl_primitive_desc_query_md(bpd, dnnl_query_diff_dst_md, 0), true, 0,
+                        backwardDataImpl + backwardWeightsImpl);
+                bWeights = new Operand(uWei, dnnl_primitive_desc_query_md(bpd, dnnl_query_weights_md, 0), true, 1,
+                        backwardDataImpl);
+                bDiffSrc = new Operand(uSrc, dnnl_primitive_desc_query_md(bpd, dnnl_query_diff_src_md, 0), false, 2,
+                        backwardDataImpl);
+                backwardData = new Dnnl.Call(bpd, new int[]{DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC},
                         bDiffDst.inner, bWeights.inner, bDiffSrc.inner);
-                backwardDataImpl = impl(bpd);
             } else {
                 bDiffDst = bWeights = bDiffSrc = null;
                 backwardData = null;
                 backwardDataImpl = null;
             }
 
-            dnnl_convolution_desc_t wd = new dnnl_convolution_desc_t();
-            check(dnnl_convolution_backward_weights_desc_init(wd, algorithm(s), aSrc, aWei, null, aDst,
-                    strides, padL, padR), "backward-weights descriptor");
-            dnnl_primitive_desc wpd = primitiveDesc(wd, fpd);
-            wSrc = new Operand(uSrc, dnnl_primitive_desc_query_md(wpd, dnnl_query_src_md, 0), true, 3);
+            wSrc = new Operand(uSrc, dnnl_primitive_desc_query_md(wpd, dnnl_query_src_md, 0), true, 3,
+                    backwardWeightsImpl);
             dnnl_memory_desc_t wDiffDstDesc = dnnl_primitive_desc_query_md(wpd, dnnl_query_diff_dst_md, 0);
             sharedDiffDst = bDiffDst != null
                     && dnnl_memory_desc_equal(wDiffDstDesc, dnnl_primitive_desc_query_md(bpdOrNull, dnnl_query_diff_dst_md, 0)) != 0;
-            wDiffDst = sharedDiffDst ? bDiffDst : new Operand(uDst, wDiffDstDesc, true, 4);
-            wDiffWeights = new Operand(uWei, dnnl_primitive_desc_query_md(wpd, dnnl_query_diff_weights_md, 0), false, 5);
-            backwardWeights = new Call(wpd, new int[]{DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS},
+            wDiffDst = sharedDiffDst ? bDiffDst : new Operand(uDst, wDiffDstDesc, true, 4, backwardWeightsImpl);
+            wDiffWeights = new Operand(uWei, dnnl_primitive_desc_query_md(wpd, dnnl_query_diff_weights_md, 0), false, 5,
+                    backwardWeightsImpl);
+            backwardWeights = new Dnnl.Call(wpd, new int[]{DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS},
                     wSrc.inner, wDiffDst.inner, wDiffWeights.inner);
-            backwardWeightsImpl = impl(wpd);
         }
 
         private static dnnl_primitive_desc primitiveDesc(dnnl_convolution_desc_t d, dnnl_primitive_desc hint) {
             dnnl_primitive_desc pd = new dnnl_primitive_desc();
-            check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(d), null, ENGINE, hint), "primitive descriptor");
+            Dnnl.check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(d), null, Dnnl.ENGINE, hint), "primitive descriptor");
             return pd;
-        }
-
-        private static String impl(dnnl_primitive_desc pd) {
-            try (PointerPointer<BytePointer> out = new PointerPointer<>(1)) {
-                check(dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, out), "implementation query");
-                return out.getString(0);
-            }
-        }
-
-        private static void requireDense(INDArray a, long[] shape, String name) {
-            if (a.dataType() != DataType.FLOAT || !Arrays.equals(a.shape(), shape)
-                    || !Buffers.denseRowMajor(a)) {
-                throw new IllegalArgumentException(name + ": expected a dense c-order FLOAT array of shape "
-                        + Arrays.toString(shape) + ", got " + a.shapeInfoToString());
-            }
         }
 
         /** {@code y = conv(x, weights)}; all dense c-order FLOAT of this plan's shape. */
         public void forward(INDArray x, INDArray weights, INDArray y) {
             Shape s = shape;
-            requireDense(x, new long[]{s.n(), s.ci(), s.h(), s.w()}, "input");
-            requireDense(weights, new long[]{s.co(), s.ci(), s.kh(), s.kw()}, "weights");
-            requireDense(y, new long[]{s.n(), s.co(), s.ho(), s.wo()}, "output");
-            dnnl_stream stream = STREAMS.get();
+            Dnnl.requireDense(x, new long[]{s.n(), s.ci(), s.h(), s.w()}, "input");
+            Dnnl.requireDense(weights, new long[]{s.co(), s.ci(), s.kh(), s.kw()}, "weights");
+            Dnnl.requireDense(y, new long[]{s.n(), s.co(), s.ho(), s.wo()}, "output");
+            dnnl_stream stream = Dnnl.stream();
             ConvKernels.Scratch scratch = SCRATCH.get();
             fSrc.bindInput(x, scratch, stream);
             fWeights.bindInput(weights, scratch, stream);
             fDst.bindOutput(y, scratch);
             forward.run(stream);
             fDst.finishOutput(stream);
-            check(dnnl_stream_wait(stream), "stream wait");
+            Dnnl.await(stream);
         }
 
         /**
@@ -406,17 +343,17 @@ public final class DnnlConv {
         public void backward(INDArray x, INDArray weights, INDArray dy, INDArray dWeights, INDArray dx) {
             Shape s = shape;
             long[] src = {s.n(), s.ci(), s.h(), s.w()}, wei = {s.co(), s.ci(), s.kh(), s.kw()};
-            requireDense(x, src, "input");
-            requireDense(dy, new long[]{s.n(), s.co(), s.ho(), s.wo()}, "output gradient");
-            requireDense(dWeights, wei, "weight gradient");
-            dnnl_stream stream = STREAMS.get();
+            Dnnl.requireDense(x, src, "input");
+            Dnnl.requireDense(dy, new long[]{s.n(), s.co(), s.ho(), s.wo()}, "output gradient");
+            Dnnl.requireDense(dWeights, wei, "weight gradient");
+            dnnl_stream stream = Dnnl.stream();
             ConvKernels.Scratch scratch = SCRATCH.get();
             if (dx != null) {
                 if (backwardData == null) {
                     throw new IllegalStateException("plan " + s + " has no input gradient");
                 }
-                requireDense(weights, wei, "weights");
-                requireDense(dx, src, "input gradient");
+                Dnnl.requireDense(weights, wei, "weights");
+                Dnnl.requireDense(dx, src, "input gradient");
                 bDiffDst.bindInput(dy, scratch, stream);
                 bWeights.bindInput(weights, scratch, stream);
                 bDiffSrc.bindOutput(dx, scratch);
@@ -430,7 +367,7 @@ public final class DnnlConv {
             wDiffWeights.bindOutput(dWeights, scratch);
             backwardWeights.run(stream);
             wDiffWeights.finishOutput(stream);
-            check(dnnl_stream_wait(stream), "stream wait");
+            Dnnl.await(stream);
         }
     }
 }

@@ -45,6 +45,9 @@ public class FastBatchNormalization extends BatchNormalization {
      */
     private int blocks = 0;
 
+    /** Whether the layer's input and output are in {@link BlockedLayout} (when active). Serialised. */
+    private boolean blocked;
+
     /** DL4J's defaults (for JSON deserialisation). */
     public FastBatchNormalization() {
         super();
@@ -125,6 +128,26 @@ public class FastBatchNormalization extends BatchNormalization {
         this.blocks = blocks;
     }
 
+    /** @return whether the layer reads and writes blocked arrays when {@link BlockedLayout} is active */
+    public boolean isBlocked() {
+        return blocked;
+    }
+
+    /** For JSON and {@link BlockedLayout#unmark}; see {@link #blocked()}. */
+    public void setBlocked(boolean blocked) {
+        this.blocked = blocked;
+    }
+
+    /**
+     * Marks the layer as reading and writing {@link BlockedLayout} arrays (used when the layout is active).
+     *
+     * @return this
+     */
+    public FastBatchNormalization blocked() {
+        this.blocked = true;
+        return this;
+    }
+
     /** As {@link #applyGroups(org.deeplearning4j.nn.conf.ComputationGraphConfiguration, int, int)} with one block per group. */
     public static void applyGroups(ComputationGraphConfiguration conf, int groups) {
         applyGroups(conf, groups, groups);
@@ -133,10 +156,14 @@ public class FastBatchNormalization extends BatchNormalization {
     /**
      * Sets the training-mode BN grouping of every {@link FastBatchNormalization} layer of a graph configuration. An
      * initialised graph's layers read these very configuration objects, so they change at once; clones and saved
-     * models keep the grouping.
+     * models keep the grouping. More than one block clears the graph's {@link BlockedLayout} marks (grouped
+     * statistics are computed by the Java kernels, on NCHW arrays).
      */
     public static void applyGroups(ComputationGraphConfiguration conf, int groups,
                                    int blocks) {
+        if (blocks > 1) {
+            BlockedLayout.unmark(conf);
+        }
         for (GraphVertex v : conf.getVertices().values()) {
             if (v instanceof LayerVertex lv
                     && lv.getLayerConf().getLayer() instanceof FastBatchNormalization f) {

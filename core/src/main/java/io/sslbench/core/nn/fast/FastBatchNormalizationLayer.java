@@ -13,14 +13,16 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
- * DL4J's BatchNormalization layer with its training forward and backward computed by {@link BnKernels} (fused
- * passes over the data) instead of DL4J's oneDNN helper path, which computes the batch mean and variance with two
+ * DL4J's BatchNormalization layer with its training forward and backward computed by oneDNN's primitives
+ * ({@link DnnlBn}, one statistics group) or {@link BnKernels} (fused Java passes over the data, any groups) instead of DL4J's oneDNN helper path, which computes the batch mean and variance with two
  * separate strided reductions before the normalisation op and adds several elementwise ops to the backward.
  *
  * <p>Semantics are DL4J's, so parameters, checkpoints and the optimiser's handling are unchanged: training mode
@@ -33,6 +35,8 @@ import java.util.Arrays;
  */
 public class FastBatchNormalizationLayer extends BatchNormalization implements KernelInfo {
     private final boolean fast;
+    /** Whether DL4J's helpers were enabled when the layer was created (as for every layer of its network). */
+    private final boolean helpers;
     /**
      * Batch statistics of the last fast training forward, and the input they belong to: per row group
      * ({@link FastBatchNormalization#getGroups()}), and their average, which moves the running statistics.
@@ -44,10 +48,17 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
     private double[][] groupInvStd;
     private double[] batchMean;
     private double[] batchVar;
+    /** The oneDNN plan of the last training forward ({@link DnnlBn}), or null when the Java kernels ran it. */
+    private DnnlBn.Plan statsPlan;
+    /** oneDNN's batch mean and variance of that forward, and scratch for a locked layer's scale, shift, gradients. */
+    private INDArray dnnlMean, dnnlVar, lockedScale, lockedShift, unusedDGamma, unusedDBeta;
+    /** The running statistics as FLOAT variances for oneDNN's inference on blocked data. */
+    private INDArray runningMean, runningVar;
 
     public FastBatchNormalizationLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
-        this.fast = Backend.helpersEnabled() && dataType == DataType.FLOAT;
+        this.helpers = Backend.helpersEnabled();
+        this.fast = helpers && dataType == DataType.FLOAT;
     }
 
     /** @return whether this layer runs the fast kernels (false: it is exactly DL4J's layer) */
@@ -70,6 +81,9 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         if (!fastFor(input)) {
+            if (blocked()) {
+                throw noBlockedPath();
+            }
             if (training && layerConf() instanceof FastBatchNormalization f && f.getBlocks() > 1) {
                 throw new UnsupportedOperationException("BN layer " + f.getLayerName() + " normalises " + f.getGroups()
                         + " row groups (views) separately, which only its fast kernels do (FLOAT, NCHW or 2-d input, "
@@ -86,10 +100,12 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
         INDArray x = Buffers.dense(input);
         int n = (int) x.size(0), c = (int) x.size(1), s = (int) (x.length() / ((long) n * c));
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.shape(), 'c');
-        float[] gamma = scale(c), beta = shift(c);
         if (training) {
-            forwardTrain(x, out, n, c, s, gamma, beta);
+            train(x, out, n, c, s);
+        } else if (blocked()) {
+            inferBlocked(x, out, n, c, s);
         } else {
+            float[] gamma = scale(c), beta = shift(c);
             double[] mean = getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).toDoubleVector();
             double[] var = runningVariance();
             float[] a = new float[c], b = new float[c];
@@ -107,31 +123,136 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         if (!fastFor(input) || epsilon.dataType() != DataType.FLOAT) {
+            if (blocked()) {
+                throw noBlockedPath();
+            }
             return withoutShiftGradient(super.backpropGradient(epsilon, workspaceMgr));
         }
         INDArray x = Buffers.dense(input);
         int n = (int) x.size(0), c = (int) x.size(1), s = (int) (x.length() / ((long) n * c));
         if (statsInput != input) {
             // no fast training forward of this input (e.g. a forward through DL4J's code in between): statistics again
-            forwardTrain(x, x.ulike(), n, c, s, scale(c), shift(c));
+            train(x, x.ulike(), n, c, s);
         }
         INDArray dy = Buffers.dense(epsilon);
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
-        float[] dGamma = new float[c], dBeta = new float[c];
-        BnKernels.backward(Buffers.floats(x), Buffers.floats(dy), Buffers.floats(dx), n, c, s, groupMean.length, blocks,
-                scale(c), groupMean, groupInvStd, dGamma, dBeta);
+        boolean locked = layerConf().isLockGammaBeta();
+        INDArray dGammaView = locked ? null : gradientViews.get(BatchNormalizationParamInitializer.GAMMA);
+        INDArray dBetaView = locked ? null : gradientViews.get(BatchNormalizationParamInitializer.BETA);
+        if (statsPlan != null) {
+            if (locked && unusedDGamma == null) {
+                unusedDGamma = detached(c);
+                unusedDBeta = detached(c);
+            }
+            statsPlan.backward(x, dy, scaleArray(c), shiftArray(c), dnnlMean, dnnlVar, dx, locked ? unusedDGamma : dGammaView,
+                    locked ? unusedDBeta : dBetaView);
+        } else {
+            float[] dGamma = new float[c], dBeta = new float[c];
+            BnKernels.backward(Buffers.floats(x), Buffers.floats(dy), Buffers.floats(dx), n, c, s, groupMean.length,
+                    blocks, scale(c), groupMean, groupInvStd, dGamma, dBeta);
+            if (!locked) {
+                put(dGammaView, dGamma);
+                put(dBetaView, dBeta);
+            }
+        }
 
         Gradient g = new DefaultGradient();
-        if (!layerConf().isLockGammaBeta()) {
-            INDArray dGammaView = gradientViews.get(BatchNormalizationParamInitializer.GAMMA);
-            INDArray dBetaView = gradientViews.get(BatchNormalizationParamInitializer.BETA);
-            put(dGammaView, dGamma);
-            put(dBetaView, dBeta);
+        if (!locked) {
             g.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
             g.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
         }
         runningStatisticsDelta(g, c);
         return withoutShiftGradient(new Pair<>(g, dx));
+    }
+
+    /**
+     * The training forward through oneDNN ({@link DnnlBn}) when the layer has one group and the path is on, else
+     * through {@link #forwardTrain}; either way the batch statistics for the running averages and the backward.
+     */
+    private void train(INDArray x, INDArray out, int n, int c, int s) {
+        boolean oneGroup = !(layerConf() instanceof FastBatchNormalization f) || f.getBlocks() == 1;
+        statsPlan = oneGroup ? DnnlBn.plan(shape(n, c, s)) : null;
+        if (statsPlan == null) {
+            if (blocked()) {
+                throw noBlockedPath();
+            }
+            forwardTrain(x, out, n, c, s, scale(c), shift(c));
+            return;
+        }
+        if (dnnlMean == null || dnnlMean.length() != c) {
+            dnnlMean = detached(c);
+            dnnlVar = detached(c);
+        }
+        statsPlan.forward(x, out, scaleArray(c), shiftArray(c), dnnlMean, dnnlVar);
+        blocks = 1;
+        batchMean = dnnlMean.toDoubleVector();
+        batchVar = dnnlVar.toDoubleVector();
+        statsInput = input;
+    }
+
+    /** The oneDNN shape of this layer's data: blocked when {@link #blocked()}, else NCHW or rows. */
+    private DnnlBn.Shape shape(int n, int c, int s) {
+        float eps = (float) layerConf().getEps();
+        return blocked() ? new DnnlBn.Shape(n, c, s, eps, BlockedLayout.tag(BlockedLayout.block(dataType, helpers)))
+                : DnnlBn.Shape.plain(n, c, s, eps);
+    }
+
+    /** Whether the layer's input and output are {@link BlockedLayout} arrays now. */
+    private boolean blocked() {
+        return layerConf() instanceof FastBatchNormalization f && BlockedLayout.active(f.isBlocked(), dataType, helpers);
+    }
+
+    private IllegalStateException noBlockedPath() {
+        return new IllegalStateException("BN layer " + layerConf().getLayerName() + " passes blocked-layout activations "
+                + "(BlockedLayout) but oneDNN's primitives cannot run it (input " + (input == null ? null
+                : input.shapeInfoToString()) + "); run with -Dsslbench.layout=nchw");
+    }
+
+    /** Inference on blocked data: oneDNN with the running statistics. */
+    private void inferBlocked(INDArray x, INDArray out, int n, int c, int s) {
+        DnnlBn.Plan plan = DnnlBn.plan(shape(n, c, s));
+        if (plan == null) {
+            throw noBlockedPath();
+        }
+        if (runningMean == null || runningMean.length() != c) {
+            runningMean = detached(c);
+            runningVar = detached(c);
+        }
+        runningMean.assign(getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).reshape(c));
+        double[] var = runningVariance();
+        for (int ch = 0; ch < c; ch++) {
+            runningVar.putScalar(ch, var[ch]);
+        }
+        plan.inference(x, out, scaleArray(c), shiftArray(c), runningMean, runningVar);
+    }
+
+    /** gamma as an array oneDNN reads: the parameter's view, or the locked value. */
+    private INDArray scaleArray(int c) {
+        if (!layerConf().isLockGammaBeta()) {
+            return getParam(BatchNormalizationParamInitializer.GAMMA);
+        }
+        if (lockedScale == null) {
+            lockedScale = detached(c).assign(layerConf().getGamma());
+        }
+        return lockedScale;
+    }
+
+    /** beta as an array oneDNN reads: the parameter's view, or the locked value. */
+    private INDArray shiftArray(int c) {
+        if (!layerConf().isLockGammaBeta()) {
+            return getParam(BatchNormalizationParamInitializer.BETA);
+        }
+        if (lockedShift == null) {
+            lockedShift = detached(c).assign(layerConf().getBeta());
+        }
+        return lockedShift;
+    }
+
+    /** A FLOAT vector of {@code c} values outside any workspace (kept by the layer across steps). */
+    private static INDArray detached(int c) {
+        try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            return Nd4j.create(DataType.FLOAT, c);
+        }
     }
 
     /**

@@ -18,6 +18,8 @@ import java.util.Collection;
 public class FastConvolution extends ConvolutionLayer {
     /** Whether backprop must return the gradient at the layer's input (false only for a network input). */
     private boolean inputGradient = true;
+    /** Whether the input (and its gradient) and the output (and its gradient) are in {@link BlockedLayout}. */
+    private boolean blockedInput, blockedOutput;
 
     /** For JSON deserialisation. */
     public FastConvolution() {
@@ -47,6 +49,37 @@ public class FastConvolution extends ConvolutionLayer {
      */
     public FastConvolution withoutInputGradient() {
         this.inputGradient = false;
+        return this;
+    }
+
+    /** @return whether the layer reads a blocked input when {@link BlockedLayout} is active */
+    public boolean isBlockedInput() {
+        return blockedInput;
+    }
+
+    /** For JSON and {@link BlockedLayout#unmark}. */
+    public void setBlockedInput(boolean blockedInput) {
+        this.blockedInput = blockedInput;
+    }
+
+    /** @return whether the layer writes a blocked output when {@link BlockedLayout} is active */
+    public boolean isBlockedOutput() {
+        return blockedOutput;
+    }
+
+    /** For JSON and {@link BlockedLayout#unmark}. */
+    public void setBlockedOutput(boolean blockedOutput) {
+        this.blockedOutput = blockedOutput;
+    }
+
+    /**
+     * Marks the layer's input and output as {@link BlockedLayout} arrays (used when the layout is active).
+     *
+     * @return this
+     */
+    public FastConvolution blocked(boolean input, boolean output) {
+        this.blockedInput = input;
+        this.blockedOutput = output;
         return this;
     }
 

@@ -1,5 +1,6 @@
 package io.sslbench.core.nn.fast;
 
+import io.sslbench.core.runtime.Backend;
 import io.sslbench.core.util.Buffers;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -17,6 +18,8 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
+
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
 
 /**
  * DL4J's convolution layer, with a backward pass that does not recompute the forward.
@@ -39,8 +42,12 @@ import org.nd4j.linalg.api.shape.Shape;
  */
 public class FastConvolutionLayer extends ConvolutionLayer {
 
+    /** Whether DL4J's helpers were enabled when the layer was created (as for every layer of its network). */
+    private final boolean helpers;
+
     public FastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
+        this.helpers = Backend.helpersEnabled();
     }
 
     /** @return whether backprop skips DL4J's recomputed forward (oneDNN helper active, identity activation, FLOAT) */
@@ -96,8 +103,24 @@ public class FastConvolutionLayer extends ConvolutionLayer {
                 || input.size(2) + 2L * p[0] < k[0] || input.size(3) + 2L * p[1] < k[1]) {
             return null;
         }
+        FastConvolution f = (FastConvolution) c;
+        int b = BlockedLayout.block(dataType, helpers);
+        int srcTag = b > 0 && f.isBlockedInput() ? BlockedLayout.tag(b) : dnnl_nchw;
+        int dstTag = b > 0 && f.isBlockedOutput() ? BlockedLayout.tag(b) : dnnl_nchw;
         return DnnlConv.plan(new DnnlConv.Shape(input.size(0), input.size(1), input.size(2), input.size(3), c.getNOut(),
-                k[0], k[1], s[0], s[1], p[0], p[1], ((FastConvolution) c).isInputGradient()));
+                k[0], k[1], s[0], s[1], p[0], p[1], f.isInputGradient(), srcTag, dstTag));
+    }
+
+    /** Whether this layer's input or output is a {@link BlockedLayout} array now (only {@link DnnlConv} reads those). */
+    private boolean blocked() {
+        FastConvolution f = (FastConvolution) layerConf();
+        return BlockedLayout.active(f.isBlockedInput() || f.isBlockedOutput(), dataType, helpers);
+    }
+
+    private IllegalStateException noBlockedPath() {
+        return new IllegalStateException("convolution " + layerConf().getLayerName() + " passes blocked-layout "
+                + "activations (BlockedLayout) but oneDNN's primitives cannot run it (input " + (input == null ? null
+                : input.shapeInfoToString()) + "); run with -Dsslbench.layout=nchw");
     }
 
     /** @return whether the forward pass runs through {@link DnnlConv} for the current input */
@@ -109,6 +132,9 @@ public class FastConvolutionLayer extends ConvolutionLayer {
     protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
         DnnlConv.Plan plan = directPlan();
         if (plan == null) {
+            if (blocked()) {
+                throw noBlockedPath();
+            }
             return super.preOutput(training, forBackprop, workspaceMgr);
         }
         DnnlConv.Shape s = plan.shape;
@@ -147,6 +173,9 @@ public class FastConvolutionLayer extends ConvolutionLayer {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         Backward path = epsilon.dataType() == DataType.FLOAT ? backwardPath() : Backward.DL4J;
+        if (path != Backward.DNNL && blocked()) {
+            throw noBlockedPath();
+        }
         lastBackward = path;
         if (path == Backward.DL4J) {
             return super.backpropGradient(epsilon, workspaceMgr);
