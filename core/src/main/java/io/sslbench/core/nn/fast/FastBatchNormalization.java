@@ -156,12 +156,12 @@ public class FastBatchNormalization extends BatchNormalization {
     /**
      * Sets the training-mode BN grouping of every {@link FastBatchNormalization} layer of a graph configuration. An
      * initialised graph's layers read these very configuration objects, so they change at once; clones and saved
-     * models keep the grouping. More than one block clears the graph's {@link BlockedLayout} marks (grouped
-     * statistics are computed by the Java kernels, on NCHW arrays).
+     * models keep the grouping. Groups made of several row blocks each clear the graph's {@link BlockedLayout} marks
+     * (their statistics are computed by the Java kernels, on NCHW arrays).
      */
     public static void applyGroups(ComputationGraphConfiguration conf, int groups,
                                    int blocks) {
-        if (blocks > 1) {
+        if (blocks != groups) {
             BlockedLayout.unmark(conf);
         }
         for (GraphVertex v : conf.getVertices().values()) {

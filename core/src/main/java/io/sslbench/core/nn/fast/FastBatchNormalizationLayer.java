@@ -16,6 +16,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
@@ -50,8 +52,11 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
     private double[] batchVar;
     /** The oneDNN plan of the last training forward ({@link DnnlBn}), or null when the Java kernels ran it. */
     private DnnlBn.Plan statsPlan;
-    /** oneDNN's batch mean and variance of that forward, and scratch for a locked layer's scale, shift, gradients. */
-    private INDArray dnnlMean, dnnlVar, lockedScale, lockedShift, unusedDGamma, unusedDBeta;
+    /**
+     * oneDNN's batch mean and variance of that forward ({@code [G, C]}, a row per statistics group), a locked layer's
+     * scale and shift, and the groups' gradients before they are summed.
+     */
+    private INDArray dnnlMean, dnnlVar, lockedScale, lockedShift, groupDGamma, groupDBeta;
     /** The running statistics as FLOAT variances for oneDNN's inference on blocked data. */
     private INDArray runningMean, runningVar;
 
@@ -140,12 +145,26 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
         INDArray dGammaView = locked ? null : gradientViews.get(BatchNormalizationParamInitializer.GAMMA);
         INDArray dBetaView = locked ? null : gradientViews.get(BatchNormalizationParamInitializer.BETA);
         if (statsPlan != null) {
-            if (locked && unusedDGamma == null) {
-                unusedDGamma = detached(c);
-                unusedDBeta = detached(c);
+            int groups = (int) dnnlMean.size(0);
+            if (groups == 1 && !locked) {
+                statsPlan.backward(x, dy, scaleArray(c), shiftArray(c), dnnlMean.getRow(0), dnnlVar.getRow(0), dx,
+                        dGammaView, dBetaView);
+            } else {
+                // each group's gradients, summed over the groups (a locked layer's are computed and dropped)
+                if (groupDGamma == null || groupDGamma.size(0) != groups || groupDGamma.size(1) != c) {
+                    groupDGamma = detached(groups, c);
+                    groupDBeta = detached(groups, c);
+                }
+                for (int grp = 0; grp < groups; grp++) {
+                    statsPlan.backward(rows(x, grp, groups), rows(dy, grp, groups), scaleArray(c), shiftArray(c),
+                            dnnlMean.getRow(grp), dnnlVar.getRow(grp), rows(dx, grp, groups), groupDGamma.getRow(grp),
+                            groupDBeta.getRow(grp));
+                }
+                if (!locked) {
+                    dGammaView.assign(groupDGamma.sum(0).reshape(dGammaView.shape()));
+                    dBetaView.assign(groupDBeta.sum(0).reshape(dBetaView.shape()));
+                }
             }
-            statsPlan.backward(x, dy, scaleArray(c), shiftArray(c), dnnlMean, dnnlVar, dx, locked ? unusedDGamma : dGammaView,
-                    locked ? unusedDBeta : dBetaView);
         } else {
             float[] dGamma = new float[c], dBeta = new float[c];
             BnKernels.backward(Buffers.floats(x), Buffers.floats(dy), Buffers.floats(dx), n, c, s, groupMean.length,
@@ -166,12 +185,15 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
     }
 
     /**
-     * The training forward through oneDNN ({@link DnnlBn}) when the layer has one group and the path is on, else
-     * through {@link #forwardTrain}; either way the batch statistics for the running averages and the backward.
+     * The training forward through oneDNN ({@link DnnlBn}) when each statistics group is one contiguous block of rows
+     * (one group, BN per view, per simulated device of one view) and the path is on: one call per group on its rows;
+     * else through {@link #forwardTrain} (the Java kernels: any groups). Either way the batch statistics for the
+     * running averages (the average of the groups', as there) and the backward.
      */
     private void train(INDArray x, INDArray out, int n, int c, int s) {
-        boolean oneGroup = !(layerConf() instanceof FastBatchNormalization f) || f.getBlocks() == 1;
-        statsPlan = oneGroup ? DnnlBn.plan(shape(n, c, s)) : null;
+        int groups = layerConf() instanceof FastBatchNormalization f ? f.getGroups() : 1;
+        int rowBlocks = layerConf() instanceof FastBatchNormalization f ? f.getBlocks() : 1;
+        statsPlan = rowBlocks == groups && n % groups == 0 ? DnnlBn.plan(shape(n / groups, c, s)) : null;
         if (statsPlan == null) {
             if (blocked()) {
                 throw noBlockedPath();
@@ -179,15 +201,30 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
             forwardTrain(x, out, n, c, s, scale(c), shift(c));
             return;
         }
-        if (dnnlMean == null || dnnlMean.length() != c) {
-            dnnlMean = detached(c);
-            dnnlVar = detached(c);
+        if (dnnlMean == null || dnnlMean.size(0) != groups || dnnlMean.size(1) != c) {
+            dnnlMean = detached(groups, c);
+            dnnlVar = detached(groups, c);
         }
-        statsPlan.forward(x, out, scaleArray(c), shiftArray(c), dnnlMean, dnnlVar);
-        blocks = 1;
-        batchMean = dnnlMean.toDoubleVector();
-        batchVar = dnnlVar.toDoubleVector();
+        for (int grp = 0; grp < groups; grp++) {
+            statsPlan.forward(rows(x, grp, groups), rows(out, grp, groups), scaleArray(c), shiftArray(c),
+                    dnnlMean.getRow(grp), dnnlVar.getRow(grp));
+        }
+        blocks = groups;
+        batchMean = dnnlMean.mean(0).toDoubleVector();
+        batchVar = dnnlVar.mean(0).toDoubleVector();
         statsInput = input;
+    }
+
+    /** Rows {@code [g n/G, (g+1) n/G)} of {@code a}: a dense view (the rows are the outermost dimension). */
+    private static INDArray rows(INDArray a, int g, int groups) {
+        if (groups == 1) {
+            return a;
+        }
+        long per = a.size(0) / groups;
+        INDArrayIndex[] idx = new INDArrayIndex[a.rank()];
+        Arrays.fill(idx, NDArrayIndex.all());
+        idx[0] = NDArrayIndex.interval(g * per, (g + 1) * per);
+        return a.get(idx);
     }
 
     /** The oneDNN shape of this layer's data: blocked when {@link #blocked()}, else NCHW or rows. */
@@ -248,10 +285,10 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
         return lockedShift;
     }
 
-    /** A FLOAT vector of {@code c} values outside any workspace (kept by the layer across steps). */
-    private static INDArray detached(int c) {
+    /** A FLOAT array outside any workspace (kept by the layer across steps). */
+    private static INDArray detached(long... shape) {
         try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            return Nd4j.create(DataType.FLOAT, c);
+            return Nd4j.create(DataType.FLOAT, shape);
         }
     }
 

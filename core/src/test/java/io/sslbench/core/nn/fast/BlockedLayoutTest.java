@@ -32,9 +32,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * A backbone passing {@link BlockedLayout} activations computes what the NCHW one computes: the same features in
- * training and inference mode, the same gradients of every parameter and the same running-statistics updates, and its
- * intermediate activations are the NCHW ones in oneDNN's blocked byte order.
+ * A backbone passing {@link BlockedLayout} activations (BN by oneDNN) computes what the NCHW one with the Java BN
+ * kernels computes: the same features in training and inference mode, the same gradients of every parameter and the
+ * same running-statistics updates, with one statistics group or one per view; its intermediate activations are the
+ * NCHW ones in oneDNN's blocked byte order.
  */
 class BlockedLayoutTest {
     private static final double TOL = 1e-4;
@@ -98,12 +99,35 @@ class BlockedLayoutTest {
         return new Pass(acts, inference, g);
     }
 
+    /** The reference: NCHW arrays and BN in the Java kernels (sums in double). */
+    private static <T> T reference(Supplier<T> body) {
+        String bn = DnnlBn.policy();
+        DnnlBn.setPolicy("java");
+        try {
+            return withLayout("nchw", body);
+        } finally {
+            DnnlBn.setPolicy(bn);
+        }
+    }
+
     @Test
     void aBlockedBackboneComputesTheNchwFeaturesGradientsAndStatistics() {
+        sameAsTheReference(1);
+    }
+
+    /** BN per view (two contiguous row groups): oneDNN once per group. */
+    @Test
+    void aBlockedBackboneWithBnPerViewComputesTheNchwGradients() {
+        sameAsTheReference(2);
+    }
+
+    private static void sameAsTheReference(int groups) {
         assumeTrue(Backend.helpersEnabled(), "the blocked layout needs DL4J's helpers enabled");
         int b = BlockedLayout.block(DataType.FLOAT);
         assumeTrue(b > 0, "oneDNN gives a blocked layout on this CPU");
         ComputationGraph net = net("small-cifar", 12);
+        FastBatchNormalization.applyGroups(net.getConfiguration(), groups);
+        assertTrue(((FastBatchNormalization) layer(net.getConfiguration(), "layer1_0_bn1")).isBlocked());
         // running statistics away from their initial 0/1, so that inference mode reads non-trivial ones
         net.getLayer("layer2_0_bn1").getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).assign(Nd4j.rand(DataType.FLOAT, 1, 32));
         // DL4J keeps log10 of the running standard deviation (useLogStd)
@@ -112,7 +136,7 @@ class BlockedLayoutTest {
         Nd4j.getRandom().setSeed(15);
         INDArray x = Nd4j.randn(DataType.FLOAT, 6, 3, 12, 12), y = Nd4j.randn(DataType.FLOAT, 6, 5);
         Pass blocked = withLayout("blocked", () -> pass(net, x, y));
-        Pass nchw = withLayout("nchw", () -> pass(net, x, y));
+        Pass nchw = reference(() -> pass(net, x, y));
 
         assertEquals(nchw.gradients().keySet(), blocked.gradients().keySet());
         for (String k : nchw.gradients().keySet()) { // weights, gamma, beta, and the running-statistics deltas
@@ -139,6 +163,8 @@ class BlockedLayoutTest {
         assertTrue(((FastGlobalPooling) layer(cifar, "features")).isBlocked());
 
         FastBatchNormalization.applyGroups(cifar, 2);
+        assertTrue(((FastBatchNormalization) layer(cifar, "layer3_0_bn2")).isBlocked(), "BN per view runs blocked");
+        FastBatchNormalization.applyGroups(cifar, 2, 4);
         assertFalse(((FastBatchNormalization) layer(cifar, "layer3_0_bn2")).isBlocked());
         assertFalse(((FastConvolution) layer(cifar, "stem_conv")).isBlockedOutput());
         assertFalse(((FastGlobalPooling) layer(cifar, "features")).isBlocked());
