@@ -30,7 +30,8 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_query_src_md;
  * channels in blocks of B, each block's B values of one pixel contiguous) and its batch normalisation has
  * vectorised kernels only for it ({@code bnorm_jit}; on NCHW it runs its generic C++ {@code ncsp_bnorm}). With NCHW
  * arrays between the layers every convolution reorders its input, output and both gradients, and BN runs the slow
- * kernels. A backbone whose layers are {@link #mark marked} instead hands {@code [N, C, H, W]} arrays between its
+ * kernels. A backbone whose layers are marked ({@code Backbones} marks every CIFAR-stem ResNet: all its channel counts
+ * are multiples of 16) instead hands {@code [N, C, H, W]} arrays between its
  * layers whose bytes are in the blocked layout: convolutions ({@link DnnlConv}) and BN ({@link DnnlBn}) read and write
  * it, ReLU and the residual add are elementwise (layout-blind), the stem reads the NCHW images and the global
  * average pool ({@link FastGlobalPooling}) returns plain {@code [N, C]} features. Nothing outside the backbone sees
@@ -39,8 +40,9 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_query_src_md;
  * <p>Active when DL4J's helpers are enabled, the network is FLOAT, oneDNN is called directly for convolutions and BN
  * ({@code -Dsslbench.conv=dnnl}, {@code -Dsslbench.bn=dnnl}, the defaults) and the CPU gives a blocked layout;
  * {@code -Dsslbench.layout=nchw} switches it off. A marked network's layers all decide the same way, so an inactive
- * network is exactly the NCHW one. {@link FastBatchNormalization#applyGroups} clears the marks (BN per row group
- * runs in the Java kernels, on NCHW).
+ * network is exactly the NCHW one. BN with a statistics group per contiguous block of rows (BN per view) runs
+ * blocked, one oneDNN call per group; {@link FastBatchNormalization#applyGroups} clears the marks of a graph whose
+ * groups are made of several row blocks (per simulated device over stacked views: the Java kernels, on NCHW).
  */
 public final class BlockedLayout {
     private static final Logger LOG = LoggerFactory.getLogger(BlockedLayout.class);

@@ -5,12 +5,20 @@
  * spends time that the computation does not need, these layers compute the same thing without it.
  *
  * <ul>
+ *   <li>{@link io.sslbench.core.nn.fast.BlockedLayout} (issue 13's third round, the default): a CIFAR-stem
+ *       backbone hands its activations from layer to layer in oneDNN's blocked layout ({@code nChw16c} on AVX-512,
+ *       {@code nChw8c} on AVX2), so no convolution reorders its activations or their gradients and BN runs oneDNN's
+ *       vectorised kernels; the stem reads the NCHW images and the global average pool
+ *       ({@link io.sslbench.core.nn.fast.FastGlobalPooling}) writes plain features. {@code -Dsslbench.layout=nchw}
+ *       keeps NCHW arrays between the layers.</li>
  *   <li>{@link io.sslbench.core.nn.fast.FastBatchNormalization}: DL4J's oneDNN BN helper computes the batch mean and
  *       variance with two strided ND4J reductions before the normalisation op, and its backward adds several
- *       elementwise ops; here forward and backward are fused Java passes over per-channel copies
- *       ({@code BnKernels}), channels in parallel. With
- *       {@code groups} &gt; 1 (BN per view: {@code SslMethod#bnPerView}) each contiguous block of N/G rows is normalised
- *       with its own statistics in the same pass; only these kernels group (DL4J's path refuses it by name).</li>
+ *       elementwise ops; here the training forward and backward are oneDNN's batch-normalisation primitives called
+ *       directly ({@code DnnlBn}: jit kernels on blocked data and on {@code [N, C]} rows; once per statistics group
+ *       when each group is a contiguous block of rows, e.g. BN per view), or fused Java passes over per-channel
+ *       copies ({@code BnKernels}, channels in parallel, sums in double) for groups made of several row blocks and
+ *       under {@code -Dsslbench.bn=java}. With {@code groups} &gt; 1 (BN per view: {@code SslMethod#bnPerView}) each
+ *       group is normalised with its own statistics; only these layers group (DL4J's path refuses it by name).</li>
  *   <li>{@link io.sslbench.core.nn.fast.FastConvolution}: DL4J's convolution recomputes its forward pass inside
  *       backprop; this one hands the incoming gradient to the same oneDNN {@code conv2d_bp}. A convolution that reads
  *       the network's images ({@code withoutInputGradient()}, the stem) computes only its weight gradient, as one BLAS
@@ -41,7 +49,7 @@
  * serialisation), so checkpoints, the optimiser and every {@code instanceof} check are unaffected. The fast paths
  * run for FLOAT with DL4J's layer helpers enabled; DOUBLE networks and {@code Backend.withoutHelpers} get DL4J's own
  * code, which the tests use as the reference (every fast layer against its DL4J twin run in DOUBLE). No deviation
- * from the papers or from DL4J's results beyond float rounding (relative differences of order 1e-6; BN sums are
- * accumulated in double).
+ * from the papers or from DL4J's results beyond float rounding (relative differences of order 1e-6; the Java BN
+ * kernels accumulate in double, oneDNN's in float).
  */
 package io.sslbench.core.nn.fast;
