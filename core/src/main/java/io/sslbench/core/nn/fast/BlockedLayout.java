@@ -55,10 +55,7 @@ public final class BlockedLayout {
     private static volatile boolean enabled = enabled(System.getProperty("sslbench.layout", "blocked"));
 
     private static boolean enabled(String p) {
-        if (!p.equals("blocked") && !p.equals("nchw")) {
-            throw new IllegalArgumentException("sslbench.layout must be blocked or nchw, not " + p);
-        }
-        return p.equals("blocked");
+        return Dnnl.choice("sslbench.layout", p, "blocked", "nchw").equals("blocked");
     }
 
     /** Switches the layout for networks' next passes (tests and benchmarks compare both in one process). */

@@ -181,10 +181,7 @@ public final class ConvKernels {
     private static volatile String policy = policy(System.getProperty("sslbench.conv", "dnnl"));
 
     private static String policy(String p) {
-        if (!p.equals("dnnl") && !p.equals("java") && !p.equals("onednn")) {
-            throw new IllegalArgumentException("sslbench.conv must be dnnl, onednn or java, not " + p);
-        }
-        return p;
+        return Dnnl.choice("sslbench.conv", p, "dnnl", "onednn", "java");
     }
 
     /** @return the current policy: dnnl, onednn or java */

@@ -18,6 +18,11 @@ import org.slf4j.LoggerFactory;
 import io.sslbench.core.util.Buffers;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_engine_create;
@@ -27,6 +32,8 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_exec_arg_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_impl_info_str;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_create;
@@ -133,11 +140,13 @@ final class Dnnl {
     static final class Call {
         private final dnnl_primitive primitive = new dnnl_primitive();
         private final dnnl_exec_arg_t args;
+        private final dnnl_memory[] mems;
         private final int count;
 
         Call(dnnl_primitive_desc pd, int[] ids, dnnl_memory... mems) {
             check(dnnl_primitive_create(primitive, pd), "primitive");
             count = ids.length;
+            this.mems = mems.clone();
             args = new dnnl_exec_arg_t(count);
             for (int i = 0; i < count; i++) {
                 args.position(i).arg(ids[i]).memory(mems[i]);
@@ -145,8 +154,87 @@ final class Dnnl {
             args.position(0);
         }
 
+        /** A primitive whose arguments are memory objects for the descriptors {@code pd} gives for {@code ids}. */
+        static Call of(dnnl_primitive_desc pd, int... ids) {
+            dnnl_memory[] mems = new dnnl_memory[ids.length];
+            for (int i = 0; i < ids.length; i++) {
+                mems[i] = memory(dnnl_primitive_desc_query_md(pd, dnnl_query_exec_arg_md, ids[i]));
+            }
+            return new Call(pd, ids, mems);
+        }
+
         void run(dnnl_stream stream) {
             check(dnnl_primitive_execute(primitive, stream, count, args), "execute");
         }
+
+        /** Points the arguments at {@code arrays} (in the order of the ids), runs, and waits on this thread's stream. */
+        void execute(INDArray... arrays) {
+            if (arrays.length != count) {
+                throw new IllegalArgumentException("expected " + count + " arrays, got " + arrays.length);
+            }
+            for (int i = 0; i < count; i++) {
+                point(mems[i], arrays[i]);
+            }
+            dnnl_stream stream = stream();
+            run(stream);
+            await(stream);
+        }
+    }
+
+    /**
+     * Per-thread plans (primitives and memory objects) by key, created on first use; a key whose plan oneDNN refuses
+     * (an {@link IllegalStateException} from {@code create}) is logged once and answered with null from then on.
+     */
+    static final class Plans<K, P> {
+        private final ThreadLocal<Map<K, P>> plans = ThreadLocal.withInitial(HashMap::new);
+        private final Set<K> refused = ConcurrentHashMap.newKeySet();
+        private final Function<K, P> create;
+        private final String what;
+        private final String fallback;
+
+        /**
+         * @param what     the operation, for the log ("convolution")
+         * @param fallback who runs a refused key instead, for the log ("DL4J's helper")
+         */
+        Plans(String what, String fallback, Function<K, P> create) {
+            this.what = what;
+            this.fallback = fallback;
+            this.create = create;
+        }
+
+        /** @return the plan for {@code key}, or null when oneDNN is unavailable or refuses it */
+        P get(K key) {
+            if (!available() || refused.contains(key)) {
+                return null;
+            }
+            Map<K, P> mine = plans.get();
+            P p = mine.get(key);
+            if (p == null) {
+                try {
+                    p = create.apply(key);
+                } catch (IllegalStateException e) {
+                    if (refused.add(key)) {
+                        LOG.warn("oneDNN refused {} {}: {}; {} runs it", what, key, e.getMessage(), fallback);
+                    }
+                    return null;
+                }
+                mine.put(key, p);
+            }
+            return p;
+        }
+    }
+
+    /**
+     * A switch read from a system property: {@code value} when it is one of {@code allowed}, else a clear error.
+     *
+     * @param property the property's name, for the message
+     */
+    static String choice(String property, String value, String... allowed) {
+        for (String a : allowed) {
+            if (a.equals(value)) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException(property + " must be " + String.join(" or ", allowed) + ", not " + value);
     }
 }

@@ -2,18 +2,10 @@ package io.sslbench.core.nn.fast;
 
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
 import org.bytedeco.dnnl.dnnl_batch_normalization_desc_t;
-import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
-import org.bytedeco.dnnl.dnnl_stream;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SCALE;
@@ -33,8 +25,6 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nhwc;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_query_exec_arg_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_use_global_stats;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_use_scale;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_use_shift;
@@ -60,22 +50,14 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_use_shift;
  * kernels, once logged.
  */
 final class DnnlBn {
-    private static final Logger LOG = LoggerFactory.getLogger(DnnlBn.class);
-
     private DnnlBn() {}
 
-    private static volatile boolean enabled = enabled(System.getProperty("sslbench.bn", "dnnl"));
-
-    private static boolean enabled(String p) {
-        if (!p.equals("dnnl") && !p.equals("java")) {
-            throw new IllegalArgumentException("sslbench.bn must be dnnl or java, not " + p);
-        }
-        return p.equals("dnnl");
-    }
+    private static volatile boolean enabled =
+            Dnnl.choice("sslbench.bn", System.getProperty("sslbench.bn", "dnnl"), "dnnl", "java").equals("dnnl");
 
     /** Switches between oneDNN ({@code dnnl}) and {@link BnKernels} ({@code java}) for the layers' next passes. */
     static void setPolicy(String p) {
-        enabled = enabled(p);
+        enabled = Dnnl.choice("sslbench.bn", p, "dnnl", "java").equals("dnnl");
     }
 
     /** @return dnnl or java */
@@ -94,28 +76,12 @@ final class DnnlBn {
         }
     }
 
-    private static final ThreadLocal<Map<Shape, Plan>> PLANS = ThreadLocal.withInitial(HashMap::new);
-    private static final Set<Shape> REFUSED = ConcurrentHashMap.newKeySet();
+    private static final Dnnl.Plans<Shape, Plan> PLANS =
+            new Dnnl.Plans<>("batch normalisation", "the Java kernels", Plan::new);
 
     /** @return the plan for {@code s}, or null when this path is off, unavailable, or oneDNN refuses the shape */
     static Plan plan(Shape s) {
-        if (!enabled || !Dnnl.available() || REFUSED.contains(s)) {
-            return null;
-        }
-        Map<Shape, Plan> plans = PLANS.get();
-        Plan p = plans.get(s);
-        if (p == null) {
-            try {
-                p = new Plan(s);
-            } catch (IllegalStateException e) {
-                if (REFUSED.add(s)) {
-                    LOG.warn("oneDNN refused batch normalisation {}: {}; the Java kernels run it", s, e.getMessage());
-                }
-                return null;
-            }
-            plans.put(s, p);
-        }
-        return p;
+        return enabled ? PLANS.get(s) : null;
     }
 
     /** Primitives and memory objects of one shape, created once per thread. */
@@ -123,76 +89,58 @@ final class DnnlBn {
         final Shape shape;
         final String forwardImpl;
         final String backwardImpl;
-        private final dnnl_memory fSrc, fDst, fScale, fShift, fMean, fVar;
-        private final dnnl_memory bSrc, bDiffDst, bMean, bVar, bScale, bShift, bDiffSrc, bDiffScale, bDiffShift;
         private final Dnnl.Call forward, backward;
         private final dnnl_memory_desc_t data;
         /** Inference with given statistics, created on first use. */
         private Dnnl.Call inference;
-        private dnnl_memory iSrc, iDst, iScale, iShift, iMean, iVar;
 
         Plan(Shape s) {
             this.shape = s;
-            long[] dims = {s.n(), s.c(), s.s(), 1};
-            data = Dnnl.desc(dims, s.tag());
+            data = Dnnl.desc(new long[]{s.n(), s.c(), s.s(), 1}, s.tag());
             int flags = dnnl_use_scale | dnnl_use_shift;
-
             dnnl_batch_normalization_desc_t fd = new dnnl_batch_normalization_desc_t();
             Dnnl.check(dnnl_batch_normalization_forward_desc_init(fd, dnnl_forward_training, data, s.eps(), flags),
                     "batch-normalisation forward descriptor");
-            dnnl_primitive_desc fpd = new dnnl_primitive_desc();
-            Dnnl.check(dnnl_primitive_desc_create(fpd, new const_dnnl_op_desc_t(fd), null, Dnnl.ENGINE, null),
-                    "batch-normalisation forward primitive descriptor");
-            fSrc = arg(fpd, DNNL_ARG_SRC);
-            fDst = arg(fpd, DNNL_ARG_DST);
-            fScale = arg(fpd, DNNL_ARG_SCALE);
-            fShift = arg(fpd, DNNL_ARG_SHIFT);
-            fMean = arg(fpd, DNNL_ARG_MEAN);
-            fVar = arg(fpd, DNNL_ARG_VARIANCE);
-            forward = new Dnnl.Call(fpd, new int[]{DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_SCALE, DNNL_ARG_SHIFT,
-                    DNNL_ARG_MEAN, DNNL_ARG_VARIANCE}, fSrc, fDst, fScale, fShift, fMean, fVar);
+            dnnl_primitive_desc fpd = primitiveDesc(fd, null);
+            forward = Dnnl.Call.of(fpd, DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_SCALE, DNNL_ARG_SHIFT, DNNL_ARG_MEAN,
+                    DNNL_ARG_VARIANCE);
             forwardImpl = Dnnl.impl(fpd);
 
             dnnl_batch_normalization_desc_t bd = new dnnl_batch_normalization_desc_t();
             Dnnl.check(dnnl_batch_normalization_backward_desc_init(bd, dnnl_backward, data, data, s.eps(), flags),
                     "batch-normalisation backward descriptor");
-            dnnl_primitive_desc bpd = new dnnl_primitive_desc();
-            Dnnl.check(dnnl_primitive_desc_create(bpd, new const_dnnl_op_desc_t(bd), null, Dnnl.ENGINE, fpd),
-                    "batch-normalisation backward primitive descriptor");
-            bSrc = arg(bpd, DNNL_ARG_SRC);
-            bDiffDst = arg(bpd, DNNL_ARG_DIFF_DST);
-            bMean = arg(bpd, DNNL_ARG_MEAN);
-            bVar = arg(bpd, DNNL_ARG_VARIANCE);
-            bScale = arg(bpd, DNNL_ARG_SCALE);
-            bDiffSrc = arg(bpd, DNNL_ARG_DIFF_SRC);
-            bDiffScale = arg(bpd, DNNL_ARG_DIFF_SCALE);
-            bDiffShift = arg(bpd, DNNL_ARG_DIFF_SHIFT);
-            bShift = arg(bpd, DNNL_ARG_SHIFT); // oneDNN 2.5 refuses the call without it, though it does not read it
-            backward = new Dnnl.Call(bpd, new int[]{DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE,
-                    DNNL_ARG_SCALE, DNNL_ARG_SHIFT, DNNL_ARG_DIFF_SRC, DNNL_ARG_DIFF_SCALE, DNNL_ARG_DIFF_SHIFT},
-                    bSrc, bDiffDst, bMean, bVar, bScale, bShift, bDiffSrc, bDiffScale, bDiffShift);
+            dnnl_primitive_desc bpd = primitiveDesc(bd, fpd);
+            // the shift: oneDNN 2.5 refuses the call without it, though the backward does not read it
+            backward = Dnnl.Call.of(bpd, DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE,
+                    DNNL_ARG_SCALE, DNNL_ARG_SHIFT, DNNL_ARG_DIFF_SRC, DNNL_ARG_DIFF_SCALE, DNNL_ARG_DIFF_SHIFT);
             backwardImpl = Dnnl.impl(bpd);
         }
 
-        private static dnnl_memory arg(dnnl_primitive_desc pd, int id) {
-            return Dnnl.memory(dnnl_primitive_desc_query_md(pd, dnnl_query_exec_arg_md, id));
+        private static dnnl_primitive_desc primitiveDesc(dnnl_batch_normalization_desc_t d, dnnl_primitive_desc hint) {
+            dnnl_primitive_desc pd = new dnnl_primitive_desc();
+            Dnnl.check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(d), null, Dnnl.ENGINE, hint),
+                    "batch-normalisation primitive descriptor");
+            return pd;
         }
 
-
-        private void requireData(INDArray a, String name) {
-            if (a.length() != shape.n() * shape.c() * shape.s() || a.size(0) != shape.n() || a.size(1) != shape.c()) {
-                throw new IllegalArgumentException(name + ": expected " + shape.n() + " x " + shape.c() + " x "
-                        + shape.s() + " values, got " + a.shapeInfoToString());
+        private void requireData(INDArray... arrays) {
+            for (INDArray a : arrays) {
+                if (a.length() != shape.n() * shape.c() * shape.s() || a.size(0) != shape.n() || a.size(1) != shape.c()) {
+                    throw new IllegalArgumentException("expected " + shape.n() + " x " + shape.c() + " x " + shape.s()
+                            + " values, got " + a.shapeInfoToString());
+                }
+                Dnnl.requireDense(a, a.shape(), "batch-normalisation data");
             }
-            Dnnl.requireDense(a, a.shape(), name);
         }
 
-        private void requireChannels(INDArray a, String name) {
-            if (a.length() != shape.c()) {
-                throw new IllegalArgumentException(name + ": expected " + shape.c() + " values, got "
-                        + a.shapeInfoToString());
+        private void requireChannels(INDArray... arrays) {
+            for (INDArray a : arrays) {
+                if (a.length() != shape.c()) {
+                    throw new IllegalArgumentException("expected " + shape.c() + " per-channel values, got "
+                            + a.shapeInfoToString());
+                }
+                Dnnl.requireDense(a, a.shape(), "per-channel values");
             }
-            Dnnl.requireDense(a, a.shape(), name);
         }
 
         /**
@@ -200,83 +148,32 @@ final class DnnlBn {
          * (biased), {@code [C]} each.
          */
         void forward(INDArray x, INDArray y, INDArray gamma, INDArray beta, INDArray mean, INDArray var) {
-            requireData(x, "input");
-            requireData(y, "output");
-            requireChannels(gamma, "gamma");
-            requireChannels(beta, "beta");
-            requireChannels(mean, "mean");
-            requireChannels(var, "variance");
-            Dnnl.point(fSrc, x);
-            Dnnl.point(fDst, y);
-            Dnnl.point(fScale, gamma);
-            Dnnl.point(fShift, beta);
-            Dnnl.point(fMean, mean);
-            Dnnl.point(fVar, var);
-            dnnl_stream stream = Dnnl.stream();
-            forward.run(stream);
-            Dnnl.await(stream);
+            requireData(x, y);
+            requireChannels(gamma, beta, mean, var);
+            forward.execute(x, y, gamma, beta, mean, var);
         }
 
         /** Inference: {@code y} normalised with the given statistics {@code mean} and {@code var} ({@code [C]}). */
         void inference(INDArray x, INDArray y, INDArray gamma, INDArray beta, INDArray mean, INDArray var) {
-            requireData(x, "input");
-            requireData(y, "output");
-            requireChannels(gamma, "gamma");
-            requireChannels(beta, "beta");
-            requireChannels(mean, "mean");
-            requireChannels(var, "variance");
+            requireData(x, y);
+            requireChannels(gamma, beta, mean, var);
             if (inference == null) {
                 dnnl_batch_normalization_desc_t d = new dnnl_batch_normalization_desc_t();
                 Dnnl.check(dnnl_batch_normalization_forward_desc_init(d, dnnl_forward_inference, data, shape.eps(),
                         dnnl_use_global_stats | dnnl_use_scale | dnnl_use_shift),
                         "batch-normalisation inference descriptor");
-                dnnl_primitive_desc pd = new dnnl_primitive_desc();
-                Dnnl.check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(d), null, Dnnl.ENGINE, null),
-                        "batch-normalisation inference primitive descriptor");
-                iSrc = arg(pd, DNNL_ARG_SRC);
-                iDst = arg(pd, DNNL_ARG_DST);
-                iScale = arg(pd, DNNL_ARG_SCALE);
-                iShift = arg(pd, DNNL_ARG_SHIFT);
-                iMean = arg(pd, DNNL_ARG_MEAN);
-                iVar = arg(pd, DNNL_ARG_VARIANCE);
-                inference = new Dnnl.Call(pd, new int[]{DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_SCALE, DNNL_ARG_SHIFT,
-                        DNNL_ARG_MEAN, DNNL_ARG_VARIANCE}, iSrc, iDst, iScale, iShift, iMean, iVar);
+                inference = Dnnl.Call.of(primitiveDesc(d, null), DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_SCALE,
+                        DNNL_ARG_SHIFT, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE);
             }
-            Dnnl.point(iSrc, x);
-            Dnnl.point(iDst, y);
-            Dnnl.point(iScale, gamma);
-            Dnnl.point(iShift, beta);
-            Dnnl.point(iMean, mean);
-            Dnnl.point(iVar, var);
-            dnnl_stream stream = Dnnl.stream();
-            inference.run(stream);
-            Dnnl.await(stream);
+            inference.execute(x, y, gamma, beta, mean, var);
         }
 
         /** Backward with the forward's statistics: {@code dx}, and {@code dGamma}, {@code dBeta} ({@code [C]}). */
         void backward(INDArray x, INDArray dy, INDArray gamma, INDArray beta, INDArray mean, INDArray var, INDArray dx,
                       INDArray dGamma, INDArray dBeta) {
-            requireData(x, "input");
-            requireData(dy, "output gradient");
-            requireData(dx, "input gradient");
-            requireChannels(gamma, "gamma");
-            requireChannels(beta, "beta");
-            requireChannels(mean, "mean");
-            requireChannels(var, "variance");
-            requireChannels(dGamma, "gamma gradient");
-            requireChannels(dBeta, "beta gradient");
-            Dnnl.point(bSrc, x);
-            Dnnl.point(bDiffDst, dy);
-            Dnnl.point(bMean, mean);
-            Dnnl.point(bVar, var);
-            Dnnl.point(bScale, gamma);
-            Dnnl.point(bShift, beta);
-            Dnnl.point(bDiffSrc, dx);
-            Dnnl.point(bDiffScale, dGamma);
-            Dnnl.point(bDiffShift, dBeta);
-            dnnl_stream stream = Dnnl.stream();
-            backward.run(stream);
-            Dnnl.await(stream);
+            requireData(x, dy, dx);
+            requireChannels(gamma, beta, mean, var, dGamma, dBeta);
+            backward.execute(x, dy, mean, var, gamma, beta, dx, dGamma, dBeta);
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.sslbench.core.nn.fast;
 
-import io.sslbench.core.util.Buffers;
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
 import org.bytedeco.dnnl.dnnl_engine;
@@ -10,20 +9,9 @@ import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.PointerPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
@@ -90,8 +78,6 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
  * helper) where the preset does not load, e.g. a platform without its native build. A shape oneDNN rejects falls back the same way, once logged.
  */
 public final class DnnlConv {
-    private static final Logger LOG = LoggerFactory.getLogger(DnnlConv.class);
-
     private DnnlConv() {}
 
     /**
@@ -140,32 +126,14 @@ public final class DnnlConv {
         }
     }
 
-    private static final ThreadLocal<Map<Shape, Plan>> PLANS = ThreadLocal.withInitial(HashMap::new);
-    /** Shapes oneDNN refused (logged once); the layer falls back for them. */
-    private static final Set<Shape> REFUSED = ConcurrentHashMap.newKeySet();
+    private static final Dnnl.Plans<Shape, Plan> PLANS = new Dnnl.Plans<>("convolution", "DL4J's helper", Plan::new);
     /** Scratch for oneDNN's layouts: the six operands a backward pass can need at once. */
     private static final ThreadLocal<ConvKernels.Scratch> SCRATCH =
             ThreadLocal.withInitial(() -> new ConvKernels.Scratch(6));
 
     /** @return the plan for {@code s}, or null when oneDNN refuses the shape (then use another path) */
     public static Plan plan(Shape s) {
-        if (!available() || REFUSED.contains(s)) {
-            return null;
-        }
-        Map<Shape, Plan> plans = PLANS.get();
-        Plan p = plans.get(s);
-        if (p == null) {
-            try {
-                p = new Plan(s);
-            } catch (IllegalStateException e) {
-                if (REFUSED.add(s)) {
-                    LOG.warn("oneDNN refused convolution {}: {}; DL4J's helper runs it", s, e.getMessage());
-                }
-                return null;
-            }
-            plans.put(s, p);
-        }
-        return p;
+        return PLANS.get(s);
     }
 
     /** Alignment of every buffer a primitive reads or writes (oneDNN's Winograd kernels use aligned loads). */

@@ -2,17 +2,13 @@ package io.sslbench.core.nn.fast;
 
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
 import org.bytedeco.dnnl.dnnl_eltwise_desc_t;
-import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
-import org.bytedeco.dnnl.dnnl_stream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.sslbench.core.util.Buffers;
 
-import java.util.HashMap;
-import java.util.Map;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
@@ -34,28 +30,21 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
 final class DnnlRelu {
     private DnnlRelu() {}
 
-    private static final boolean ENABLED = enabled(System.getProperty("sslbench.relu", "dnnl"));
+    private static final boolean ENABLED =
+            Dnnl.choice("sslbench.relu", System.getProperty("sslbench.relu", "dnnl"), "dnnl", "nd4j").equals("dnnl");
 
-    private static boolean enabled(String p) {
-        if (!p.equals("dnnl") && !p.equals("nd4j")) {
-            throw new IllegalArgumentException("sslbench.relu must be dnnl or nd4j, not " + p);
-        }
-        return p.equals("dnnl");
-    }
-
-    private static final ThreadLocal<Map<Long, Plan>> PLANS = ThreadLocal.withInitial(HashMap::new);
+    private static final Dnnl.Plans<Long, Plan> PLANS = new Dnnl.Plans<>("relu", "ND4J", Plan::new);
 
     /** @return the plan for arrays like {@code a}, or null when this path is off or does not take them */
     static Plan plan(INDArray a) {
         if (!ENABLED || !Dnnl.available() || a.dataType() != DataType.FLOAT || !Buffers.denseRowMajor(a)) {
             return null;
         }
-        return PLANS.get().computeIfAbsent(a.length(), Plan::new);
+        return PLANS.get(a.length());
     }
 
     /** Forward and backward primitives for one element count, per thread. */
     static final class Plan {
-        private final dnnl_memory fSrc, fDst, bSrc, bDiffDst, bDiffSrc;
         private final Dnnl.Call forward, backward;
 
         Plan(long length) {
@@ -66,39 +55,24 @@ final class DnnlRelu {
             dnnl_primitive_desc fpd = new dnnl_primitive_desc();
             Dnnl.check(dnnl_primitive_desc_create(fpd, new const_dnnl_op_desc_t(fd), null, Dnnl.ENGINE, null),
                     "relu forward primitive descriptor");
-            fSrc = Dnnl.memory(data);
-            fDst = Dnnl.memory(data);
-            forward = new Dnnl.Call(fpd, new int[]{DNNL_ARG_SRC, DNNL_ARG_DST}, fSrc, fDst);
+            forward = Dnnl.Call.of(fpd, DNNL_ARG_SRC, DNNL_ARG_DST);
             dnnl_eltwise_desc_t bd = new dnnl_eltwise_desc_t();
             Dnnl.check(dnnl_eltwise_backward_desc_init(bd, dnnl_eltwise_relu, data, data, 0f, 0f),
                     "relu backward descriptor");
             dnnl_primitive_desc bpd = new dnnl_primitive_desc();
             Dnnl.check(dnnl_primitive_desc_create(bpd, new const_dnnl_op_desc_t(bd), null, Dnnl.ENGINE, fpd),
                     "relu backward primitive descriptor");
-            bSrc = Dnnl.memory(data);
-            bDiffDst = Dnnl.memory(data);
-            bDiffSrc = Dnnl.memory(data);
-            backward = new Dnnl.Call(bpd, new int[]{DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC}, bSrc, bDiffDst,
-                    bDiffSrc);
+            backward = Dnnl.Call.of(bpd, DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC);
         }
 
         /** {@code y = max(x, 0)}; dense FLOAT arrays of the plan's length. */
         void forward(INDArray x, INDArray y) {
-            Dnnl.point(fSrc, x);
-            Dnnl.point(fDst, y);
-            dnnl_stream stream = Dnnl.stream();
-            forward.run(stream);
-            Dnnl.await(stream);
+            forward.execute(x, y);
         }
 
         /** {@code dx = dy [x > 0]}; dense FLOAT arrays of the plan's length. */
         void backward(INDArray x, INDArray dy, INDArray dx) {
-            Dnnl.point(bSrc, x);
-            Dnnl.point(bDiffDst, dy);
-            Dnnl.point(bDiffSrc, dx);
-            dnnl_stream stream = Dnnl.stream();
-            backward.run(stream);
-            Dnnl.await(stream);
+            backward.execute(x, dy, dx);
         }
     }
 }

@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -48,14 +47,6 @@ class BlockedLayoutTest {
         } finally {
             BlockedLayout.setPolicy(before);
         }
-    }
-
-    private static double rel(INDArray a, INDArray b) {
-        assertArrayEquals(b.shape(), a.shape());
-        INDArray bd = b.castTo(DataType.DOUBLE);
-        double scale = bd.amaxNumber().doubleValue();
-        assertTrue(scale > 0, "reference is all zeros");
-        return a.castTo(DataType.DOUBLE).sub(bd).amaxNumber().doubleValue() / scale;
     }
 
     private static ComputationGraph net(String backbone, int size) {
@@ -140,15 +131,15 @@ class BlockedLayoutTest {
 
         assertEquals(nchw.gradients().keySet(), blocked.gradients().keySet());
         for (String k : nchw.gradients().keySet()) { // weights, gamma, beta, and the running-statistics deltas
-            double r = rel(blocked.gradients().get(k), nchw.gradients().get(k));
+            double r = FastConvolutionBackwardTest.rel(blocked.gradients().get(k), nchw.gradients().get(k));
             assertTrue(r < TOL, k + " " + r);
         }
-        assertTrue(rel(blocked.inference(), nchw.inference()) < TOL);
-        assertTrue(rel(blocked.activations().get("features"), nchw.activations().get("features")) < TOL);
+        assertTrue(FastConvolutionBackwardTest.rel(blocked.inference(), nchw.inference()) < TOL);
+        assertTrue(FastConvolutionBackwardTest.rel(blocked.activations().get("features"), nchw.activations().get("features")) < TOL);
         for (String k : new String[]{"stem_conv", "stem_bn", "layer1_0_relu1", "layer2_0_add", "layer3_0_relu"}) {
             INDArray bl = blocked.activations().get(k), pl = nchw.activations().get(k);
-            assertTrue(rel(bl, pl) > 1e-2, k + " is in blocked byte order, not NCHW");
-            assertTrue(rel(unblock(bl, b), pl) < TOL, k + " holds the NCHW values in blocked order");
+            assertTrue(FastConvolutionBackwardTest.rel(bl, pl) > 1e-2, k + " is in blocked byte order, not NCHW");
+            assertTrue(FastConvolutionBackwardTest.rel(unblock(bl, b), pl) < TOL, k + " holds the NCHW values in blocked order");
         }
     }
 
