@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.sslbench.core.runtime.Backend;
 import io.sslbench.core.util.Buffers;
 
 import java.util.Arrays;
@@ -59,10 +60,14 @@ final class Dnnl {
         String why = null;
         dnnl_engine engine = null;
         try {
+            if (!"CPU".equalsIgnoreCase(Backend.backendName())) {
+                // ND4J's host pointers are the data only on the CPU backend (CUDA keeps it on the device)
+                throw new IllegalStateException("the ND4J backend is " + Backend.backendName() + ", not CPU");
+            }
             engine = new dnnl_engine();
             check(dnnl_engine_create(engine, dnnl_cpu, 0), "engine");
         } catch (Throwable t) { // a missing native build or preset class: the layers keep DL4J's or Java's code
-            why = "oneDNN preset does not load: " + t;
+            why = "oneDNN cannot be called directly: " + t;
             engine = null;
         }
         UNAVAILABLE = why;

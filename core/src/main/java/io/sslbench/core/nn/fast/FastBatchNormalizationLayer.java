@@ -63,7 +63,8 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
     public FastBatchNormalizationLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
         this.helpers = Backend.helpersEnabled();
-        this.fast = helpers && dataType == DataType.FLOAT;
+        // the kernels read ND4J's host buffers, which hold the data only on the CPU backend
+        this.fast = helpers && dataType == DataType.FLOAT && "CPU".equalsIgnoreCase(Backend.backendName());
     }
 
     /** @return whether this layer runs the fast kernels (false: it is exactly DL4J's layer) */
