@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +91,19 @@ public final class BlockedLayout {
     /** @return whether a layer marked {@code marked} of such a network reads and writes blocked arrays now */
     static boolean active(boolean marked, DataType dataType, boolean helpers) {
         return marked && block(dataType, helpers) > 0;
+    }
+
+    /**
+     * The error of a marked layer that cannot run on blocked arrays (a shape oneDNN refuses, an unsupported
+     * configuration): it names the layer, its input and the switch back to NCHW, instead of computing on the wrong
+     * layout.
+     *
+     * @param layer what and which, e.g. {@code "convolution layer2_0_conv1"}
+     * @param why   what it cannot do
+     */
+    static IllegalStateException unsupported(String layer, String why, INDArray input) {
+        return new IllegalStateException(layer + " passes blocked-layout activations (BlockedLayout) but " + why
+                + " (input " + (input == null ? null : input.shapeInfoToString()) + "); run with -Dsslbench.layout=nchw");
     }
 
     /** oneDNN's memory format tag for block size {@code b}. */

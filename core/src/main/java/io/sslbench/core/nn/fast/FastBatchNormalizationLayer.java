@@ -24,8 +24,10 @@ import java.util.Arrays;
 
 /**
  * DL4J's BatchNormalization layer with its training forward and backward computed by oneDNN's primitives
- * ({@link DnnlBn}, one statistics group) or {@link BnKernels} (fused Java passes over the data, any groups) instead of DL4J's oneDNN helper path, which computes the batch mean and variance with two
- * separate strided reductions before the normalisation op and adds several elementwise ops to the backward.
+ * ({@link DnnlBn}: blocked images and {@code [N, C]} rows, one call per statistics group made of one contiguous block
+ * of rows) or {@link BnKernels} (fused Java passes: NCHW images, any groups) instead of DL4J's oneDNN helper path,
+ * which computes the batch mean and variance with two separate strided reductions before the normalisation op and
+ * adds several elementwise ops to the backward.
  *
  * <p>Semantics are DL4J's, so parameters, checkpoints and the optimiser's handling are unchanged: training mode
  * normalises with the batch mean and biased variance; the running statistics are updated through their gradient slot
@@ -244,9 +246,8 @@ public class FastBatchNormalizationLayer extends BatchNormalization implements K
     }
 
     private IllegalStateException noBlockedPath() {
-        return new IllegalStateException("BN layer " + layerConf().getLayerName() + " passes blocked-layout activations "
-                + "(BlockedLayout) but oneDNN's primitives cannot run it (input " + (input == null ? null
-                : input.shapeInfoToString()) + "); run with -Dsslbench.layout=nchw");
+        return BlockedLayout.unsupported("BN layer " + layerConf().getLayerName(),
+                "oneDNN's primitives cannot run it", input);
     }
 
     /** Inference on blocked data: oneDNN with the running statistics. */

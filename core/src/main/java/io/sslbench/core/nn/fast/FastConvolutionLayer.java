@@ -118,9 +118,8 @@ public class FastConvolutionLayer extends ConvolutionLayer {
     }
 
     private IllegalStateException noBlockedPath() {
-        return new IllegalStateException("convolution " + layerConf().getLayerName() + " passes blocked-layout "
-                + "activations (BlockedLayout) but oneDNN's primitives cannot run it (input " + (input == null ? null
-                : input.shapeInfoToString()) + "); run with -Dsslbench.layout=nchw");
+        return BlockedLayout.unsupported("convolution " + layerConf().getLayerName(),
+                "oneDNN's primitives cannot run it", input);
     }
 
     /** @return whether the forward pass runs through {@link DnnlConv} for the current input */

@@ -39,9 +39,8 @@ public class FastGlobalPoolingLayer extends GlobalPoolingLayer {
         }
         if (c.getPoolingType() != PoolingType.AVG || !c.isCollapseDimensions() || input.rank() != 4
                 || maskArray != null || input.dataType() != DataType.FLOAT) {
-            throw new IllegalStateException("pooling layer " + c.getLayerName() + " reads blocked-layout activations "
-                    + "(BlockedLayout), which it pools only as a collapsed global average of a 4-d FLOAT input without "
-                    + "mask; run with -Dsslbench.layout=nchw");
+            throw BlockedLayout.unsupported("pooling layer " + c.getLayerName(), "it pools those only as a "
+                    + "collapsed global average of a 4-d FLOAT input without mask", input);
         }
         return BlockedLayout.block(dataType, helpers);
     }
